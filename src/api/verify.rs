@@ -1,0 +1,103 @@
+//! `VerifyService` handlers: convert, call the engine, convert.
+
+use std::pin::Pin;
+
+use futures::{Stream, StreamExt};
+use tonic::{Request, Response, Status};
+
+use super::{convert, tenant_of};
+use crate::domain::validate::validate_start;
+use crate::engine::{Engine, EngineError};
+use crate::pb;
+use crate::pb::verify_service_server::VerifyService;
+
+pub struct VerifyApi {
+    engine: Engine,
+}
+
+impl VerifyApi {
+    pub fn new(engine: Engine) -> Self {
+        Self { engine }
+    }
+}
+
+type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchStatusResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl VerifyService for VerifyApi {
+    async fn start_verification(
+        &self,
+        req: Request<pb::StartVerificationRequest>,
+    ) -> Result<Response<pb::StartVerificationResponse>, Status> {
+        let tenant = tenant_of(&req)?;
+        let new =
+            validate_start(convert::start_input(req.into_inner())).map_err(EngineError::from)?;
+        let view = self.engine.start(&tenant, new).await?;
+        Ok(Response::new(pb::StartVerificationResponse {
+            verification: Some(convert::verification(&view)),
+        }))
+    }
+
+    async fn check_code(
+        &self,
+        req: Request<pb::CheckCodeRequest>,
+    ) -> Result<Response<pb::CheckCodeResponse>, Status> {
+        let tenant = tenant_of(&req)?;
+        let r = req.into_inner();
+        let id = convert::parse_id(&r.id)?;
+        let (result, view) = self.engine.check(&tenant, id, r.code).await?;
+        Ok(Response::new(pb::CheckCodeResponse {
+            result: convert::check_result_to_pb(result) as i32,
+            verification: Some(convert::verification(&view)),
+        }))
+    }
+
+    async fn get_verification(
+        &self,
+        req: Request<pb::GetVerificationRequest>,
+    ) -> Result<Response<pb::GetVerificationResponse>, Status> {
+        let tenant = tenant_of(&req)?;
+        let id = convert::parse_id(&req.get_ref().id)?;
+        let view = self.engine.get(&tenant, id)?;
+        Ok(Response::new(pb::GetVerificationResponse {
+            verification: Some(convert::verification(&view)),
+        }))
+    }
+
+    async fn cancel_verification(
+        &self,
+        req: Request<pb::CancelVerificationRequest>,
+    ) -> Result<Response<pb::CancelVerificationResponse>, Status> {
+        let tenant = tenant_of(&req)?;
+        let id = convert::parse_id(&req.get_ref().id)?;
+        let view = self.engine.cancel(&tenant, id).await?;
+        Ok(Response::new(pb::CancelVerificationResponse {
+            verification: Some(convert::verification(&view)),
+        }))
+    }
+
+    type WatchStatusStream = WatchStream;
+
+    async fn watch_status(
+        &self,
+        req: Request<pb::WatchStatusRequest>,
+    ) -> Result<Response<WatchStream>, Status> {
+        let tenant = tenant_of(&req)?;
+        let id = &req.get_ref().id;
+        let stream: WatchStream = if id.is_empty() {
+            Box::pin(
+                self.engine
+                    .watch_tenant(&tenant)?
+                    .map(|item| Ok(convert::watch_item(item))),
+            )
+        } else {
+            let id = convert::parse_id(id)?;
+            Box::pin(
+                self.engine
+                    .watch_one(&tenant, id)?
+                    .map(|item| Ok(convert::watch_item(item))),
+            )
+        };
+        Ok(Response::new(stream))
+    }
+}

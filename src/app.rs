@@ -1,0 +1,165 @@
+//! Wiring and lifecycle: open the store and secrets, bootstrap the directory, start
+//! the engine (which resumes unfinished verifications), then serve VerifyService,
+//! AdminService, gRPC health and reflection (v1 and v1alpha) on a bound listener.
+//! `Running::shutdown` drains: health goes NOT_SERVING, new calls are refused with
+//! UNAVAILABLE, drivers stop at a safe point, streams end, the server stops, and the
+//! store is flushed.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::api;
+use crate::channels::sandbox::Sandbox;
+use crate::channels::{Channels, ReportSink};
+use crate::config::{ClockKind, ServeArgs};
+use crate::crypto::{Crypto, Secrets};
+use crate::directory::{Bootstrap, Directory};
+use crate::engine::{Clock, Engine, EngineConfig};
+use crate::pb;
+use crate::store::Store;
+
+const SERVICES: [&str; 3] = ["", "verifyd.v1.VerifyService", "verifyd.v1.AdminService"];
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub engine: Engine,
+    /// What a first start created, to show once; `None` on later starts.
+    pub bootstrap: Option<Bootstrap>,
+    pub resumed: usize,
+    sandbox: Arc<Sandbox>,
+    health: HealthReporter,
+    stop: CancellationToken,
+    server: JoinHandle<Result<(), tonic::transport::Error>>,
+    grace: Duration,
+}
+
+/// Starts everything on `listener`. `args` must have passed `validate`.
+pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
+    let store = Store::open(&args.sled_path())
+        .with_context(|| format!("opening the store in {}", args.sled_path().display()))?;
+    let secrets = Secrets::load_or_create(&args.secrets_path())?;
+    let crypto = Crypto::new(secrets, args.bcrypt_cost);
+    let clock = match args.clock {
+        ClockKind::System => Clock::System,
+        ClockKind::Manual => Clock::manual(),
+    };
+    let (directory, bootstrap) = Directory::open(
+        store.clone(),
+        args.admin_token.as_ref(),
+        args.bootstrap_api_key.as_ref(),
+        clock.now(),
+    )?;
+    store.flush().await?;
+
+    let (sink, reports) = ReportSink::new();
+    let sandbox = Arc::new(
+        Sandbox::new(sink, Some(args.data_dir.join("sandbox-outbox.jsonl")))
+            .context("opening the sandbox outbox")?,
+    );
+    let channels = Channels::new(sandbox.clone());
+    let engine = Engine::new(
+        store,
+        directory,
+        crypto,
+        channels,
+        clock,
+        EngineConfig {
+            voice_answer_timeout: Duration::from_secs(args.voice_answer_timeout_sec),
+            send_timeout: Duration::from_secs(args.send_timeout_sec),
+            watch_buffer: args.watch_buffer,
+        },
+    );
+    let resumed = engine.start_background(reports)?;
+    if resumed > 0 {
+        tracing::info!(resumed, "resumed unfinished verifications");
+    }
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    for s in SERVICES {
+        health.set_service_status(s, ServingStatus::Serving).await;
+    }
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    // grpcurl 1.8 and Python's reflection client speak only v1alpha.
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let verify = pb::verify_service_server::VerifyServiceServer::with_interceptor(
+        api::verify::VerifyApi::new(engine.clone()),
+        api::tenant_auth(engine.clone()),
+    );
+    let admin = pb::admin_service_server::AdminServiceServer::with_interceptor(
+        api::admin::AdminApi::new(engine.clone(), sandbox.clone()),
+        api::admin_auth(engine.clone()),
+    );
+    let addr = listener.local_addr()?;
+    let stop = CancellationToken::new();
+    let server = tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(verify)
+            .add_service(admin)
+            .serve_with_incoming_shutdown(
+                TcpListenerStream::new(listener),
+                stop.clone().cancelled_owned(),
+            ),
+    );
+    tracing::info!(%addr, "serving");
+    Ok(Running {
+        addr,
+        engine,
+        bootstrap,
+        resumed,
+        sandbox,
+        health,
+        stop,
+        server,
+        grace: args.grace(),
+    })
+}
+
+impl Running {
+    pub fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
+    }
+
+    /// Drains and stops; returns once the store is flushed.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        tracing::info!("draining");
+        for s in SERVICES {
+            self.health
+                .set_service_status(s, ServingStatus::NotServing)
+                .await;
+        }
+        let drivers_done = self.engine.shutdown(self.grace).await;
+        if !drivers_done {
+            tracing::warn!("some drivers did not stop within the grace period");
+        }
+        self.stop.cancel();
+        match tokio::time::timeout(self.grace, self.server).await {
+            Ok(joined) => joined.context("server task")?.context("server")?,
+            Err(_) => tracing::warn!("calls still running after the grace period were cut"),
+        }
+        self.engine.store().flush().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}

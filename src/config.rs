@@ -1,0 +1,187 @@
+//! The command line: one clap struct, every flag with its environment variable and
+//! its default as a named constant. Nothing else in the crate reads the environment.
+//! `ServeArgs::validate` runs before any port is bound.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::directory::Secret;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+/// bcrypt cost, chosen by measurement (see the README's "Code hashing" section): with
+/// the pepper outside the store, cost 6 costs ~4 ms a hash and keeps a start+check
+/// pair well under 10 ms on two cores.
+pub const DEFAULT_BCRYPT_COST: u32 = 6;
+pub const DEFAULT_VOICE_ANSWER_TIMEOUT_SEC: u64 = 60;
+pub const DEFAULT_SEND_TIMEOUT_SEC: u64 = 10;
+pub const DEFAULT_WATCH_BUFFER: usize = 1024;
+pub const DEFAULT_SHUTDOWN_GRACE_SEC: u64 = 10;
+pub const MIN_SECRET_LEN: usize = 16;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "verifyd",
+    version,
+    about = "Self-hosted one-time-code verification service (gRPC)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve VerifyService, AdminService, gRPC health and reflection.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockKind {
+    /// The wall clock.
+    System,
+    /// Time moves only by AdminService.AdvanceClock (tests and demos).
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the bound address is printed
+    /// as `listening on ADDR` on stdout).
+    #[arg(long, env = "VERIFYD_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+
+    /// Directory for the sled store (`<dir>/sled`), the secrets file and the sandbox
+    /// outbox. Created if missing.
+    #[arg(long, env = "VERIFYD_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+
+    /// File with the code pepper and the sealing key, created (mode 0600) if missing.
+    /// Keep it apart from the store's backups. [default: <data-dir>/secrets.json]
+    #[arg(long, env = "VERIFYD_SECRETS_FILE")]
+    pub secrets_file: Option<PathBuf>,
+
+    /// Admin token for AdminService (min 16 characters). Without it, a random token
+    /// is created on first start and printed once.
+    #[arg(long, env = "VERIFYD_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+
+    /// API key of the `default` tenant created on first start (min 16 characters).
+    /// Without it, a random key is created and printed once. On later starts it is
+    /// added to `default` if missing.
+    #[arg(long, env = "VERIFYD_BOOTSTRAP_API_KEY", hide_env_values = true)]
+    pub bootstrap_api_key: Option<Secret>,
+
+    /// bcrypt cost for code hashes (4-16).
+    #[arg(long, env = "VERIFYD_BCRYPT_COST", default_value_t = DEFAULT_BCRYPT_COST,
+          value_parser = clap::value_parser!(u32).range(4..=16))]
+    pub bcrypt_cost: u32,
+
+    /// Time source: `system`, or `manual` (moves only by AdminService.AdvanceClock;
+    /// for tests and demos, never for production).
+    #[arg(long, env = "VERIFYD_CLOCK", value_enum, default_value_t = ClockKind::System)]
+    pub clock: ClockKind,
+
+    /// How long a voice call may ring before the step counts as not answered, in seconds.
+    #[arg(long, env = "VERIFYD_VOICE_ANSWER_TIMEOUT_SEC", default_value_t = DEFAULT_VOICE_ANSWER_TIMEOUT_SEC)]
+    pub voice_answer_timeout_sec: u64,
+
+    /// How long a provider may take to accept a send, in seconds.
+    #[arg(long, env = "VERIFYD_SEND_TIMEOUT_SEC", default_value_t = DEFAULT_SEND_TIMEOUT_SEC)]
+    pub send_timeout_sec: u64,
+
+    /// Transitions buffered per tenant for WatchStatus; a watcher further behind gets
+    /// a fresh snapshot instead of the transitions it missed.
+    #[arg(long, env = "VERIFYD_WATCH_BUFFER", default_value_t = DEFAULT_WATCH_BUFFER)]
+    pub watch_buffer: usize,
+
+    /// On SIGTERM, how long to wait for running calls and drivers before exiting, in seconds.
+    #[arg(long, env = "VERIFYD_SHUTDOWN_GRACE_SEC", default_value_t = DEFAULT_SHUTDOWN_GRACE_SEC)]
+    pub shutdown_grace_sec: u64,
+
+    /// Log filter, in tracing's EnvFilter syntax (e.g. `info`, `verifyd=debug`).
+    #[arg(long, env = "VERIFYD_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log format on stderr.
+    #[arg(long, env = "VERIFYD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// A configuration that cannot work; reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl ServeArgs {
+    /// Defaults for an embedded server (tests): everything as the flags' defaults.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        Cli::parse_from(
+            ["verifyd", "serve", "--data-dir"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([data_dir.display().to_string()]),
+        )
+        .into_serve()
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (name, s) in [
+            ("--admin-token", &self.admin_token),
+            ("--bootstrap-api-key", &self.bootstrap_api_key),
+        ] {
+            if let Some(s) = s {
+                let v = s.expose();
+                if v.len() < MIN_SECRET_LEN
+                    || v.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    return Err(ConfigError(format!(
+                        "{name} must be at least {MIN_SECRET_LEN} characters without spaces"
+                    )));
+                }
+            }
+        }
+        if self.watch_buffer == 0 || self.watch_buffer > 1 << 20 {
+            return Err(ConfigError(
+                "--watch-buffer must be between 1 and 1048576".into(),
+            ));
+        }
+        if self.send_timeout_sec == 0 || self.voice_answer_timeout_sec == 0 {
+            return Err(ConfigError("timeouts must be at least 1 second".into()));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log)
+            .map_err(|e| ConfigError(format!("--log: {e}")))?;
+        Ok(())
+    }
+
+    pub fn secrets_path(&self) -> PathBuf {
+        self.secrets_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secrets.json"))
+    }
+
+    pub fn sled_path(&self) -> PathBuf {
+        self.data_dir.join("sled")
+    }
+
+    pub fn grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_sec)
+    }
+}
+
+impl Cli {
+    pub fn into_serve(self) -> ServeArgs {
+        match self.command {
+            Command::Serve(a) => a,
+        }
+    }
+}

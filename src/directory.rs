@@ -1,0 +1,312 @@
+//! Tenants, API keys and the admin token: creation, authentication and the
+//! first-start bootstrap. The store is the truth; this keeps an in-memory copy of
+//! the (small) tables so that authenticating a call costs a hash and a map lookup.
+//!
+//! Keys and tokens are random 256-bit values, so a single SHA-256 is a sound way to
+//! store them (a slow hash guards low-entropy passwords, which these are not).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::domain::tenant::{DEFAULT_TENANT, Tenant, TenantSettings, validate_tenant_id};
+use crate::domain::validate::ValidationError;
+use crate::domain::verification::Millis;
+use crate::store::{ApiKeyRecord, Store, StoreError};
+
+/// A secret string whose `Debug` prints `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("tenant {0} already exists")]
+    TenantExists(String),
+    #[error("tenant {0} not found")]
+    TenantNotFound(String),
+    #[error("API key {0} not found")]
+    KeyNotFound(String),
+}
+
+/// What a first start created, to show once on the terminal.
+pub struct Bootstrap {
+    pub tenant_id: String,
+    pub api_key: Option<Secret>,
+    pub admin_token: Option<Secret>,
+}
+
+fn sha256(s: &str) -> [u8; 32] {
+    Sha256::digest(s.as_bytes()).into()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Directory {
+    store: Store,
+    // std RwLocks: held for a map lookup or insert only, never across an await.
+    tenants: Arc<RwLock<HashMap<String, Arc<Tenant>>>>,
+    keys: Arc<RwLock<HashMap<[u8; 32], ApiKeyRecord>>>,
+    admin: Arc<RwLock<Option<[u8; 32]>>>,
+}
+
+impl Directory {
+    /// Loads every tenant and key, and on an empty store creates the `default`
+    /// tenant with an API key and the admin token. Given values win over random
+    /// ones; a given admin token replaces the stored one, and a given API key is
+    /// added to `default` if it is not there yet (so restarts with the same flags work).
+    pub fn open(
+        store: Store,
+        admin_token: Option<&Secret>,
+        bootstrap_api_key: Option<&Secret>,
+        now: Millis,
+    ) -> Result<(Self, Option<Bootstrap>), DirectoryError> {
+        let dir = Self {
+            store: store.clone(),
+            tenants: Arc::default(),
+            keys: Arc::default(),
+            admin: Arc::default(),
+        };
+        {
+            let mut t = dir.tenants.write().unwrap_or_else(|p| p.into_inner());
+            for tenant in store.list_tenants()? {
+                t.insert(tenant.id.clone(), Arc::new(tenant));
+            }
+            let mut k = dir.keys.write().unwrap_or_else(|p| p.into_inner());
+            for (hash, rec) in store.api_keys()? {
+                if let Ok(h) = <[u8; 32]>::try_from(hash.as_slice()) {
+                    k.insert(h, rec);
+                }
+            }
+        }
+        let first_start = dir
+            .tenants
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty();
+        let mut shown = None;
+        if first_start {
+            dir.create_tenant(DEFAULT_TENANT, TenantSettings::default(), now)?;
+            let (api_key, generated_key) = match bootstrap_api_key {
+                Some(k) => (k.clone(), false),
+                None => (Secret(format!("vfd_{}", random_hex(32))), true),
+            };
+            dir.add_key(DEFAULT_TENANT, &api_key, "bootstrap key", now)?;
+            let (token, generated_token) = match admin_token {
+                Some(t) => (t.clone(), false),
+                None => (Secret(format!("vfa_{}", random_hex(32))), true),
+            };
+            dir.set_admin_token(&token)?;
+            shown = Some(Bootstrap {
+                tenant_id: DEFAULT_TENANT.into(),
+                api_key: generated_key.then_some(api_key),
+                admin_token: generated_token.then_some(token),
+            });
+        } else {
+            if let Some(t) = admin_token {
+                dir.set_admin_token(t)?;
+            } else {
+                let stored = store.admin_token_hash()?;
+                *dir.admin.write().unwrap_or_else(|p| p.into_inner()) =
+                    stored.and_then(|h| h.try_into().ok());
+            }
+            if let Some(k) = bootstrap_api_key {
+                let known = dir
+                    .keys
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains_key(&sha256(k.expose()));
+                if !known && dir.tenant(DEFAULT_TENANT).is_some() {
+                    dir.add_key(DEFAULT_TENANT, k, "bootstrap key", now)?;
+                }
+            }
+        }
+        Ok((dir, shown))
+    }
+
+    fn set_admin_token(&self, token: &Secret) -> Result<(), DirectoryError> {
+        let h = sha256(token.expose());
+        self.store.set_admin_token_hash(&h)?;
+        *self.admin.write().unwrap_or_else(|p| p.into_inner()) = Some(h);
+        Ok(())
+    }
+
+    fn add_key(
+        &self,
+        tenant_id: &str,
+        key: &Secret,
+        description: &str,
+        now: Millis,
+    ) -> Result<String, DirectoryError> {
+        let rec = ApiKeyRecord {
+            key_id: format!("key_{}", random_hex(8)),
+            tenant_id: tenant_id.into(),
+            description: description.into(),
+            created_at: now,
+        };
+        let h = sha256(key.expose());
+        self.store.put_api_key(&h, &rec)?;
+        self.keys
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(h, rec.clone());
+        Ok(rec.key_id)
+    }
+
+    /// Whether `api_key` is a live key of `tenant_id`.
+    pub fn authenticate(&self, api_key: &str, tenant_id: &str) -> bool {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        keys.get(&sha256(api_key))
+            .is_some_and(|rec| rec.tenant_id == tenant_id)
+    }
+
+    pub fn is_admin(&self, token: &str) -> bool {
+        let admin = self.admin.read().unwrap_or_else(|p| p.into_inner());
+        admin.is_some_and(|h| h == sha256(token))
+    }
+
+    pub fn tenant(&self, id: &str) -> Option<Arc<Tenant>> {
+        self.tenants
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    pub fn list_tenants(&self) -> Vec<Arc<Tenant>> {
+        let mut all: Vec<_> = self
+            .tenants
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    }
+
+    pub fn create_tenant(
+        &self,
+        id: &str,
+        settings: TenantSettings,
+        now: Millis,
+    ) -> Result<Arc<Tenant>, DirectoryError> {
+        validate_tenant_id(id)?;
+        settings.validate()?;
+        let t = Tenant {
+            id: id.into(),
+            settings,
+            created_at: now,
+        };
+        if !self.store.create_tenant(&t)? {
+            return Err(DirectoryError::TenantExists(id.into()));
+        }
+        let t = Arc::new(t);
+        self.tenants
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.into(), t.clone());
+        Ok(t)
+    }
+
+    pub fn update_settings(
+        &self,
+        id: &str,
+        settings: TenantSettings,
+    ) -> Result<Arc<Tenant>, DirectoryError> {
+        settings.validate()?;
+        let old = self
+            .tenant(id)
+            .ok_or_else(|| DirectoryError::TenantNotFound(id.into()))?;
+        let t = Tenant {
+            settings,
+            ..(*old).clone()
+        };
+        self.store.put_tenant(&t)?;
+        let t = Arc::new(t);
+        self.tenants
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.into(), t.clone());
+        Ok(t)
+    }
+
+    /// Issues a new key; returns its id and the key, which is not kept.
+    pub fn create_api_key(
+        &self,
+        tenant_id: &str,
+        description: &str,
+        now: Millis,
+    ) -> Result<(String, Secret), DirectoryError> {
+        if self.tenant(tenant_id).is_none() {
+            return Err(DirectoryError::TenantNotFound(tenant_id.into()));
+        }
+        if description.chars().count() > 128 {
+            return Err(
+                ValidationError::single("description", "must be at most 128 characters").into(),
+            );
+        }
+        let key = Secret(format!("vfd_{}", random_hex(32)));
+        let id = self.add_key(tenant_id, &key, description, now)?;
+        Ok((id, key))
+    }
+
+    pub fn list_api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, DirectoryError> {
+        if self.tenant(tenant_id).is_none() {
+            return Err(DirectoryError::TenantNotFound(tenant_id.into()));
+        }
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<_> = keys
+            .values()
+            .filter(|r| r.tenant_id == tenant_id)
+            .cloned()
+            .collect();
+        out.sort_by_key(|r| r.created_at);
+        Ok(out)
+    }
+
+    pub fn revoke_api_key(&self, tenant_id: &str, key_id: &str) -> Result<(), DirectoryError> {
+        let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
+        let hash = keys
+            .iter()
+            .find(|(_, r)| r.tenant_id == tenant_id && r.key_id == key_id)
+            .map(|(h, _)| *h)
+            .ok_or_else(|| DirectoryError::KeyNotFound(key_id.into()))?;
+        self.store.remove_api_key(&hash)?;
+        keys.remove(&hash);
+        Ok(())
+    }
+}

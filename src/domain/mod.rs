@@ -1,0 +1,11 @@
+//! Pure types and rules of the domain: verifications, channels, tenants, request
+//! validation, code generation and message texts. Nothing here does I/O, reads a
+//! clock or knows about gRPC; the engine and the API build on it.
+
+pub mod channel;
+pub mod code;
+pub mod lang;
+pub mod messages;
+pub mod tenant;
+pub mod validate;
+pub mod verification;

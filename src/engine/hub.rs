@@ -1,0 +1,101 @@
+//! Fan-out of transitions to `WatchStatus` streams, one bounded broadcast channel
+//! per tenant (in the manner of neon's storage_broker).
+//!
+//! Delivery semantics: the driver publishes a transition only after it is stored,
+//! and one driver publishes its verification's transitions in order, so a watcher
+//! sees each verification's transitions in order. A watcher that falls more than the
+//! buffer behind loses the oldest transitions; its stream notices (`Lagged`) and
+//! sends a fresh snapshot instead. A `Subscription` unregisters itself on drop, so a
+//! disconnected watcher frees its slot without extra code.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::broadcast;
+
+use crate::domain::verification::{EventKind, Millis};
+
+use super::View;
+
+/// One published transition.
+#[derive(Debug)]
+pub struct Event {
+    pub kind: EventKind,
+    pub at: Millis,
+    pub view: Arc<View>,
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    // std Mutex: held to look up or insert a sender, never across an await.
+    tenants: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<Event>>>>>,
+    capacity: usize,
+}
+
+impl Hub {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            tenants: Arc::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Sends transitions to the tenant's watchers, if it has any.
+    pub fn publish(&self, tenant: &str, events: impl IntoIterator<Item = Arc<Event>>) {
+        let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tx) = tenants.get(tenant) {
+            for e in events {
+                // An error only means nobody is subscribed right now.
+                let _ = tx.send(e);
+            }
+        }
+    }
+
+    pub fn subscribe(&self, tenant: &str) -> Subscription {
+        let mut tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        let rx = tenants
+            .entry(tenant.to_owned())
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
+            .subscribe();
+        Subscription {
+            rx: Some(rx),
+            hub: self.clone(),
+            tenant: tenant.to_owned(),
+        }
+    }
+
+    /// How many watch streams are open, across all tenants.
+    pub fn watcher_count(&self) -> usize {
+        let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        tenants.values().map(|tx| tx.receiver_count()).sum()
+    }
+}
+
+/// A watcher's place in its tenant's channel.
+pub struct Subscription {
+    rx: Option<broadcast::Receiver<Arc<Event>>>,
+    hub: Hub,
+    tenant: String,
+}
+
+impl Subscription {
+    pub async fn recv(&mut self) -> Result<Arc<Event>, broadcast::error::RecvError> {
+        match &mut self.rx {
+            Some(rx) => rx.recv().await,
+            None => Err(broadcast::error::RecvError::Closed),
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut tenants = self.hub.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        drop(self.rx.take());
+        if tenants
+            .get(&self.tenant)
+            .is_some_and(|tx| tx.receiver_count() == 0)
+        {
+            tenants.remove(&self.tenant);
+        }
+    }
+}

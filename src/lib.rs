@@ -1,0 +1,28 @@
+//! verifyd: a self-hosted one-time-code verification service over gRPC.
+//!
+//! Layout, from the edge inwards:
+//! - `config`: the command line (flags and their environment variables)
+//! - `app`: wiring, serving, draining
+//! - `api`: tonic handlers, authentication, protobuf conversion, error mapping
+//! - `pb`: generated protobuf and gRPC code only
+//! - `engine`: verifications' lifecycle; the pure fallback `machine`, one `driver`
+//!   task per pending verification, the watch `hub`, the injectable `clock`
+//! - `directory`: tenants, API keys, the admin token
+//! - `channels`: the delivery interface and its backends (the `sandbox` for now)
+//! - `store`: sled trees, record encoding, group-commit flushing
+//! - `crypto`: peppered bcrypt hashes and sealed copies of codes
+//! - `domain`: pure types and rules shared by all of the above
+//!
+//! `engine`, `store`, `domain`, `directory` and `channels` never import tonic or
+//! the generated types.
+
+pub mod api;
+pub mod app;
+pub mod channels;
+pub mod config;
+pub mod crypto;
+pub mod directory;
+pub mod domain;
+pub mod engine;
+pub mod pb;
+pub mod store;
