@@ -25,7 +25,7 @@ use crate::crypto::{Crypto, Secrets};
 use crate::directory::{Bootstrap, Directory};
 use crate::engine::{Clock, Engine, EngineConfig};
 use crate::pb;
-use crate::store::Store;
+use crate::store::{Closed, Store};
 
 const SERVICES: [&str; 3] = ["", "verifyd.v1.VerifyService", "verifyd.v1.AdminService"];
 
@@ -41,13 +41,14 @@ pub struct Running {
     stop: CancellationToken,
     server: JoinHandle<Result<(), tonic::transport::Error>>,
     grace: Duration,
+    store_closed: Closed,
 }
 
 /// Starts everything on `listener`. `args` must have passed `validate`.
 pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
-    let store = Store::open(&args.sled_path())
+    let (store, store_closed) = Store::open(&args.sled_path())
         .with_context(|| format!("opening the store in {}", args.sled_path().display()))?;
     let secrets = Secrets::load_or_create(&args.secrets_path())?;
     let crypto = Crypto::new(secrets, args.bcrypt_cost);
@@ -133,6 +134,7 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
         stop,
         server,
         grace: args.grace(),
+        store_closed,
     })
 }
 
@@ -159,6 +161,20 @@ impl Running {
             Err(_) => tracing::warn!("calls still running after the grace period were cut"),
         }
         self.engine.store().flush().await?;
+        // Let go of every handle, then wait for the store to close, so that the data
+        // directory can be opened again (by a restart in the same process, say).
+        drop(self.engine);
+        drop(self.sandbox);
+        let closed = self.store_closed;
+        if tokio::time::timeout(
+            self.grace,
+            tokio::task::spawn_blocking(move || closed.wait()),
+        )
+        .await
+        .is_err()
+        {
+            tracing::warn!("the store was still in use after the grace period");
+        }
         tracing::info!("stopped");
         Ok(())
     }

@@ -54,6 +54,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, clap::Args)]
+#[command(args_override_self = true)]
 pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the bound address is printed
     /// as `listening on ADDR` on stdout).

@@ -204,8 +204,15 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
             active_verifications: active.iter().map(verification).collect(),
             event_time: Some(ts(at)),
             resync,
+            step_index: None,
+            channel: 0,
         },
         WatchItem::Event(e) => pb::WatchStatusResponse {
+            step_index: e.step.map(|i| i as u32),
+            channel: e
+                .step
+                .and_then(|i| e.view.verification.history.get(i))
+                .map_or(0, |a| channel_to_pb(a.channel) as i32),
             kind: event_to_pb(e.kind) as i32,
             event: e.kind.name().into(),
             verification: Some(verification(&e.view)),

@@ -366,7 +366,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
     }
     match email_address::EmailAddress::from_str(email) {
         // Display names ("Ada <ada@x>") parse too; only a bare address is an address.
-        Ok(a) if a.as_str() == email && a.domain().contains('.') => Ok(()),
+        Ok(a) if a.email() == email && a.domain().contains('.') => Ok(()),
         _ => Err("is not a valid email address".into()),
     }
 }

@@ -199,29 +199,29 @@ impl Driver {
             self.inner.store.put_verification(&self.v)?;
             self.inner.store.flush().await?;
         }
-        let kinds: Vec<_> = fx
+        // With the code erased by now, no event may carry it either.
+        let erased = self.v.secret.sealed.is_none();
+        let events: Vec<_> = fx
             .iter()
             .filter_map(|e| match e {
-                Effect::Emit(k) => Some(*k),
+                Effect::Emit { kind, step, record } => {
+                    tracing::info!(event = kind.name(), ?step, "transition");
+                    let mut view = self.inner.view(record);
+                    if erased {
+                        view.code = None;
+                    }
+                    Some(Arc::new(Event {
+                        kind: *kind,
+                        step: *step,
+                        at: record.updated_at,
+                        view: Arc::new(view),
+                    }))
+                }
                 Effect::Send { .. } => None,
             })
             .collect();
-        if !kinds.is_empty() {
-            let view = Arc::new(self.inner.view(&self.v));
-            let at = self.v.updated_at;
-            for k in &kinds {
-                tracing::info!(event = k.name(), "transition");
-            }
-            self.inner.hub.publish(
-                &self.v.tenant_id,
-                kinds.into_iter().map(|kind| {
-                    Arc::new(Event {
-                        kind,
-                        at,
-                        view: view.clone(),
-                    })
-                }),
-            );
+        if !events.is_empty() {
+            self.inner.hub.publish(&self.v.tenant_id, events);
         }
         Ok(())
     }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::domain::verification::{EventKind, Millis};
 
@@ -21,6 +21,8 @@ use super::View;
 #[derive(Debug)]
 pub struct Event {
     pub kind: EventKind,
+    /// The step a channel event is about.
+    pub step: Option<usize>,
     pub at: Millis,
     pub view: Arc<View>,
 }
@@ -30,6 +32,9 @@ pub struct Hub {
     // std Mutex: held to look up or insert a sender, never across an await.
     tenants: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<Event>>>>>,
     capacity: usize,
+    /// The number of open watch streams, for operators and for tests that wait for
+    /// a disconnect to be noticed.
+    watchers: Arc<watch::Sender<usize>>,
 }
 
 impl Hub {
@@ -37,7 +42,13 @@ impl Hub {
         Self {
             tenants: Arc::default(),
             capacity: capacity.max(1),
+            watchers: Arc::new(watch::Sender::new(0)),
         }
+    }
+
+    /// Follows the number of open watch streams.
+    pub fn watchers(&self) -> watch::Receiver<usize> {
+        self.watchers.subscribe()
     }
 
     /// Sends transitions to the tenant's watchers, if it has any.
@@ -57,17 +68,12 @@ impl Hub {
             .entry(tenant.to_owned())
             .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe();
+        self.watchers.send_modify(|n| *n += 1);
         Subscription {
             rx: Some(rx),
             hub: self.clone(),
             tenant: tenant.to_owned(),
         }
-    }
-
-    /// How many watch streams are open, across all tenants.
-    pub fn watcher_count(&self) -> usize {
-        let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
-        tenants.values().map(|tx| tx.receiver_count()).sum()
     }
 }
 
@@ -97,5 +103,6 @@ impl Drop for Subscription {
         {
             tenants.remove(&self.tenant);
         }
+        self.hub.watchers.send_modify(|n| *n -= 1);
     }
 }

@@ -53,8 +53,13 @@ pub enum Input {
 pub enum Effect {
     /// Hand attempt `attempt` to its channel.
     Send { attempt: usize },
-    /// Publish a transition (after the record is stored).
-    Emit(EventKind),
+    /// Publish a transition (after the record is stored), with the record exactly as
+    /// it was right after this transition, and the step it is about, if any.
+    Emit {
+        kind: EventKind,
+        step: Option<usize>,
+        record: Box<Verification>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,7 +112,7 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
                     }
                     Report::Progress(_) => {
                         touch(v, ctx);
-                        fx.push(Effect::Emit(EventKind::ChannelUpdated));
+                        emit(v, ctx, &mut fx, EventKind::ChannelUpdated, Some(attempt));
                     }
                 }
             }
@@ -120,7 +125,7 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
             end_delivery_early(v, "verification canceled", ctx, &mut fx);
             v.state = State::Canceled;
             touch(v, ctx);
-            fx.push(Effect::Emit(EventKind::Canceled));
+            emit(v, ctx, &mut fx, EventKind::Canceled, None);
         }
     }
     Ok(fx)
@@ -157,14 +162,14 @@ pub fn apply_check(v: &mut Verification, matched: bool, ctx: &Ctx) -> (CheckResu
         }
         v.state = State::Verified;
         touch(v, ctx);
-        fx.push(Effect::Emit(EventKind::Verified));
+        emit(v, ctx, &mut fx, EventKind::Verified, None);
         (CheckResult::Verified, fx)
     } else {
         v.attempts_remaining = v.attempts_remaining.saturating_sub(1);
         if v.attempts_remaining == 0 {
             end_delivery_early(v, "maximum check attempts reached", ctx, &mut fx);
             v.state = State::MaxAttemptsReached;
-            fx.push(Effect::Emit(EventKind::MaxAttemptsReached));
+            emit(v, ctx, &mut fx, EventKind::MaxAttemptsReached, None);
         }
         touch(v, ctx);
         (CheckResult::Incorrect, fx)
@@ -174,6 +179,23 @@ pub fn apply_check(v: &mut Verification, matched: bool, ctx: &Ctx) -> (CheckResu
 fn touch(v: &mut Verification, ctx: &Ctx) {
     v.revision += 1;
     v.updated_at = ctx.now;
+}
+
+/// Records a transition: a new revision, and a copy of the record as it is now, so
+/// each event shows exactly its own transition even when one input causes several.
+fn emit(
+    v: &mut Verification,
+    ctx: &Ctx,
+    fx: &mut Vec<Effect>,
+    kind: EventKind,
+    step: Option<usize>,
+) {
+    touch(v, ctx);
+    fx.push(Effect::Emit {
+        kind,
+        step,
+        record: Box::new(v.clone()),
+    });
 }
 
 fn is_current(v: &Verification, attempt: usize) -> bool {
@@ -218,7 +240,7 @@ fn tick(v: &mut Verification, ctx: &Ctx, fx: &mut Vec<Effect>) {
         end_delivery_early(v, "verification expired", ctx, fx);
         v.state = State::Expired;
         touch(v, ctx);
-        fx.push(Effect::Emit(EventKind::Expired));
+        emit(v, ctx, fx, EventKind::Expired, None);
         return;
     }
     if let Some(i) = v.current_attempt() {
@@ -248,7 +270,7 @@ fn start_attempt(v: &mut Verification, i: usize, ctx: &Ctx, fx: &mut Vec<Effect>
         a.processed_at = Some(ctx.now);
         a.cost = Some(0);
         a.error_reason = Some(why);
-        fx.push(Effect::Emit(EventKind::ChannelFailed));
+        emit(v, ctx, fx, EventKind::ChannelFailed, Some(i));
         finish_delivery(v, DeliveryStatus::Failed, ctx, fx);
         return;
     }
@@ -286,7 +308,7 @@ fn on_sent(v: &mut Verification, i: usize, external_id: String, ctx: &Ctx, fx: &
     }
     v.history[i].processed_at = Some(ctx.now);
     touch(v, ctx);
-    fx.push(Effect::Emit(EventKind::ChannelSent));
+    emit(v, ctx, fx, EventKind::ChannelSent, Some(i));
     if !v.history[i].channel.confirms_delivery() && v.history[i].channel != Channel::Voice {
         // SMS and email succeed when accepted.
         succeed_attempt(v, i, None, ctx, fx);
@@ -306,7 +328,7 @@ fn succeed_attempt(
     a.deadline = None;
     a.error_reason = note.map(str::to_owned);
     v.delivered_channel = Some(a.channel);
-    fx.push(Effect::Emit(EventKind::ChannelSuccess));
+    emit(v, ctx, fx, EventKind::ChannelSuccess, Some(i));
     finish_delivery(v, DeliveryStatus::Success, ctx, fx);
 }
 
@@ -323,7 +345,7 @@ fn fail_attempt(
     a.processed_at = Some(ctx.now);
     a.deadline = None;
     a.error_reason = Some(why);
-    fx.push(Effect::Emit(EventKind::ChannelFailed));
+    emit(v, ctx, fx, EventKind::ChannelFailed, Some(i));
     if i + 1 < v.history.len() {
         touch(v, ctx);
         start_attempt(v, i + 1, ctx, fx);
@@ -345,7 +367,7 @@ fn block(v: &mut Verification, i: usize, why: String, ctx: &Ctx, fx: &mut Vec<Ef
     a.processed_at = Some(ctx.now);
     a.deadline = None;
     a.error_reason = Some(why);
-    fx.push(Effect::Emit(EventKind::ChannelFailed));
+    emit(v, ctx, fx, EventKind::ChannelFailed, Some(i));
     finish_delivery(v, DeliveryStatus::Failed, ctx, fx);
 }
 
@@ -360,7 +382,7 @@ fn end_delivery_early(v: &mut Verification, why: &str, ctx: &Ctx, fx: &mut Vec<E
         a.processed_at = Some(ctx.now);
         a.deadline = None;
         a.error_reason = Some(why.to_owned());
-        fx.push(Effect::Emit(EventKind::ChannelFailed));
+        emit(v, ctx, fx, EventKind::ChannelFailed, Some(i));
     }
     finish_delivery(v, DeliveryStatus::Failed, ctx, fx);
 }
@@ -372,11 +394,12 @@ fn finish_delivery(v: &mut Verification, status: DeliveryStatus, ctx: &Ctx, fx: 
         v.secret.sealed = None;
     }
     touch(v, ctx);
-    fx.push(Effect::Emit(if status == DeliveryStatus::Success {
+    let kind = if status == DeliveryStatus::Success {
         EventKind::Success
     } else {
         EventKind::Failed
-    }));
+    };
+    emit(v, ctx, fx, kind, None);
 }
 
 #[cfg(test)]
@@ -452,8 +475,8 @@ mod tests {
     fn emitted(fx: &[Effect]) -> Vec<EventKind> {
         fx.iter()
             .filter_map(|e| match e {
-                Effect::Emit(k) => Some(*k),
-                _ => None,
+                Effect::Emit { kind, .. } => Some(*kind),
+                Effect::Send { .. } => None,
             })
             .collect()
     }
@@ -482,13 +505,20 @@ mod tests {
                 .is_empty()
         );
         let fx = step(&mut v, Input::Tick, &ctx(T0 + 30_000, &s)).unwrap();
-        assert_eq!(
-            fx,
-            vec![
-                Effect::Emit(EventKind::ChannelFailed),
-                Effect::Send { attempt: 1 }
-            ]
-        );
+        assert_eq!(emitted(&fx), vec![EventKind::ChannelFailed]);
+        assert_eq!(fx.last(), Some(&Effect::Send { attempt: 1 }));
+        // The event shows its own transition: telegram failed, sms not started yet.
+        let Effect::Emit {
+            record,
+            step: about,
+            ..
+        } = &fx[0]
+        else {
+            panic!()
+        };
+        assert_eq!(*about, Some(0));
+        assert_eq!(record.history[1].status, DeliveryStatus::New);
+        assert_eq!(v.history[1].status, DeliveryStatus::InProgress);
         let fx = step(
             &mut v,
             Input::Sent {

@@ -72,6 +72,18 @@ pub struct Store {
     inner: Arc<Inner>,
 }
 
+/// Waits for the store to close: the flusher thread ends once every `Store` clone
+/// is gone, and it drops the last database handle, which releases sled's lock.
+pub struct Closed(std::thread::JoinHandle<()>);
+
+impl Closed {
+    /// Blocks until the store is closed; call it after dropping every `Store`.
+    pub fn wait(self) {
+        // A panicked flusher has already released everything it held.
+        let _ = self.0.join();
+    }
+}
+
 struct Inner {
     db: sled::Db,
     verifications: sled::Tree,
@@ -117,15 +129,15 @@ fn tx_err(e: TransactionError<StoreError>) -> StoreError {
 
 impl Store {
     /// Opens (or creates) the store in `dir` and starts its flusher thread.
-    pub fn open(dir: &std::path::Path) -> Result<Self, StoreError> {
+    pub fn open(dir: &std::path::Path) -> Result<(Self, Closed), StoreError> {
         let db = sled::Config::new().path(dir).open()?;
         let (flush_tx, flush_rx) = std_mpsc::channel::<FlushWaiter>();
         let flusher_db = db.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("sled-flusher".into())
             .spawn(move || flusher(flusher_db, flush_rx))
             .map_err(|e| StoreError::Flush(e.to_string()))?;
-        Ok(Self {
+        let store = Self {
             inner: Arc::new(Inner {
                 verifications: db.open_tree("verifications")?,
                 active: db.open_tree("active")?,
@@ -136,7 +148,8 @@ impl Store {
                 db,
                 flush_tx: std::sync::Mutex::new(flush_tx),
             }),
-        })
+        };
+        Ok((store, Closed(thread)))
     }
 
     /// Waits until everything written before this call is on disk.

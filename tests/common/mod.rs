@@ -1,0 +1,304 @@
+//! Shared harness: a real verifyd server on 127.0.0.1:0 with a real sled directory
+//! and a manual clock, and real gRPC clients that attach the tenant's metadata.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tonic::transport::Channel as GrpcChannel;
+use tonic::{Code, Request, Status};
+use tonic_types::StatusExt;
+use verifyd::app::Running;
+use verifyd::config::{Cli, ServeArgs};
+use verifyd::pb;
+use verifyd::pb::admin_service_client::AdminServiceClient;
+use verifyd::pb::verify_service_client::VerifyServiceClient;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+pub const API_KEY: &str = "test-api-key-0123456789abcdef";
+pub const TENANT: &str = "default";
+/// How long a test waits for something the server does on its own. A bound, not a
+/// sleep: nothing waits for it to pass.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Sandbox magic numbers: `+3319900` then one digit per channel (telegram,
+/// whatsapp, voice, sms): 0 ok, 1 fail, 2 no report, 3 blocked, 4 provider error.
+pub fn magic(t: u8, w: u8, v: u8, s: u8) -> String {
+    format!("+3319900{t}{w}{v}{s}")
+}
+
+pub struct TestServer {
+    pub running: Option<Running>,
+    pub dir: TempDir,
+    pub client: Client,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// gRPC clients of one server, with the default tenant's credentials.
+pub struct Client {
+    pub channel: GrpcChannel,
+}
+
+pub fn args(dir: &std::path::Path, extra: &[&str]) -> ServeArgs {
+    let mut argv: Vec<String> = [
+        "verifyd",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--admin-token",
+        ADMIN_TOKEN,
+        "--bootstrap-api-key",
+        API_KEY,
+        "--clock",
+        "manual",
+        "--bcrypt-cost",
+        "4",
+        "--data-dir",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    argv.push(dir.display().to_string());
+    argv.extend(extra.iter().map(|s| s.to_string()));
+    let a = <Cli as clap::Parser>::parse_from(argv).into_serve();
+    a.validate().expect("test config is valid");
+    a
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    pub async fn start_with(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir, extra).await
+    }
+
+    /// Starts a server on an existing data directory.
+    pub async fn start_in(dir: TempDir, extra: &[&str]) -> Self {
+        let a = args(dir.path(), extra);
+        let listener = TcpListener::bind(a.listen).await.expect("bind");
+        let running = verifyd::app::start(&a, listener)
+            .await
+            .expect("server starts");
+        let client = Client::connect(&running.addr.to_string()).await;
+        Self {
+            running: Some(running),
+            dir,
+            client,
+        }
+    }
+
+    pub fn running(&self) -> &Running {
+        self.running.as_ref().expect("server is running")
+    }
+
+    /// Moves the server's manual clock forward.
+    pub fn advance(&self, secs: u64) {
+        self.running()
+            .engine
+            .clock()
+            .advance(Duration::from_secs(secs))
+            .expect("manual clock");
+    }
+
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await.expect("clean shutdown");
+        }
+        self.dir
+    }
+}
+
+impl Client {
+    pub async fn connect(addr: &str) -> Self {
+        let channel = GrpcChannel::from_shared(format!("http://{addr}"))
+            .expect("uri")
+            .connect()
+            .await
+            .expect("connect");
+        Self { channel }
+    }
+
+    pub fn verify(&self) -> VerifyServiceClient<GrpcChannel> {
+        VerifyServiceClient::new(self.channel.clone())
+    }
+
+    pub fn admin(&self) -> AdminServiceClient<GrpcChannel> {
+        AdminServiceClient::new(self.channel.clone())
+    }
+
+    /// Moves the server's manual clock forward, through the admin API.
+    pub async fn advance_clock(&self, secs: u32) {
+        self.admin()
+            .advance_clock(admin_req(pb::AdvanceClockRequest { seconds: secs }))
+            .await
+            .expect("manual clock");
+    }
+
+    pub async fn start_v(
+        &self,
+        r: pb::StartVerificationRequest,
+    ) -> Result<pb::Verification, Status> {
+        let resp = self.verify().start_verification(req(r)).await?;
+        Ok(resp.into_inner().verification.expect("verification"))
+    }
+
+    pub async fn get(&self, id: &str) -> pb::Verification {
+        self.verify()
+            .get_verification(req(pb::GetVerificationRequest { id: id.into() }))
+            .await
+            .expect("get")
+            .into_inner()
+            .verification
+            .expect("verification")
+    }
+
+    pub async fn check(&self, id: &str, code: &str) -> Result<pb::CheckCodeResponse, Status> {
+        Ok(self
+            .verify()
+            .check_code(req(pb::CheckCodeRequest {
+                id: id.into(),
+                code: code.into(),
+            }))
+            .await?
+            .into_inner())
+    }
+
+    /// Waits, through WatchStatus, until `pred` holds for the verification.
+    pub async fn wait_for(
+        &self,
+        id: &str,
+        what: &str,
+        pred: impl Fn(&pb::Verification) -> bool,
+    ) -> pb::Verification {
+        let mut stream = self
+            .verify()
+            .watch_status(req(pb::WatchStatusRequest { id: id.into() }))
+            .await
+            .expect("watch")
+            .into_inner();
+        let fut = async {
+            while let Some(msg) = stream.next().await {
+                let v = msg
+                    .expect("stream item")
+                    .verification
+                    .expect("verification");
+                if pred(&v) {
+                    return Some(v);
+                }
+            }
+            None
+        };
+        match tokio::time::timeout(PATIENCE, fut).await {
+            Ok(Some(v)) => v,
+            Ok(None) => panic!("stream ended before {what}; now {:?}", self.get(id).await),
+            Err(_) => panic!("timed out waiting for {what}; now {:?}", self.get(id).await),
+        }
+    }
+
+    /// Waits until delivery finished (success, failed or error).
+    pub async fn wait_delivery_done(&self, id: &str) -> pb::Verification {
+        self.wait_for(id, "delivery to finish", |v| {
+            v.status >= pb::DeliveryStatus::Success as i32
+        })
+        .await
+    }
+
+    /// Waits until some attempt is in progress and accepted (has an external id).
+    pub async fn wait_sent(&self, id: &str, attempt: usize) -> pb::Verification {
+        self.wait_for(id, "the step to be sent", |v| {
+            v.history[attempt].status == pb::DeliveryStatus::InProgress as i32
+                && !v.history[attempt].external_id.is_empty()
+        })
+        .await
+    }
+
+    pub async fn sandbox_messages(&self, id: &str) -> Vec<pb::SandboxMessage> {
+        self.admin()
+            .list_sandbox_messages(admin_req(pb::ListSandboxMessagesRequest {
+                verification_id: id.into(),
+                ..Default::default()
+            }))
+            .await
+            .expect("outbox")
+            .into_inner()
+            .messages
+    }
+}
+
+/// A request with the default tenant's credentials.
+pub fn req<T>(msg: T) -> Request<T> {
+    req_as(msg, API_KEY, TENANT)
+}
+
+pub fn req_as<T>(msg: T, key: &str, tenant: &str) -> Request<T> {
+    let mut r = Request::new(msg);
+    r.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {key}").parse().expect("ascii"),
+    );
+    r.metadata_mut()
+        .insert("x-tenant-id", tenant.parse().expect("ascii"));
+    r
+}
+
+pub fn admin_req<T>(msg: T) -> Request<T> {
+    let mut r = Request::new(msg);
+    r.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {ADMIN_TOKEN}").parse().expect("ascii"),
+    );
+    r
+}
+
+pub fn step(channel: pb::Channel) -> pb::RoutingStep {
+    pb::RoutingStep {
+        channel: channel as i32,
+        ..Default::default()
+    }
+}
+
+pub fn start_req(phone: &str, channels: &[pb::Channel]) -> pb::StartVerificationRequest {
+    pb::StartVerificationRequest {
+        phone: phone.into(),
+        routing_strategy: channels.iter().map(|c| step(*c)).collect(),
+        app_name: "Acme".into(),
+        ..Default::default()
+    }
+}
+
+/// The reason from the status's ErrorInfo, and the field paths of its BadRequest.
+pub fn details(s: &Status) -> (String, Vec<String>) {
+    let d = s.get_error_details();
+    let reason = d
+        .error_info()
+        .map(|i| {
+            assert_eq!(i.domain, "verifyd");
+            i.reason.clone()
+        })
+        .unwrap_or_default();
+    let fields = d
+        .bad_request()
+        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+        .unwrap_or_default();
+    (reason, fields)
+}
+
+pub fn assert_status(s: &Status, code: Code, reason: &str) {
+    assert_eq!(s.code(), code, "{s:?}");
+    assert_eq!(details(s).0, reason, "{s:?}");
+}
+
+pub fn statuses(v: &pb::Verification) -> Vec<pb::DeliveryStatus> {
+    v.history.iter().map(|a| a.status()).collect()
+}

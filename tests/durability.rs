@@ -1,0 +1,250 @@
+//! Durability: no code in the store's bytes, resumption after a restart, and a real
+//! server process killed with SIGKILL mid-fallback.
+
+mod common;
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use verifyd::pb::{Channel::*, CheckResult as R, DeliveryStatus as S, VerificationState as St};
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn no_issued_code_in_the_store_bytes() {
+    let ts = TestServer::start().await;
+    let mut codes = Vec::new();
+    for i in 0..12u32 {
+        let mut r = start_req(&magic(1, 0, (i % 2) as u8, 0), &[Telegram, Voice, Sms]);
+        r.code_length = Some(8);
+        if i % 4 == 0 {
+            r.code = Some(format!("{:08}", 31_415_926 + i * 7_777));
+            r.code_length = None;
+        }
+        r.is_code_deleted = i % 2 == 0;
+        let v = ts.start_v(r).await.unwrap();
+        codes.push((v.id.clone(), v.code.clone().unwrap()));
+    }
+    for (i, (id, code)) in codes.iter().enumerate() {
+        ts.wait_delivery_done(id).await;
+        if i % 3 == 0 {
+            assert_eq!(ts.check(id, code).await.unwrap().result(), R::Verified);
+        } else {
+            ts.check(id, "00000000").await.unwrap();
+        }
+    }
+    let dir = ts.stop().await;
+    let sled_dir = dir.path().join("sled");
+    let files = files_under(&sled_dir);
+    assert!(!files.is_empty());
+    let mut total = 0;
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        total += bytes.len();
+        for (_, code) in &codes {
+            assert!(
+                !bytes.windows(code.len()).any(|w| w == code.as_bytes()),
+                "code found in {}",
+                f.display()
+            );
+        }
+    }
+    assert!(total > 0);
+    // The keys that protect the codes live outside the store.
+    assert!(dir.path().join("secrets.json").exists());
+    assert!(!dir.path().join("secrets.json").starts_with(&sled_dir));
+}
+
+#[tokio::test]
+async fn a_restart_resumes_pending_verifications_and_expiry() {
+    let ts = TestServer::start().await;
+    let waiting = ts
+        .start_v(start_req(&magic(2, 0, 0, 0), &[Telegram, Sms]))
+        .await
+        .unwrap();
+    ts.wait_sent(&waiting.id, 0).await;
+    let mut r = start_req(&magic(0, 0, 0, 0), &[Sms]);
+    r.ttl_sec = Some(120);
+    let expiring = ts.start_v(r).await.unwrap();
+    ts.wait_delivery_done(&expiring.id).await;
+    let dir = ts.stop().await;
+
+    let ts = TestServer::start_in(dir, &[]).await;
+    assert_eq!(ts.running().resumed, 2);
+    // The stored telegram deadline still holds after the restart.
+    ts.advance(31);
+    let v = ts.wait_delivery_done(&waiting.id).await;
+    assert_eq!(statuses(&v), vec![S::Failed, S::Success]);
+    ts.advance(120);
+    let v = ts
+        .wait_for(&expiring.id, "expiry", |v| v.state() == St::Expired)
+        .await;
+    assert_eq!(v.state(), St::Expired);
+    ts.stop().await;
+}
+
+struct Proc {
+    child: Child,
+    addr: String,
+}
+
+async fn spawn_server(dir: &std::path::Path) -> Proc {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_verifyd"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--clock",
+            "manual",
+            "--bcrypt-cost",
+            "4",
+        ])
+        .args(["--admin-token", ADMIN_TOKEN, "--bootstrap-api-key", API_KEY])
+        .arg("--data-dir")
+        .arg(dir)
+        .env("VERIFYD_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn verifyd");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = tokio::time::timeout(PATIENCE, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(a) = line.strip_prefix("listening on ") {
+                return a.to_owned();
+            }
+        }
+        panic!("verifyd exited before listening");
+    })
+    .await
+    .expect("verifyd starts");
+    Proc { child, addr }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_server(dir.path()).await;
+    let c = Client::connect(&p.addr).await;
+
+    // A code used before the crash.
+    let used = c
+        .start_v(start_req(&magic(0, 0, 0, 0), &[Sms]))
+        .await
+        .unwrap();
+    c.wait_delivery_done(&used.id).await;
+    assert_eq!(
+        c.check(&used.id, used.code()).await.unwrap().result(),
+        R::Verified
+    );
+    // An attempt spent before the crash.
+    let tried = c
+        .start_v(start_req(&magic(0, 0, 0, 0), &[Sms]))
+        .await
+        .unwrap();
+    let wrong = if tried.code() == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    assert_eq!(
+        c.check(&tried.id, wrong).await.unwrap().result(),
+        R::Incorrect
+    );
+
+    // Verifications waiting on a telegram report that never comes: mid-fallback.
+    let mut acked: HashMap<String, String> = HashMap::new();
+    for _ in 0..8 {
+        let v = c
+            .start_v(start_req(&magic(2, 0, 0, 0), &[Telegram, Sms]))
+            .await
+            .unwrap();
+        acked.insert(v.id.clone(), v.code.clone().unwrap());
+    }
+    // And a burst still being started when the process dies.
+    let burst: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let writers: Vec<_> = (0..4)
+        .map(|_| {
+            let burst = burst.clone();
+            let addr = p.addr.clone();
+            tokio::spawn(async move {
+                let c = Client::connect(&addr).await;
+                loop {
+                    match c
+                        .start_v(start_req(&magic(2, 0, 0, 0), &[Telegram, Sms]))
+                        .await
+                    {
+                        Ok(v) => {
+                            burst
+                                .lock()
+                                .unwrap()
+                                .insert(v.id.clone(), v.code.clone().unwrap());
+                        }
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill once the burst has had some acknowledged.
+    tokio::time::timeout(PATIENCE, async {
+        while burst.lock().unwrap().len() < 20 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the burst makes progress");
+    p.child.start_kill().expect("SIGKILL");
+    p.child.wait().await.unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    acked.extend(burst.lock().unwrap().drain());
+    assert!(acked.len() >= 28);
+
+    let p2 = spawn_server(dir.path()).await;
+    let c = Client::connect(&p2.addr).await;
+    for (id, code) in &acked {
+        let v = c.get(id).await;
+        assert_eq!(v.state(), St::Pending, "{id}");
+        assert_eq!(v.code.as_deref(), Some(code.as_str()));
+    }
+    // The telegram deadlines fire after the restart, and every step reaches the end.
+    c.advance_clock(31).await;
+    for (id, code) in &acked {
+        let v = c.wait_delivery_done(id).await;
+        assert_eq!(v.status(), S::Success, "{v:?}");
+        assert_eq!(v.delivered_channel(), Sms);
+        assert_eq!(c.check(id, code).await.unwrap().result(), R::Verified);
+        assert_eq!(c.get(id).await.state(), St::Verified);
+    }
+    // What was consumed before the crash is still consumed.
+    assert_eq!(
+        c.check(&used.id, used.code()).await.unwrap().result(),
+        R::NotPending
+    );
+    assert_eq!(c.get(&tried.id).await.attempts_remaining, 4);
+    // And what was left pending still expires.
+    c.advance_clock(600).await;
+    let v = c
+        .wait_for(&tried.id, "expiry", |v| v.state() == St::Expired)
+        .await;
+    assert_eq!(v.state(), St::Expired);
+    drop(p2);
+}
