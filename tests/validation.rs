@@ -234,7 +234,8 @@ async fn validation_matrix() {
 #[tokio::test]
 async fn defaults_and_echoes() {
     let ts = TestServer::start().await;
-    let mut r = base();
+    // Telegram never reports for this number, so the first step stays in flight.
+    let mut r = start_req(&magic(2, 0, 0, 0), &[Telegram, Sms]);
     r.payload = "order=42".into();
     r.lang = pb::Lang::De as i32;
     let v = ts.start_v(r).await.unwrap();
@@ -244,9 +245,20 @@ async fn defaults_and_echoes() {
     assert_eq!(v.payload, "order=42");
     assert_eq!(v.currency, "EUR");
     assert_eq!(v.cost, None, "cost is unset until delivery completes");
-    assert_eq!(v.status(), pb::DeliveryStatus::New);
+    // Start answers once the first step was handed to its channel.
+    assert_eq!(v.status(), pb::DeliveryStatus::InProgress);
     assert_eq!(v.state(), pb::VerificationState::Pending);
-    assert_eq!(statuses(&v), vec![pb::DeliveryStatus::New; 2]);
+    assert_eq!(
+        statuses(&v),
+        vec![pb::DeliveryStatus::InProgress, pb::DeliveryStatus::New]
+    );
+    assert!(v.history[0].external_id.starts_with("sbx_"));
+    assert_eq!(v.history[0].cost, Some(1));
+    assert_eq!(
+        ts.sandbox_messages(&v.id).await.len(),
+        1,
+        "already in the outbox"
+    );
     let ttl = v.expires_at.unwrap().seconds - v.created_at.unwrap().seconds;
     assert_eq!(ttl, 600);
     uuid::Uuid::parse_str(&v.id).expect("a UUID");

@@ -9,7 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -28,6 +28,7 @@ pub(super) fn spawn(
     inner: &Arc<Inner>,
     v: Verification,
     drivers: &mut HashMap<Uuid, mpsc::Sender<Command>>,
+    first_send: Option<oneshot::Sender<View>>,
 ) -> mpsc::Sender<Command> {
     let (tx, rx) = mpsc::channel(MAILBOX);
     drivers.insert(v.id, tx.clone());
@@ -38,6 +39,7 @@ pub(super) fn spawn(
         rx,
         in_flight: None,
         stashed: Vec::new(),
+        first_send,
     };
     inner.tracker.spawn(d.run().instrument(span));
     tx
@@ -52,6 +54,9 @@ struct Driver {
     /// Reports that arrived while their attempt's send was still in flight; applied
     /// right after it, so "sent" always comes before "delivered".
     stashed: Vec<(usize, Report)>,
+    /// Whoever started the verification waits here until its first step was handed
+    /// to a channel (or could not be), to answer with that step's real status.
+    first_send: Option<oneshot::Sender<View>>,
 }
 
 impl Driver {
@@ -62,8 +67,17 @@ impl Driver {
         self.exit();
     }
 
+    fn first_send_done(&mut self) {
+        if let Some(tx) = self.first_send.take() {
+            let _ = tx.send(self.inner.view(&self.v));
+        }
+    }
+
     async fn drive(&mut self) -> Result<(), EngineError> {
         self.feed(Input::Resume).await?;
+        if self.in_flight.is_none() {
+            self.first_send_done();
+        }
         let shutdown = self.inner.shutdown.clone();
         let clock = self.inner.clock.clone();
         while let Some(deadline) = machine::next_deadline(&self.v) {
@@ -90,6 +104,7 @@ impl Driver {
                     for (attempt, report) in now {
                         self.feed(Input::Report { attempt, report }).await?;
                     }
+                    self.first_send_done();
                 }
                 cmd = mailbox.recv() => match cmd {
                     Some(cmd) => self.handle(cmd).await?,

@@ -164,7 +164,7 @@ impl Engine {
         for id in ids {
             if let Some(v) = self.inner.store.get_verification(id)? {
                 if !v.is_final() {
-                    self.inner.spawn_driver(v);
+                    self.inner.spawn_driver(v, None);
                     resumed += 1;
                 }
             }
@@ -304,10 +304,19 @@ impl Engine {
             }
         }
         inner.store.flush().await?;
-        let view = inner.view(&v);
+        let stored = inner.view(&v);
         tracing::info!(verification_id = %v.id, tenant_id, steps = v.history.len(), "verification started");
-        inner.spawn_driver(v);
-        Ok(view)
+        // Answer once the first step was handed to its channel, like a carrier API
+        // does: the caller sees that step's real status, and a rejected first channel
+        // has already fallen back. Everything before this point is durable, so a
+        // crash while waiting loses nothing.
+        let (tx, rx) = oneshot::channel();
+        inner.spawn_driver(v, Some(tx));
+        let limit = inner.cfg.send_timeout + Duration::from_secs(1);
+        Ok(match tokio::time::timeout(limit, rx).await {
+            Ok(Ok(view)) => view,
+            _ => stored,
+        })
     }
 
     /// Reads one verification of the tenant.
@@ -437,13 +446,13 @@ impl Inner {
         if v.is_final() {
             return None;
         }
-        Some(driver::spawn(self, v, &mut drivers))
+        Some(driver::spawn(self, v, &mut drivers, None))
     }
 
-    fn spawn_driver(self: &Arc<Self>, v: Verification) {
+    fn spawn_driver(self: &Arc<Self>, v: Verification, first_send: Option<oneshot::Sender<View>>) {
         let mut drivers = self.drivers.lock().unwrap_or_else(|p| p.into_inner());
         if !drivers.contains_key(&v.id) {
-            driver::spawn(self, v, &mut drivers);
+            driver::spawn(self, v, &mut drivers, first_send);
         }
     }
 

@@ -1071,7 +1071,7 @@ func (x *StartVerificationRequest) GetRequestId() string {
 // The response of StartVerification.
 type StartVerificationResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The verification, as stored when it was acknowledged.
+	// The verification, as stored after its first step was handed to its channel.
 	Verification  *Verification `protobuf:"bytes,1,opt,name=verification,proto3" json:"verification,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -43,8 +43,10 @@ const (
 // `routing_strategy[2].timeout_sec`.
 type VerifyServiceClient interface {
 	// Creates a verification and starts delivering its code along the routing strategy.
-	// The verification is durable before this call returns. A retry with the same
-	// `request_id` returns the first verification and sends nothing again.
+	// The verification is durable before anything is sent. The call returns once the
+	// first step was handed to its channel (or refused), so the response shows that
+	// step's real status. A retry with the same `request_id` returns the first
+	// verification and sends nothing again.
 	StartVerification(ctx context.Context, in *StartVerificationRequest, opts ...grpc.CallOption) (*StartVerificationResponse, error)
 	// Checks a code typed by a person. A wrong code is a result, not an error.
 	CheckCode(ctx context.Context, in *CheckCodeRequest, opts ...grpc.CallOption) (*CheckCodeResponse, error)
@@ -143,8 +145,10 @@ type VerifyService_WatchStatusClient = grpc.ServerStreamingClient[WatchStatusRes
 // `routing_strategy[2].timeout_sec`.
 type VerifyServiceServer interface {
 	// Creates a verification and starts delivering its code along the routing strategy.
-	// The verification is durable before this call returns. A retry with the same
-	// `request_id` returns the first verification and sends nothing again.
+	// The verification is durable before anything is sent. The call returns once the
+	// first step was handed to its channel (or refused), so the response shows that
+	// step's real status. A retry with the same `request_id` returns the first
+	// verification and sends nothing again.
 	StartVerification(context.Context, *StartVerificationRequest) (*StartVerificationResponse, error)
 	// Checks a code typed by a person. A wrong code is a result, not an error.
 	CheckCode(context.Context, *CheckCodeRequest) (*CheckCodeResponse, error)

@@ -88,8 +88,10 @@ class VerifyServiceServicer:
 
     def StartVerification(self, request, context):
         """Creates a verification and starts delivering its code along the routing strategy.
-        The verification is durable before this call returns. A retry with the same
-        `request_id` returns the first verification and sends nothing again.
+        The verification is durable before anything is sent. The call returns once the
+        first step was handed to its channel (or refused), so the response shows that
+        step's real status. A retry with the same `request_id` returns the first
+        verification and sends nothing again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -46,8 +46,10 @@ class VerifyServiceStub:
     def __new__(cls, channel: _aio.Channel) -> VerifyServiceAsyncStub: ...
     StartVerification: _grpc.UnaryUnaryMultiCallable[_verify_pb2.StartVerificationRequest, _verify_pb2.StartVerificationResponse]
     """Creates a verification and starts delivering its code along the routing strategy.
-    The verification is durable before this call returns. A retry with the same
-    `request_id` returns the first verification and sends nothing again.
+    The verification is durable before anything is sent. The call returns once the
+    first step was handed to its channel (or refused), so the response shows that
+    step's real status. A retry with the same `request_id` returns the first
+    verification and sends nothing again.
     """
     CheckCode: _grpc.UnaryUnaryMultiCallable[_verify_pb2.CheckCodeRequest, _verify_pb2.CheckCodeResponse]
     """Checks a code typed by a person. A wrong code is a result, not an error."""
@@ -81,8 +83,10 @@ class VerifyServiceAsyncStub(VerifyServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     StartVerification: _aio.UnaryUnaryMultiCallable[_verify_pb2.StartVerificationRequest, _verify_pb2.StartVerificationResponse]  # type: ignore[assignment]
     """Creates a verification and starts delivering its code along the routing strategy.
-    The verification is durable before this call returns. A retry with the same
-    `request_id` returns the first verification and sends nothing again.
+    The verification is durable before anything is sent. The call returns once the
+    first step was handed to its channel (or refused), so the response shows that
+    step's real status. A retry with the same `request_id` returns the first
+    verification and sends nothing again.
     """
     CheckCode: _aio.UnaryUnaryMultiCallable[_verify_pb2.CheckCodeRequest, _verify_pb2.CheckCodeResponse]  # type: ignore[assignment]
     """Checks a code typed by a person. A wrong code is a result, not an error."""
@@ -119,8 +123,10 @@ class VerifyServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_verify_pb2.StartVerificationResponse, _abc.Awaitable[_verify_pb2.StartVerificationResponse]]:
         """Creates a verification and starts delivering its code along the routing strategy.
-        The verification is durable before this call returns. A retry with the same
-        `request_id` returns the first verification and sends nothing again.
+        The verification is durable before anything is sent. The call returns once the
+        first step was handed to its channel (or refused), so the response shows that
+        step's real status. A retry with the same `request_id` returns the first
+        verification and sends nothing again.
         """
 
     @_abc_1.abstractmethod

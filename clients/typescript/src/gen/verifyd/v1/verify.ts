@@ -721,7 +721,7 @@ export interface StartVerificationRequest {
 
 /** The response of StartVerification. */
 export interface StartVerificationResponse {
-  /** The verification, as stored when it was acknowledged. */
+  /** The verification, as stored after its first step was handed to its channel. */
   verification: Verification | undefined;
 }
 
@@ -2713,8 +2713,10 @@ export type VerifyServiceService = typeof VerifyServiceService;
 export const VerifyServiceService = {
   /**
    * Creates a verification and starts delivering its code along the routing strategy.
-   * The verification is durable before this call returns. A retry with the same
-   * `request_id` returns the first verification and sends nothing again.
+   * The verification is durable before anything is sent. The call returns once the
+   * first step was handed to its channel (or refused), so the response shows that
+   * step's real status. A retry with the same `request_id` returns the first
+   * verification and sends nothing again.
    */
   startVerification: {
     path: "/verifyd.v1.VerifyService/StartVerification" as const,
@@ -2783,8 +2785,10 @@ export const VerifyServiceService = {
 export interface VerifyServiceServer extends UntypedServiceImplementation {
   /**
    * Creates a verification and starts delivering its code along the routing strategy.
-   * The verification is durable before this call returns. A retry with the same
-   * `request_id` returns the first verification and sends nothing again.
+   * The verification is durable before anything is sent. The call returns once the
+   * first step was handed to its channel (or refused), so the response shows that
+   * step's real status. A retry with the same `request_id` returns the first
+   * verification and sends nothing again.
    */
   startVerification: handleUnaryCall<StartVerificationRequest, StartVerificationResponse>;
   /** Checks a code typed by a person. A wrong code is a result, not an error. */
@@ -2807,8 +2811,10 @@ export interface VerifyServiceServer extends UntypedServiceImplementation {
 export interface VerifyServiceClient extends Client {
   /**
    * Creates a verification and starts delivering its code along the routing strategy.
-   * The verification is durable before this call returns. A retry with the same
-   * `request_id` returns the first verification and sends nothing again.
+   * The verification is durable before anything is sent. The call returns once the
+   * first step was handed to its channel (or refused), so the response shows that
+   * step's real status. A retry with the same `request_id` returns the first
+   * verification and sends nothing again.
    */
   startVerification(
     request: StartVerificationRequest,

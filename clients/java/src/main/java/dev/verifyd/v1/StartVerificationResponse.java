@@ -57,7 +57,7 @@ private static final long serialVersionUID = 0L;
   private dev.verifyd.v1.Verification verification_;
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -69,7 +69,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -81,7 +81,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -417,7 +417,7 @@ private static final long serialVersionUID = 0L;
         dev.verifyd.v1.Verification, dev.verifyd.v1.Verification.Builder, dev.verifyd.v1.VerificationOrBuilder> verificationBuilder_;
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -428,7 +428,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -443,7 +443,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -461,7 +461,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -479,7 +479,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -504,7 +504,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -521,7 +521,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -533,7 +533,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -548,7 +548,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The verification, as stored when it was acknowledged.
+     * The verification, as stored after its first step was handed to its channel.
      * </pre>
      *
      * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>

@@ -12,7 +12,7 @@ public interface StartVerificationResponseOrBuilder extends
 
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -21,7 +21,7 @@ public interface StartVerificationResponseOrBuilder extends
   boolean hasVerification();
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>
@@ -30,7 +30,7 @@ public interface StartVerificationResponseOrBuilder extends
   dev.verifyd.v1.Verification getVerification();
   /**
    * <pre>
-   * The verification, as stored when it was acknowledged.
+   * The verification, as stored after its first step was handed to its channel.
    * </pre>
    *
    * <code>.verifyd.v1.Verification verification = 1 [json_name = "verification"];</code>

@@ -255,8 +255,10 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Creates a verification and starts delivering its code along the routing strategy.
-     * The verification is durable before this call returns. A retry with the same
-     * `request_id` returns the first verification and sends nothing again.
+     * The verification is durable before anything is sent. The call returns once the
+     * first step was handed to its channel (or refused), so the response shows that
+     * step's real status. A retry with the same `request_id` returns the first
+     * verification and sends nothing again.
      * </pre>
      */
     default void startVerification(dev.verifyd.v1.StartVerificationRequest request,
@@ -360,8 +362,10 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Creates a verification and starts delivering its code along the routing strategy.
-     * The verification is durable before this call returns. A retry with the same
-     * `request_id` returns the first verification and sends nothing again.
+     * The verification is durable before anything is sent. The call returns once the
+     * first step was handed to its channel (or refused), so the response shows that
+     * step's real status. A retry with the same `request_id` returns the first
+     * verification and sends nothing again.
      * </pre>
      */
     public void startVerification(dev.verifyd.v1.StartVerificationRequest request,
@@ -448,8 +452,10 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Creates a verification and starts delivering its code along the routing strategy.
-     * The verification is durable before this call returns. A retry with the same
-     * `request_id` returns the first verification and sends nothing again.
+     * The verification is durable before anything is sent. The call returns once the
+     * first step was handed to its channel (or refused), so the response shows that
+     * step's real status. A retry with the same `request_id` returns the first
+     * verification and sends nothing again.
      * </pre>
      */
     public dev.verifyd.v1.StartVerificationResponse startVerification(dev.verifyd.v1.StartVerificationRequest request) throws io.grpc.StatusException {
@@ -533,8 +539,10 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Creates a verification and starts delivering its code along the routing strategy.
-     * The verification is durable before this call returns. A retry with the same
-     * `request_id` returns the first verification and sends nothing again.
+     * The verification is durable before anything is sent. The call returns once the
+     * first step was handed to its channel (or refused), so the response shows that
+     * step's real status. A retry with the same `request_id` returns the first
+     * verification and sends nothing again.
      * </pre>
      */
     public dev.verifyd.v1.StartVerificationResponse startVerification(dev.verifyd.v1.StartVerificationRequest request) {
@@ -617,8 +625,10 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Creates a verification and starts delivering its code along the routing strategy.
-     * The verification is durable before this call returns. A retry with the same
-     * `request_id` returns the first verification and sends nothing again.
+     * The verification is durable before anything is sent. The call returns once the
+     * first step was handed to its channel (or refused), so the response shows that
+     * step's real status. A retry with the same `request_id` returns the first
+     * verification and sends nothing again.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.StartVerificationResponse> startVerification(
