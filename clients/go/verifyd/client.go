@@ -115,7 +115,9 @@ func (c *Client) Cancel(ctx context.Context, id string) (*verifydv1.Verification
 // Watch opens a WatchStatus stream. With an id it starts with a SNAPSHOT of that
 // verification and ends (Recv returns io.EOF) after the transition that makes it
 // final; with "" it watches the whole tenant and never ends on its own. Close it, or
-// cancel ctx, to stop early.
+// cancel ctx, to stop early. Each event's Verification is the record as it was right
+// after that event; a channel event also names its step (StepIndex, Channel; see
+// EventAttempt).
 func (c *Client) Watch(ctx context.Context, id string) (*Watch, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	stream, err := c.stub.WatchStatus(c.Context(ctx), &verifydv1.WatchStatusRequest{Id: id})
@@ -124,6 +126,21 @@ func (c *Client) Watch(ctx context.Context, id string) (*Watch, error) {
 		return nil, wrap(err)
 	}
 	return &Watch{stream: stream, cancel: cancel}, nil
+}
+
+// EventAttempt returns the attempt a channel event (CHANNEL_SENT, _SUCCESS, _FAILED,
+// _UPDATED) is about: msg.Verification.History[msg.StepIndex], as it was right after
+// the event (msg.GetChannel() is its channel). It returns nil for the other events,
+// whose step_index is unset.
+func EventAttempt(msg *verifydv1.WatchStatusResponse) *verifydv1.ChannelAttempt {
+	if msg == nil || msg.StepIndex == nil {
+		return nil
+	}
+	h := msg.GetVerification().GetHistory()
+	if i := int(msg.GetStepIndex()); i < len(h) {
+		return h[i]
+	}
+	return nil
 }
 
 // Watch is an open WatchStatus stream.

@@ -3,8 +3,10 @@ package verifyd_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,6 +155,51 @@ func mustErr(t *testing.T, err error) *verifyd.Error {
 	return e
 }
 
+const (
+	stNew        = pb.DeliveryStatus_DELIVERY_STATUS_NEW
+	stInProgress = pb.DeliveryStatus_DELIVERY_STATUS_IN_PROGRESS
+	stSuccess    = pb.DeliveryStatus_DELIVERY_STATUS_SUCCESS
+	stFailed     = pb.DeliveryStatus_DELIVERY_STATUS_FAILED
+	stError      = pb.DeliveryStatus_DELIVERY_STATUS_ERROR
+)
+
+// documentedOutcomes are the SandboxMessage.outcome words of admin.proto.
+var documentedOutcomes = []string{"delivered", "accepted", "failed", "rejected", "no report", "blocked", "provider error"}
+
+// label is "CHANNEL_SENT[0]:TELEGRAM" for a channel event, "SUCCESS" for the others.
+func label(m *pb.WatchStatusResponse) string {
+	name := strings.TrimPrefix(m.GetKind().String(), "WATCH_EVENT_KIND_")
+	if m.StepIndex == nil {
+		return name
+	}
+	return fmt.Sprintf("%s[%d]:%s", name, m.GetStepIndex(), strings.TrimPrefix(m.GetChannel().String(), "CHANNEL_"))
+}
+
+func labels(msgs []*pb.WatchStatusResponse) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = label(m)
+	}
+	return out
+}
+
+func statuses(v *pb.Verification) []pb.DeliveryStatus {
+	var out []pb.DeliveryStatus
+	for _, a := range v.GetHistory() {
+		out = append(out, a.GetStatus())
+	}
+	return out
+}
+
+func outbox(t *testing.T, ctx context.Context, admin *verifyd.Admin, id string) []*pb.SandboxMessage {
+	t.Helper()
+	msgs, err := admin.ListSandboxMessages(ctx, &pb.ListSandboxMessagesRequest{VerificationId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
 func TestThreeStepFallbackWatchedToTheEnd(t *testing.T) {
 	ctx := ctxT(t)
 	c, admin := dial(t)
@@ -186,36 +233,31 @@ func TestThreeStepFallbackWatchedToTheEnd(t *testing.T) {
 		v.GetState() != pb.VerificationState_VERIFICATION_STATE_PENDING {
 		t.Fatalf("started verification = %v", v)
 	}
+	// StartVerification answers once the first step was handed to its channel: telegram
+	// is in progress (waiting for its report) with the provider's id, the rest not reached,
+	// and the sandbox outbox already holds that first message.
+	if got := statuses(v); v.GetStatus() != stInProgress || !slices.Equal(got, []pb.DeliveryStatus{stInProgress, stNew, stNew}) ||
+		v.GetHistory()[0].GetExternalId() == "" || v.GetHistory()[0].GetSentAt() == nil {
+		t.Fatalf("start response: status %v, history %v", v.GetStatus(), v.GetHistory())
+	}
+	if sent := outbox(t, ctx, admin, v.GetId()); len(sent) == 0 || sent[0].GetChannel() != pb.Channel_CHANNEL_TELEGRAM ||
+		sent[0].GetExternalId() != v.GetHistory()[0].GetExternalId() {
+		t.Fatalf("outbox right after the start = %v", sent)
+	}
+
 	bw, err := c.Watch(ctx, v.GetId())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bw.Close()
 	byID := collect(bw)
-	if snap := byID.mustNext(t); snap.GetKind() != pb.WatchEventKind_WATCH_EVENT_KIND_SNAPSHOT || snap.GetVerification().GetId() != v.GetId() {
+	if snap := byID.mustNext(t); snap.GetKind() != pb.WatchEventKind_WATCH_EVENT_KIND_SNAPSHOT || snap.GetVerification().GetId() != v.GetId() ||
+		snap.StepIndex != nil || snap.GetChannel() != pb.Channel_CHANNEL_UNSPECIFIED {
 		t.Fatalf("first message of the watch by id = %v", snap)
 	}
 
 	delivery := tenant.forID(t, v.GetId(), pb.WatchEventKind_WATCH_EVENT_KIND_SUCCESS, pb.WatchEventKind_WATCH_EVENT_KIND_FAILED)
-	// The kinds, in order. Each message's verification reflects at least its transition:
-	// the server may commit several transitions at once (telegram failed + voice sent)
-	// and send the resulting record with each of them, so the step an event is about is
-	// known from its position, not from the record.
-	type step struct {
-		kind pb.WatchEventKind
-		i    int
-	}
-	expected := []step{
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_SENT, 0},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_FAILED, 0},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_SENT, 1},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_FAILED, 1},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_SENT, 2},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_SUCCESS, 2},
-		{pb.WatchEventKind_WATCH_EVENT_KIND_SUCCESS, 2},
-	}
 	var decided []*pb.WatchStatusResponse
-	var want []string
 	for _, e := range delivery {
 		if e.GetEvent() != eventNames[e.GetKind()] {
 			t.Errorf("%v has event name %q, want %q", e.GetKind(), e.GetEvent(), eventNames[e.GetKind()])
@@ -227,55 +269,86 @@ func TestThreeStepFallbackWatchedToTheEnd(t *testing.T) {
 			decided = append(decided, e)
 		}
 	}
-	for _, s := range expected {
-		want = append(want, s.kind.String())
+	want := []string{
+		"CHANNEL_SENT[0]:TELEGRAM",
+		"CHANNEL_FAILED[0]:TELEGRAM",
+		"CHANNEL_SENT[1]:VOICE",
+		"CHANNEL_FAILED[1]:VOICE",
+		"CHANNEL_SENT[2]:SMS",
+		"CHANNEL_SUCCESS[2]:SMS",
+		"SUCCESS",
 	}
-	if got := kinds(decided); !slices.Equal(got, want) {
+	if got := labels(decided); !slices.Equal(got, want) {
 		t.Fatalf("delivery events:\n got %v\nwant %v", got, want)
 	}
-	for n, s := range expected {
-		h := decided[n].GetVerification().GetHistory()
-		for _, a := range h[:s.i] {
-			if a.GetStatus() != pb.DeliveryStatus_DELIVERY_STATUS_FAILED {
-				t.Errorf("%v #%d: earlier step %v is %v", s.kind, s.i, a.GetChannel(), a.GetStatus())
-			}
+	// Each message carries the record exactly as it was right after its own transition,
+	// even when one change moved several steps (telegram failed, then voice started).
+	type record struct {
+		history   []pb.DeliveryStatus
+		status    pb.DeliveryStatus
+		delivered pb.Channel
+		hasCost   bool
+	}
+	none, sms := pb.Channel_CHANNEL_UNSPECIFIED, pb.Channel_CHANNEL_SMS
+	expected := []record{
+		{[]pb.DeliveryStatus{stInProgress, stNew, stNew}, stInProgress, none, false},
+		{[]pb.DeliveryStatus{stFailed, stNew, stNew}, stInProgress, none, false},
+		{[]pb.DeliveryStatus{stFailed, stInProgress, stNew}, stInProgress, none, false},
+		{[]pb.DeliveryStatus{stFailed, stFailed, stNew}, stInProgress, none, false},
+		{[]pb.DeliveryStatus{stFailed, stFailed, stInProgress}, stInProgress, none, false},
+		{[]pb.DeliveryStatus{stFailed, stFailed, stSuccess}, stInProgress, sms, false},
+		{[]pb.DeliveryStatus{stFailed, stFailed, stSuccess}, stSuccess, sms, true},
+	}
+	for n, e := range decided {
+		r := e.GetVerification()
+		w := expected[n]
+		if !slices.Equal(statuses(r), w.history) || r.GetStatus() != w.status || r.GetDeliveredChannel() != w.delivered ||
+			(r.Cost != nil) != w.hasCost || r.GetState() != pb.VerificationState_VERIFICATION_STATE_PENDING {
+			t.Errorf("%s carries history %v, status %v, delivered %v, cost %v, state %v; want %+v",
+				label(e), statuses(r), r.GetStatus(), r.GetDeliveredChannel(), r.Cost, r.GetState(), w)
 		}
-		a := h[s.i]
-		switch s.kind {
-		case pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_SENT:
-			if a.GetStatus() == pb.DeliveryStatus_DELIVERY_STATUS_NEW || a.GetSentAt() == nil {
-				t.Errorf("%v #%d: attempt %v", s.kind, s.i, a)
+		a := verifyd.EventAttempt(e)
+		if a == nil {
+			if e.GetChannel() != pb.Channel_CHANNEL_UNSPECIFIED {
+				t.Errorf("%s: channel %v on a non-channel event", label(e), e.GetChannel())
 			}
-		case pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_FAILED:
-			if a.GetStatus() != pb.DeliveryStatus_DELIVERY_STATUS_FAILED || a.GetErrorReason() == "" {
-				t.Errorf("%v #%d: attempt %v", s.kind, s.i, a)
-			}
-		default:
-			if a.GetStatus() != pb.DeliveryStatus_DELIVERY_STATUS_SUCCESS {
-				t.Errorf("%v #%d: attempt %v", s.kind, s.i, a)
-			}
+			continue
+		}
+		if a.GetChannel() != e.GetChannel() || r.GetRoutingStrategy()[e.GetStepIndex()].GetChannel() != e.GetChannel() ||
+			a.GetExternalId() == "" || a.GetSentAt() == nil {
+			t.Errorf("%s: attempt %v", label(e), a)
+		}
+		if e.GetKind() == pb.WatchEventKind_WATCH_EVENT_KIND_CHANNEL_FAILED && a.GetErrorReason() == "" {
+			t.Errorf("%s: no error_reason in %v", label(e), a)
 		}
 	}
 	done := delivery[len(delivery)-1].GetVerification()
-	if done.GetStatus() != pb.DeliveryStatus_DELIVERY_STATUS_SUCCESS || done.GetDeliveredChannel() != pb.Channel_CHANNEL_SMS ||
-		done.GetState() != pb.VerificationState_VERIFICATION_STATE_PENDING {
-		t.Fatalf("after SUCCESS: status %v, delivered %v, state %v", done.GetStatus(), done.GetDeliveredChannel(), done.GetState())
+	if done.GetStatus() != stSuccess || done.GetDeliveredChannel() != sms || done.GetCost() != 21 {
+		t.Fatalf("after SUCCESS: status %v, delivered %v, cost %v", done.GetStatus(), done.GetDeliveredChannel(), done.Cost)
 	}
 
 	// The code, as the sandbox "delivered" it on each of the three channels.
-	msgs, err := admin.ListSandboxMessages(ctx, &pb.ListSandboxMessagesRequest{VerificationId: v.GetId()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	msgs := outbox(t, ctx, admin, v.GetId())
 	var chans []pb.Channel
-	for _, m := range msgs {
+	var outcomes []string
+	for i, m := range msgs {
 		chans = append(chans, m.GetChannel())
-		if m.GetRecipient() != phone || m.GetCode() != msgs[len(msgs)-1].GetCode() {
+		outcomes = append(outcomes, m.GetOutcome())
+		if m.GetRecipient() != phone || m.GetCode() != msgs[len(msgs)-1].GetCode() ||
+			i >= len(done.GetHistory()) || m.GetExternalId() != done.GetHistory()[i].GetExternalId() {
 			t.Errorf("sandbox message %v", m)
+		}
+		if !slices.Contains(documentedOutcomes, m.GetOutcome()) {
+			t.Errorf("sandbox %v message has outcome %q, not one of the documented values", m.GetChannel(), m.GetOutcome())
 		}
 	}
 	if !slices.Equal(chans, []pb.Channel{pb.Channel_CHANNEL_TELEGRAM, pb.Channel_CHANNEL_VOICE, pb.Channel_CHANNEL_SMS}) {
 		t.Fatalf("sandbox channels = %v", chans)
+	}
+	// admin.proto: telegram and voice "failed" (not delivered, not answered); an SMS the
+	// provider accepts is "accepted".
+	if !slices.Equal(outcomes, []string{"failed", "failed", "accepted"}) {
+		t.Errorf("sandbox outcomes = %q, want [failed failed accepted]", outcomes)
 	}
 	code := msgs[len(msgs)-1].GetCode()
 	if len(code) != 6 {
@@ -291,53 +364,88 @@ func TestThreeStepFallbackWatchedToTheEnd(t *testing.T) {
 		t.Fatalf("check = %v / %v", checked.GetResult(), checked.GetVerification().GetState())
 	}
 	verified := tenant.forID(t, v.GetId(), pb.WatchEventKind_WATCH_EVENT_KIND_VERIFIED)
-	if got := kinds(verified); !slices.Equal(got, []string{"WATCH_EVENT_KIND_VERIFIED"}) {
+	if got := labels(verified); !slices.Equal(got, []string{"VERIFIED"}) ||
+		verified[0].GetVerification().GetState() != pb.VerificationState_VERIFICATION_STATE_VERIFIED {
 		t.Fatalf("after check the tenant stream gave %v", got)
 	}
 	tw.Close()
 
-	// The watch by id saw the transitions after its snapshot, in order, and ended on its
-	// own after VERIFIED.
-	rest := kinds(byID.untilEnd(t))
-	full := kinds(append(delivery, verified...))
-	if len(rest) == 0 || len(rest) > len(full) || !slices.Equal(rest, full[len(full)-len(rest):]) {
-		t.Fatalf("watch by id gave %v, not a tail of %v ending in VERIFIED", rest, full)
+	// The watch by id saw the transitions after its snapshot, in order, each with the same
+	// record as on the tenant-wide stream, and ended on its own after VERIFIED.
+	rest := byID.untilEnd(t)
+	full := append(delivery, verified...)
+	if len(rest) == 0 || len(rest) > len(full) || !slices.EqualFunc(rest, full[len(full)-len(rest):],
+		func(a, b *pb.WatchStatusResponse) bool { return proto.Equal(a, b) }) {
+		t.Fatalf("watch by id gave %v, not a tail of %v ending in VERIFIED", labels(rest), labels(full))
 	}
 
 	rec, err := c.Get(ctx, v.GetId())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var statuses []pb.DeliveryStatus
 	var sum int64
 	for _, a := range rec.GetHistory() {
-		statuses = append(statuses, a.GetStatus())
 		if a.Cost == nil {
 			t.Errorf("attempt %v has no cost", a.GetChannel())
 		}
 		sum += a.GetCost()
 	}
-	if rec.GetState() != pb.VerificationState_VERIFICATION_STATE_VERIFIED ||
-		rec.GetStatus() != pb.DeliveryStatus_DELIVERY_STATUS_SUCCESS ||
-		rec.GetDeliveredChannel() != pb.Channel_CHANNEL_SMS ||
-		!slices.Equal(statuses, []pb.DeliveryStatus{pb.DeliveryStatus_DELIVERY_STATUS_FAILED, pb.DeliveryStatus_DELIVERY_STATUS_FAILED, pb.DeliveryStatus_DELIVERY_STATUS_SUCCESS}) {
-		t.Fatalf("record: state %v status %v delivered %v history %v", rec.GetState(), rec.GetStatus(), rec.GetDeliveredChannel(), statuses)
+	if rec.GetState() != pb.VerificationState_VERIFICATION_STATE_VERIFIED || rec.GetStatus() != stSuccess ||
+		rec.GetDeliveredChannel() != sms || !slices.Equal(statuses(rec), []pb.DeliveryStatus{stFailed, stFailed, stSuccess}) {
+		t.Fatalf("record: state %v status %v delivered %v history %v", rec.GetState(), rec.GetStatus(), rec.GetDeliveredChannel(), statuses(rec))
 	}
 	// Default prices (admin.proto): telegram 1 + voice 12 + sms 8 euro cents.
 	if rec.Cost == nil || rec.GetCost() != sum || sum != 21 || rec.GetCurrency() != "EUR" {
 		t.Fatalf("cost %v (attempts sum %d) %q, want 21 EUR", rec.Cost, sum, rec.GetCurrency())
 	}
+}
 
-	// admin.proto: SandboxMessage.outcome is one of "delivered", "failed", "no report",
-	// "rejected"; an SMS the provider accepts is "delivered". (Checked last so that a
-	// deviation here does not hide the checks above.)
-	for _, m := range msgs {
-		if !slices.Contains([]string{"delivered", "failed", "no report", "rejected"}, m.GetOutcome()) {
-			t.Errorf("sandbox %v message has outcome %q, not one of the documented values", m.GetChannel(), m.GetOutcome())
-		}
+func TestStartAnswersWithTheFirstStepsRealStatus(t *testing.T) {
+	ctx := ctxT(t)
+	c, admin := dial(t)
+
+	// An SMS is delivered once the provider accepts it: already SUCCESS in the response,
+	// and already in the outbox.
+	v, err := c.Start(ctx, &pb.StartVerificationRequest{Phone: "+33199000000", RoutingStrategy: verifyd.Steps(pb.Channel_CHANNEL_SMS)})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if o := msgs[len(msgs)-1].GetOutcome(); o != "delivered" {
-		t.Errorf("accepted SMS has sandbox outcome %q, want \"delivered\"", o)
+	h := v.GetHistory()
+	if v.GetStatus() != stSuccess || v.GetDeliveredChannel() != pb.Channel_CHANNEL_SMS || v.GetCost() != 8 ||
+		h[0].GetStatus() != stSuccess || h[0].GetExternalId() == "" {
+		t.Fatalf("sms start response: %v", v)
+	}
+	if msgs := outbox(t, ctx, admin, v.GetId()); len(msgs) != 1 || msgs[0].GetOutcome() != "accepted" ||
+		msgs[0].GetExternalId() != h[0].GetExternalId() {
+		t.Fatalf("outbox right after an sms start = %v", msgs)
+	}
+
+	// A first channel whose provider cannot be reached: the response shows that step's
+	// ERROR (refused, so no external id).
+	v, err = c.Start(ctx, &pb.StartVerificationRequest{Phone: "+33199004000",
+		RoutingStrategy: verifyd.Steps(pb.Channel_CHANNEL_TELEGRAM, pb.Channel_CHANNEL_SMS)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := v.GetHistory(); h[0].GetStatus() != stError || h[0].GetErrorReason() == "" || h[0].GetExternalId() != "" || v.GetStatus() == stNew {
+		t.Fatalf("provider-error start response: %v", v)
+	}
+	if msgs := outbox(t, ctx, admin, v.GetId()); len(msgs) == 0 || msgs[0].GetChannel() != pb.Channel_CHANNEL_TELEGRAM ||
+		msgs[0].GetOutcome() != "provider error" {
+		t.Fatalf("outbox right after a provider-error start = %v", msgs)
+	}
+
+	// A blocked number: the first step fails and so does the verification, no fallback.
+	v, err = c.Start(ctx, &pb.StartVerificationRequest{Phone: "+33199003000",
+		RoutingStrategy: verifyd.Steps(pb.Channel_CHANNEL_TELEGRAM, pb.Channel_CHANNEL_SMS)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(statuses(v), []pb.DeliveryStatus{stFailed, stNew}) || v.GetStatus() != stFailed {
+		t.Fatalf("blocked start response: %v", v)
+	}
+	if msgs := outbox(t, ctx, admin, v.GetId()); len(msgs) != 1 || msgs[0].GetOutcome() != "blocked" {
+		t.Fatalf("outbox right after a blocked start = %v", msgs)
 	}
 }
 
@@ -429,7 +537,7 @@ func TestLastWrongCodeReachesMaxAttempts(t *testing.T) {
 
 func TestCancelThenCheckIsNotPending(t *testing.T) {
 	ctx := ctxT(t)
-	c, _ := dial(t)
+	c, admin := dial(t)
 	// Telegram never reports for this number, so delivery is still in progress.
 	steps := verifyd.Steps(pb.Channel_CHANNEL_TELEGRAM, pb.Channel_CHANNEL_SMS)
 	steps[0].TimeoutSec = proto.Uint32(600)
@@ -437,12 +545,25 @@ func TestCancelThenCheckIsNotPending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !slices.Equal(statuses(v), []pb.DeliveryStatus{stInProgress, stNew}) || v.GetHistory()[0].GetExternalId() == "" {
+		t.Fatalf("start response: %v", v.GetHistory())
+	}
+	if msgs := outbox(t, ctx, admin, v.GetId()); len(msgs) != 1 || msgs[0].GetOutcome() != "no report" {
+		t.Fatalf("outbox right after the start = %v", msgs)
+	}
 	canceled, err := c.Cancel(ctx, v.GetId())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if canceled.GetId() != v.GetId() || canceled.GetState() != pb.VerificationState_VERIFICATION_STATE_CANCELED {
 		t.Fatalf("cancel returned %v", canceled)
+	}
+	// Delivery stopped: the telegram attempt is closed and the sms step never started.
+	if h := canceled.GetHistory(); h[0].GetStatus() == stNew || h[0].GetStatus() == stInProgress || h[1].GetStatus() != stNew {
+		t.Fatalf("history after cancel: %v", h)
+	}
+	if msgs := outbox(t, ctx, admin, v.GetId()); len(msgs) != 1 {
+		t.Fatalf("outbox after cancel = %v", msgs)
 	}
 	if got, err := c.Get(ctx, v.GetId()); err != nil || got.GetState() != pb.VerificationState_VERIFICATION_STATE_CANCELED {
 		t.Fatalf("get after cancel: %v, %v", got.GetState(), err)

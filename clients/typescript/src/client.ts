@@ -18,6 +18,7 @@ import {
   Channel,
   StartVerificationRequest,
   VerifyServiceClient,
+  type ChannelAttempt,
   type CheckCodeResponse,
   type DeepPartial,
   type Verification,
@@ -94,6 +95,15 @@ function required(v: Verification | undefined, rpc: string): Verification {
 }
 
 /**
+ * The attempt a channel event (CHANNEL_SENT, _SUCCESS, _FAILED, _UPDATED) is about:
+ * `ev.verification.history[ev.stepIndex]`, as it was right after the event (`ev.channel`
+ * is its channel). `undefined` for the other events, whose `stepIndex` is unset.
+ */
+export function eventAttempt(ev: WatchStatusResponse): ChannelAttempt | undefined {
+  return ev.stepIndex === undefined ? undefined : ev.verification?.history[ev.stepIndex];
+}
+
+/**
  * A thin client of verifyd's VerifyService. Every call carries
  * `authorization: Bearer <apiKey>` and `x-tenant-id: <tenantId>`, and every failure is
  * thrown as a {@link VerifydError}.
@@ -142,7 +152,9 @@ export class VerifydClient extends BaseClient {
    * tenant (`id` empty), as an async iterator (WatchStatus). The first item is always a
    * SNAPSHOT. With an id, iteration ends after the transition that makes the verification
    * final. Leaving the loop early (break, return, throw) or aborting `signal` cancels the
-   * stream. Server errors are thrown as {@link VerifydError}.
+   * stream. Server errors are thrown as {@link VerifydError}. Each event's `verification`
+   * is the record as it was right after that event; a channel event also names its step
+   * (`stepIndex`, `channel`; see {@link eventAttempt}).
    */
   async *watch(id = "", options: { signal?: AbortSignal } = {}): AsyncGenerator<WatchStatusResponse, void, undefined> {
     const { signal } = options;

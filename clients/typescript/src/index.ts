@@ -4,7 +4,7 @@
  * a {@link VerifydError} carrying the decoded `google.rpc.ErrorInfo` and `BadRequest`.
  * The generated messages, enums and grpc-js clients are re-exported as well.
  */
-export { VerifydClient, VerifydAdmin, type ClientOptions, type SandboxFilter, type StartInput } from "./client.js";
+export { VerifydClient, VerifydAdmin, eventAttempt, type ClientOptions, type SandboxFilter, type StartInput } from "./client.js";
 export { VerifydError, STATUS_DETAILS_TRAILER, type FieldViolation, type RawDetail } from "./errors.js";
 export * from "./gen/verifyd/v1/verify.js";
 export {

@@ -17,6 +17,7 @@ import {
   VerifydClient,
   VerifydError,
   WatchEventKind,
+  eventAttempt,
   type Verification,
   type WatchStatusResponse,
 } from "../src/index.js";
@@ -40,39 +41,30 @@ const EVENT_NAMES: Record<WatchEventKind, string> = {
 
 /** The whole life of a telegram -> voice -> sms fallback on +33199001110, code checked at the end. */
 const FULL_FALLBACK = [
-  "CHANNEL_SENT:TELEGRAM",
-  "CHANNEL_FAILED:TELEGRAM",
-  "CHANNEL_SENT:VOICE",
-  "CHANNEL_FAILED:VOICE",
-  "CHANNEL_SENT:SMS",
-  "CHANNEL_SUCCESS:SMS",
+  "CHANNEL_SENT[0]:TELEGRAM",
+  "CHANNEL_FAILED[0]:TELEGRAM",
+  "CHANNEL_SENT[1]:VOICE",
+  "CHANNEL_FAILED[1]:VOICE",
+  "CHANNEL_SENT[2]:SMS",
+  "CHANNEL_SUCCESS[2]:SMS",
   "SUCCESS",
   "VERIFIED",
 ];
+
+/** The documented SandboxMessage.outcome words (admin.proto). */
+const OUTCOMES = ["delivered", "accepted", "failed", "rejected", "no report", "blocked", "provider error"];
 
 const kindName = (k: WatchEventKind) => WatchEventKind[k].replace("WATCH_EVENT_KIND_", "");
 const channelName = (c: Channel) => Channel[c].replace("CHANNEL_", "");
 
 /**
- * A label such as "CHANNEL_SENT:TELEGRAM" for one event. The channel of a channel event
- * is the last attempt whose status fits the event: not NEW for sent/updated, FAILED or
- * ERROR for failed, SUCCESS for success.
+ * A label such as "CHANNEL_SENT[0]:TELEGRAM" for a channel event (from its step_index and
+ * channel), or "SUCCESS" for the others.
  */
 function label(ev: WatchStatusResponse): string {
   const kind = kindName(ev.kind);
-  if (!kind.startsWith("CHANNEL_")) return kind;
-  const fits = (s: DeliveryStatus): boolean => {
-    switch (ev.kind) {
-      case WatchEventKind.WATCH_EVENT_KIND_CHANNEL_FAILED:
-        return s === DeliveryStatus.DELIVERY_STATUS_FAILED || s === DeliveryStatus.DELIVERY_STATUS_ERROR;
-      case WatchEventKind.WATCH_EVENT_KIND_CHANNEL_SUCCESS:
-        return s === DeliveryStatus.DELIVERY_STATUS_SUCCESS;
-      default:
-        return s !== DeliveryStatus.DELIVERY_STATUS_NEW;
-    }
-  };
-  const attempt = [...(ev.verification?.history ?? [])].reverse().find((a) => fits(a.status));
-  return `${kind}:${attempt ? channelName(attempt.channel) : "?"}`;
+  if (ev.stepIndex === undefined) return kind;
+  return `${kind}[${ev.stepIndex}]:${channelName(ev.channel)}`;
 }
 
 const labels = (events: WatchStatusResponse[]): string[] => events.map(label);
@@ -154,6 +146,15 @@ describe("verifyd TypeScript client against a real server", () => {
     assert.deepEqual(v.routingStrategy.map((s) => s.channel), [Channel.CHANNEL_TELEGRAM, Channel.CHANNEL_VOICE, Channel.CHANNEL_SMS]);
     assert.equal(v.history.length, 3);
     fallbackId = v.id;
+    // StartVerification answers once the first step was handed to its channel: telegram is
+    // in progress (waiting for its report) with the provider's id, the rest not reached...
+    assert.equal(v.status, DeliveryStatus.DELIVERY_STATUS_IN_PROGRESS);
+    assert.equal(historyOf(v), "IN_PROGRESS,NEW,NEW");
+    assert.ok(v.history[0]!.externalId && v.history[0]!.sentAt instanceof Date, JSON.stringify(v.history[0]));
+    // ...and the sandbox outbox already holds that first message.
+    const sent = await admin.listSandboxMessages({ verificationId: v.id });
+    assert.equal(sent[0]?.channel, Channel.CHANNEL_TELEGRAM);
+    assert.equal(sent[0]?.externalId, v.history[0]!.externalId);
 
     // The per-verification watch, consumed in the background until it ends.
     const perId: WatchStatusResponse[] = [];
@@ -215,9 +216,14 @@ describe("verifyd TypeScript client against a real server", () => {
     // Tenant-wide: exactly the full life, in order.
     assert.deepEqual(labels(tenantEvents.filter(notUpdated)), FULL_FALLBACK);
 
-    // Per verification: SNAPSHOT first, then the rest of the life in order, VERIFIED last.
+    // Per verification: SNAPSHOT first, then the rest of the life in order, VERIFIED last,
+    // each event with the same record as on the tenant-wide stream.
     assert.equal(perId[0]?.kind, WatchEventKind.WATCH_EVENT_KIND_SNAPSHOT, "the first message is a snapshot");
     assert.equal(perId[0]?.verification?.id, v.id);
+    assert.equal(perId[0]?.stepIndex, undefined, "a snapshot has no step_index");
+    assert.equal(perId[0]?.channel, Channel.CHANNEL_UNSPECIFIED);
+    const perIdEvents = perId.slice(1);
+    assert.deepEqual(perIdEvents, tenantEvents.slice(tenantEvents.length - perIdEvents.length));
     assert.equal(perId.filter((e) => e.kind === WatchEventKind.WATCH_EVENT_KIND_SNAPSHOT).length, 1);
     const rest = labels(perId.slice(1).filter(notUpdated));
     assert.deepEqual(rest, FULL_FALLBACK.slice(FULL_FALLBACK.length - rest.length),
@@ -239,35 +245,85 @@ describe("verifyd TypeScript client against a real server", () => {
   });
 
   it("each watch event carries the verification as it was right after that event's transition", () => {
-    // WatchStatusResponse.verification: "The verification after the transition". One row per
-    // event of the fallback test: the attempt statuses (telegram, voice, sms) right after it.
+    // WatchStatusResponse.verification: the record as stored right after this event's own
+    // transition, even when one change moved several steps (telegram failed, voice started).
+    // One row per event of the fallback test: the attempt statuses (telegram, voice, sms),
+    // the verification's status, its delivered channel, whether its cost is set, its state.
     assert.ok(fallbackEvents, "the fallback test captured its events");
     const expected = [
-      ["CHANNEL_SENT", "IN_PROGRESS,NEW,NEW"],
-      ["CHANNEL_FAILED", "FAILED,NEW,NEW"],
-      ["CHANNEL_SENT", "FAILED,IN_PROGRESS,NEW"],
-      ["CHANNEL_FAILED", "FAILED,FAILED,NEW"],
-      ["CHANNEL_SENT", "FAILED,FAILED,IN_PROGRESS"],
-      ["CHANNEL_SUCCESS", "FAILED,FAILED,SUCCESS"],
-      ["SUCCESS", "FAILED,FAILED,SUCCESS"],
-      ["VERIFIED", "FAILED,FAILED,SUCCESS"],
+      ["CHANNEL_SENT[0]:TELEGRAM", "IN_PROGRESS,NEW,NEW", "IN_PROGRESS", "UNSPECIFIED", false, "PENDING"],
+      ["CHANNEL_FAILED[0]:TELEGRAM", "FAILED,NEW,NEW", "IN_PROGRESS", "UNSPECIFIED", false, "PENDING"],
+      ["CHANNEL_SENT[1]:VOICE", "FAILED,IN_PROGRESS,NEW", "IN_PROGRESS", "UNSPECIFIED", false, "PENDING"],
+      ["CHANNEL_FAILED[1]:VOICE", "FAILED,FAILED,NEW", "IN_PROGRESS", "UNSPECIFIED", false, "PENDING"],
+      ["CHANNEL_SENT[2]:SMS", "FAILED,FAILED,IN_PROGRESS", "IN_PROGRESS", "UNSPECIFIED", false, "PENDING"],
+      ["CHANNEL_SUCCESS[2]:SMS", "FAILED,FAILED,SUCCESS", "IN_PROGRESS", "SMS", false, "PENDING"],
+      ["SUCCESS", "FAILED,FAILED,SUCCESS", "SUCCESS", "SMS", true, "PENDING"],
+      ["VERIFIED", "FAILED,FAILED,SUCCESS", "SUCCESS", "SMS", true, "VERIFIED"],
     ];
-    const actual = fallbackEvents.map((ev) => [kindName(ev.kind), historyOf(ev.verification)]);
+    const actual = fallbackEvents.map((ev) => [
+      label(ev),
+      historyOf(ev.verification),
+      DeliveryStatus[ev.verification!.status].replace("DELIVERY_STATUS_", ""),
+      channelName(ev.verification!.deliveredChannel),
+      ev.verification!.cost !== undefined,
+      VerificationState[ev.verification!.state].replace("VERIFICATION_STATE_", ""),
+    ]);
     assert.deepEqual(actual, expected);
-    for (const ev of fallbackEvents.slice(0, 5)) {
-      assert.equal(ev.verification?.status, DeliveryStatus.DELIVERY_STATUS_IN_PROGRESS,
-        `${kindName(ev.kind)} comes before delivery finished, so the verification is IN_PROGRESS`);
+    // A channel event's step: eventAttempt() is that step's attempt, on the event's channel.
+    for (const ev of fallbackEvents) {
+      const attempt = eventAttempt(ev);
+      if (ev.stepIndex === undefined) {
+        assert.equal(attempt, undefined);
+        assert.equal(ev.channel, Channel.CHANNEL_UNSPECIFIED, `${label(ev)} has no channel`);
+        continue;
+      }
+      assert.ok(attempt, label(ev));
+      assert.equal(attempt.channel, ev.channel, label(ev));
+      assert.equal(ev.verification!.routingStrategy[ev.stepIndex]?.channel, ev.channel, label(ev));
+      assert.ok(attempt.externalId && attempt.sentAt instanceof Date, `${label(ev)}: ${JSON.stringify(attempt)}`);
+      if (ev.kind === WatchEventKind.WATCH_EVENT_KIND_CHANNEL_FAILED) assert.ok(attempt.errorReason, label(ev));
     }
   });
 
   it("the sandbox outcomes of the fallback use the documented words", async () => {
-    // SandboxMessage.outcome: "delivered", "failed", "no report" or "rejected".
+    // SandboxMessage.outcome (admin.proto): telegram and voice "failed" (not delivered, not
+    // answered); an SMS the provider accepts is "accepted".
     assert.ok(fallbackId, "the fallback test started its verification");
     const messages = await admin.listSandboxMessages({ verificationId: fallbackId });
     assert.deepEqual(
       messages.map((m) => [Channel[m.channel], m.outcome]),
-      [["CHANNEL_TELEGRAM", "failed"], ["CHANNEL_VOICE", "failed"], ["CHANNEL_SMS", "delivered"]],
+      [["CHANNEL_TELEGRAM", "failed"], ["CHANNEL_VOICE", "failed"], ["CHANNEL_SMS", "accepted"]],
     );
+    for (const m of messages) assert.ok(OUTCOMES.includes(m.outcome), m.outcome);
+  });
+
+  it("StartVerification answers with the first step's real status, its message already in the outbox", async () => {
+    // An SMS is delivered once the provider accepts it: already SUCCESS in the response.
+    let v = await client.start({ phone: "+33199000000", routingStrategy: [{ channel: Channel.CHANNEL_SMS }] });
+    assert.equal(v.status, DeliveryStatus.DELIVERY_STATUS_SUCCESS);
+    assert.equal(v.deliveredChannel, Channel.CHANNEL_SMS);
+    assert.equal(historyOf(v), "SUCCESS");
+    assert.ok(v.history[0]!.externalId);
+    assert.equal(v.cost, 8);
+    let messages = await admin.listSandboxMessages({ verificationId: v.id }); // no waiting
+    assert.deepEqual(messages.map((m) => [m.channel, m.outcome, m.externalId]),
+      [[Channel.CHANNEL_SMS, "accepted", v.history[0]!.externalId]]);
+
+    // A first channel whose provider cannot be reached: that step's ERROR (refused: no external id).
+    v = await client.start({ phone: "+33199004000", routingStrategy: [{ channel: Channel.CHANNEL_TELEGRAM }, { channel: Channel.CHANNEL_SMS }] });
+    assert.equal(v.history[0]!.status, DeliveryStatus.DELIVERY_STATUS_ERROR);
+    assert.ok(v.history[0]!.errorReason);
+    assert.equal(v.history[0]!.externalId, "");
+    assert.notEqual(v.status, DeliveryStatus.DELIVERY_STATUS_NEW);
+    messages = await admin.listSandboxMessages({ verificationId: v.id });
+    assert.deepEqual([messages[0]?.channel, messages[0]?.outcome], [Channel.CHANNEL_TELEGRAM, "provider error"]);
+
+    // A blocked number: the first step fails and so does the verification, no fallback.
+    v = await client.start({ phone: "+33199003000", routingStrategy: [{ channel: Channel.CHANNEL_TELEGRAM }, { channel: Channel.CHANNEL_SMS }] });
+    assert.equal(historyOf(v), "FAILED,NEW");
+    assert.equal(v.status, DeliveryStatus.DELIVERY_STATUS_FAILED);
+    messages = await admin.listSandboxMessages({ verificationId: v.id });
+    assert.deepEqual(messages.map((m) => [m.channel, m.outcome]), [[Channel.CHANNEL_TELEGRAM, "blocked"]]);
   });
 
   it("an unspecified channel is INVALID_ARGUMENT with reason INVALID_CHANNEL and the field path", async () => {

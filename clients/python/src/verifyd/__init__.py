@@ -9,7 +9,7 @@ The generated messages and stubs are in `verifyd.v1` (verify_pb2, admin_pb2 and 
 _pb2_grpc modules); the enums are re-exported here for convenience.
 """
 
-from verifyd.client import DEFAULT_TIMEOUT, AdminClient, Client, WatchStream, step
+from verifyd.client import DEFAULT_TIMEOUT, AdminClient, Client, WatchStream, event_attempt, step
 from verifyd.errors import FieldViolation, VerifydError
 from verifyd.v1 import admin_pb2, verify_pb2
 from verifyd.v1.verify_pb2 import (
@@ -37,6 +37,7 @@ __all__ = [
     "WatchEventKind",
     "WatchStream",
     "admin_pb2",
+    "event_attempt",
     "step",
     "verify_pb2",
 ]

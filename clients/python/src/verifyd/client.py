@@ -19,7 +19,7 @@ import grpc
 from verifyd.errors import VerifydError
 from verifyd.v1 import admin_pb2, admin_pb2_grpc, verify_pb2, verify_pb2_grpc
 
-__all__ = ["AdminClient", "Client", "WatchStream", "step"]
+__all__ = ["AdminClient", "Client", "WatchStream", "event_attempt", "step"]
 
 ChannelLike = Union[int, str]
 StepLike = Union[verify_pb2.RoutingStep, int, str]
@@ -62,6 +62,19 @@ def step(
     if template is not None:
         s.template = template
     return s
+
+
+def event_attempt(event: verify_pb2.WatchStatusResponse) -> Optional[verify_pb2.ChannelAttempt]:
+    """The attempt a channel event (CHANNEL_SENT, _SUCCESS, _FAILED, _UPDATED) is about.
+
+    That is `event.verification.history[event.step_index]`, as it was right after the
+    event; `event.channel` is its channel. None for the other events, whose
+    `step_index` is unset.
+    """
+    if not event.HasField("step_index") or not event.HasField("verification"):
+        return None
+    history = event.verification.history
+    return history[event.step_index] if event.step_index < len(history) else None
 
 
 def _as_step(value: StepLike) -> verify_pb2.RoutingStep:
@@ -224,6 +237,8 @@ class Client(_Base):
         With an id the stream starts with a SNAPSHOT of that verification and ends after
         the transition that makes it final; with "" it watches the whole tenant and never
         ends on its own. Iterate it, and call `.cancel()` (or use `with`) to stop early.
+        Each event's `verification` is the record as it was right after that event; a
+        channel event also names its step (`step_index`, `channel`; see `event_attempt`).
         """
         try:
             call = self.stub.WatchStatus(

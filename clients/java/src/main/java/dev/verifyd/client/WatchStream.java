@@ -1,5 +1,6 @@
 package dev.verifyd.client;
 
+import dev.verifyd.v1.ChannelAttempt;
 import dev.verifyd.v1.VerifyServiceGrpc;
 import dev.verifyd.v1.WatchStatusRequest;
 import dev.verifyd.v1.WatchStatusResponse;
@@ -7,13 +8,16 @@ import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A WatchStatus stream as a blocking, single-use iterator. The first item is always a
  * SNAPSHOT. When watching one verification, {@link #hasNext()} turns false after the
  * transition that makes it final; a tenant-wide watch never ends on its own. {@link
  * #close()} cancels the stream (use try-with-resources). Server errors are thrown as
- * {@link VerifydException}.
+ * {@link VerifydException}. Each event's verification is the record as it was right after
+ * that event; a channel event also names its step ({@code getStepIndex()}, {@code
+ * getChannel()}; see {@link #attemptOf}).
  */
 public final class WatchStream
     implements Iterator<WatchStatusResponse>, Iterable<WatchStatusResponse>, AutoCloseable {
@@ -29,6 +33,19 @@ public final class WatchStream
     } finally {
       context.detach(previous);
     }
+  }
+
+  /**
+   * The attempt a channel event (CHANNEL_SENT, _SUCCESS, _FAILED, _UPDATED) is about: {@code
+   * ev.getVerification().getHistory(ev.getStepIndex())}, as it was right after the event
+   * ({@code ev.getChannel()} is its channel). Empty for the other events, which have no
+   * step_index.
+   */
+  public static Optional<ChannelAttempt> attemptOf(WatchStatusResponse ev) {
+    if (!ev.hasStepIndex() || ev.getStepIndex() >= ev.getVerification().getHistoryCount()) {
+      return Optional.empty();
+    }
+    return Optional.of(ev.getVerification().getHistory(ev.getStepIndex()));
   }
 
   @Override

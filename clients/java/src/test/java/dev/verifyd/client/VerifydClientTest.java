@@ -58,14 +58,18 @@ class VerifydClientTest {
   /** The whole life of a telegram -> voice -> sms fallback on +33199001110, code checked. */
   private static final List<String> FULL_FALLBACK =
       List.of(
-          "CHANNEL_SENT:TELEGRAM",
-          "CHANNEL_FAILED:TELEGRAM",
-          "CHANNEL_SENT:VOICE",
-          "CHANNEL_FAILED:VOICE",
-          "CHANNEL_SENT:SMS",
-          "CHANNEL_SUCCESS:SMS",
+          "CHANNEL_SENT[0]:TELEGRAM",
+          "CHANNEL_FAILED[0]:TELEGRAM",
+          "CHANNEL_SENT[1]:VOICE",
+          "CHANNEL_FAILED[1]:VOICE",
+          "CHANNEL_SENT[2]:SMS",
+          "CHANNEL_SUCCESS[2]:SMS",
           "SUCCESS",
           "VERIFIED");
+
+  /** The documented SandboxMessage.outcome words (admin.proto). */
+  private static final List<String> OUTCOMES =
+      List.of("delivered", "accepted", "failed", "rejected", "no report", "blocked", "provider error");
 
   private static final Map<WatchEventKind, String> EVENT_NAMES = new EnumMap<>(WatchEventKind.class);
 
@@ -126,30 +130,13 @@ class VerifydClientTest {
   }
 
   /**
-   * "CHANNEL_SENT:TELEGRAM" and the like. The channel of a channel event is the last
-   * attempt whose status fits the event: not NEW for sent/updated, FAILED or ERROR for
-   * failed, SUCCESS for success.
+   * "CHANNEL_SENT[0]:TELEGRAM" and the like for a channel event (from its step_index and
+   * channel), "SUCCESS" and the like for the others.
    */
   private static String label(WatchStatusResponse ev) {
     String kind = kindName(ev.getKind());
-    if (!kind.startsWith("CHANNEL_")) return kind;
-    ChannelAttempt attempt = null;
-    for (ChannelAttempt a : ev.getVerification().getHistoryList()) {
-      DeliveryStatus s = a.getStatus();
-      boolean fits;
-      switch (ev.getKind()) {
-        case WATCH_EVENT_KIND_CHANNEL_FAILED:
-          fits = s == DeliveryStatus.DELIVERY_STATUS_FAILED || s == DeliveryStatus.DELIVERY_STATUS_ERROR;
-          break;
-        case WATCH_EVENT_KIND_CHANNEL_SUCCESS:
-          fits = s == DeliveryStatus.DELIVERY_STATUS_SUCCESS;
-          break;
-        default:
-          fits = s != DeliveryStatus.DELIVERY_STATUS_NEW;
-      }
-      if (fits) attempt = a;
-    }
-    return kind + ":" + (attempt == null ? "?" : attempt.getChannel().name().replace("CHANNEL_", ""));
+    if (!ev.hasStepIndex()) return kind;
+    return kind + "[" + ev.getStepIndex() + "]:" + ev.getChannel().name().replace("CHANNEL_", "");
   }
 
   private static List<String> labels(List<WatchStatusResponse> events) {
@@ -223,6 +210,17 @@ class VerifydClientTest {
       assertEquals(VerificationState.VERIFICATION_STATE_PENDING, v.getState());
       assertEquals(3, v.getHistoryCount());
       fallbackId = v.getId();
+      // StartVerification answers once the first step was handed to its channel: telegram
+      // is in progress (waiting for its report) with the provider's id, the rest not reached...
+      assertEquals(DeliveryStatus.DELIVERY_STATUS_IN_PROGRESS, v.getStatus());
+      assertEquals("IN_PROGRESS,NEW,NEW", historyOf(v));
+      assertFalse(v.getHistory(0).getExternalId().isEmpty(), v.getHistory(0).toString());
+      assertTrue(v.getHistory(0).hasSentAt(), v.getHistory(0).toString());
+      // ...and the sandbox outbox already holds that first message.
+      List<SandboxMessage> sent = admin.sandboxMessages(v.getId());
+      assertFalse(sent.isEmpty(), "the first message is in the outbox when start returns");
+      assertEquals(dev.verifyd.v1.Channel.CHANNEL_TELEGRAM, sent.get(0).getChannel());
+      assertEquals(v.getHistory(0).getExternalId(), sent.get(0).getExternalId());
 
       // The per-verification watch, read on another thread until it ends.
       List<WatchStatusResponse> perId = Collections.synchronizedList(new ArrayList<>());
@@ -295,9 +293,16 @@ class VerifydClientTest {
           tenantEvents.stream().filter(VerifydClientTest::notUpdated).collect(Collectors.toList());
       assertEquals(FULL_FALLBACK, labels(tenantDecisive));
 
-      // Per verification: SNAPSHOT first, then the rest of the life in order, VERIFIED last.
+      // Per verification: SNAPSHOT first, then the rest of the life in order, VERIFIED last,
+      // each event with the same record as on the tenant-wide stream.
       assertEquals(WatchEventKind.WATCH_EVENT_KIND_SNAPSHOT, perId.get(0).getKind());
       assertEquals(v.getId(), perId.get(0).getVerification().getId());
+      assertFalse(perId.get(0).hasStepIndex(), "a snapshot has no step_index");
+      assertEquals(dev.verifyd.v1.Channel.CHANNEL_UNSPECIFIED, perId.get(0).getChannel());
+      List<WatchStatusResponse> perIdEvents = List.copyOf(perId.subList(1, perId.size()));
+      assertEquals(
+          tenantEvents.subList(tenantEvents.size() - perIdEvents.size(), tenantEvents.size()),
+          perIdEvents);
       assertEquals(
           1, perId.stream().filter(e -> e.getKind() == WatchEventKind.WATCH_EVENT_KIND_SNAPSHOT).count());
       List<String> rest =
@@ -331,40 +336,127 @@ class VerifydClientTest {
   @Test
   @Order(2) // after the fallback test, whose events it reads
   void eachWatchEventCarriesTheVerificationRightAfterItsTransition() {
-    // WatchStatusResponse.verification: "The verification after the transition". One row per
-    // event of the fallback test: the attempt statuses (telegram, voice, sms) right after it.
+    // WatchStatusResponse.verification: the record as stored right after this event's own
+    // transition, even when one change moved several steps (telegram failed, voice started).
+    // One row per event of the fallback test: the attempt statuses (telegram, voice, sms),
+    // the verification's status, its delivered channel, whether its cost is set, its state.
     assertNotNull(fallbackEvents, "the fallback test captured its events");
     List<String> expected =
         List.of(
-            "CHANNEL_SENT IN_PROGRESS,NEW,NEW",
-            "CHANNEL_FAILED FAILED,NEW,NEW",
-            "CHANNEL_SENT FAILED,IN_PROGRESS,NEW",
-            "CHANNEL_FAILED FAILED,FAILED,NEW",
-            "CHANNEL_SENT FAILED,FAILED,IN_PROGRESS",
-            "CHANNEL_SUCCESS FAILED,FAILED,SUCCESS",
-            "SUCCESS FAILED,FAILED,SUCCESS",
-            "VERIFIED FAILED,FAILED,SUCCESS");
+            "CHANNEL_SENT[0]:TELEGRAM IN_PROGRESS,NEW,NEW IN_PROGRESS UNSPECIFIED nocost PENDING",
+            "CHANNEL_FAILED[0]:TELEGRAM FAILED,NEW,NEW IN_PROGRESS UNSPECIFIED nocost PENDING",
+            "CHANNEL_SENT[1]:VOICE FAILED,IN_PROGRESS,NEW IN_PROGRESS UNSPECIFIED nocost PENDING",
+            "CHANNEL_FAILED[1]:VOICE FAILED,FAILED,NEW IN_PROGRESS UNSPECIFIED nocost PENDING",
+            "CHANNEL_SENT[2]:SMS FAILED,FAILED,IN_PROGRESS IN_PROGRESS UNSPECIFIED nocost PENDING",
+            "CHANNEL_SUCCESS[2]:SMS FAILED,FAILED,SUCCESS IN_PROGRESS SMS nocost PENDING",
+            "SUCCESS FAILED,FAILED,SUCCESS SUCCESS SMS cost PENDING",
+            "VERIFIED FAILED,FAILED,SUCCESS SUCCESS SMS cost VERIFIED");
     List<String> actual =
         fallbackEvents.stream()
-            .map(ev -> kindName(ev.getKind()) + " " + historyOf(ev.getVerification()))
+            .map(
+                ev -> {
+                  Verification r = ev.getVerification();
+                  return String.join(
+                      " ",
+                      label(ev),
+                      historyOf(r),
+                      r.getStatus().name().replace("DELIVERY_STATUS_", ""),
+                      r.getDeliveredChannel().name().replace("CHANNEL_", ""),
+                      r.hasCost() ? "cost" : "nocost",
+                      r.getState().name().replace("VERIFICATION_STATE_", ""));
+                })
             .collect(Collectors.toList());
     assertEquals(expected, actual);
-    for (WatchStatusResponse ev : fallbackEvents.subList(0, 5)) {
+    // A channel event's step: attemptOf() is that step's attempt, on the event's channel.
+    for (WatchStatusResponse ev : fallbackEvents) {
+      var attempt = WatchStream.attemptOf(ev);
+      if (!ev.hasStepIndex()) {
+        assertTrue(attempt.isEmpty(), label(ev));
+        assertEquals(dev.verifyd.v1.Channel.CHANNEL_UNSPECIFIED, ev.getChannel(), label(ev));
+        continue;
+      }
+      ChannelAttempt a = attempt.orElseThrow(() -> new AssertionError(label(ev)));
+      assertEquals(ev.getChannel(), a.getChannel(), label(ev));
       assertEquals(
-          DeliveryStatus.DELIVERY_STATUS_IN_PROGRESS,
-          ev.getVerification().getStatus(),
-          kindName(ev.getKind()) + " comes before delivery finished, so the verification is IN_PROGRESS");
+          ev.getChannel(),
+          ev.getVerification().getRoutingStrategy(ev.getStepIndex()).getChannel(),
+          label(ev));
+      assertFalse(a.getExternalId().isEmpty(), label(ev) + ": " + a);
+      assertTrue(a.hasSentAt(), label(ev) + ": " + a);
+      if (ev.getKind() == WatchEventKind.WATCH_EVENT_KIND_CHANNEL_FAILED) {
+        assertFalse(a.getErrorReason().isEmpty(), label(ev) + ": " + a);
+      }
     }
   }
 
   @Test
   @Order(3) // after the fallback test, whose verification it reads
   void sandboxOutcomesOfTheFallbackUseTheDocumentedWords() {
-    // SandboxMessage.outcome: "delivered", "failed", "no report" or "rejected".
+    // SandboxMessage.outcome (admin.proto): telegram and voice "failed" (not delivered, not
+    // answered); an SMS the provider accepts is "accepted".
     assertNotNull(fallbackId, "the fallback test started its verification");
+    List<SandboxMessage> messages = admin.sandboxMessages(fallbackId);
     assertEquals(
-        List.of("CHANNEL_TELEGRAM failed", "CHANNEL_VOICE failed", "CHANNEL_SMS delivered"),
-        admin.sandboxMessages(fallbackId).stream()
+        List.of("CHANNEL_TELEGRAM failed", "CHANNEL_VOICE failed", "CHANNEL_SMS accepted"),
+        messages.stream()
+            .map(m -> m.getChannel().name() + " " + m.getOutcome())
+            .collect(Collectors.toList()));
+    for (SandboxMessage m : messages) assertTrue(OUTCOMES.contains(m.getOutcome()), m.getOutcome());
+  }
+
+  @Test
+  void startAnswersWithTheFirstStepsRealStatus() {
+    // An SMS is delivered once the provider accepts it: already SUCCESS in the response,
+    // and already in the outbox.
+    Verification v =
+        client.start(
+            StartVerificationRequest.newBuilder()
+                .setPhone(OK_PHONE)
+                .addRoutingStrategy(step(dev.verifyd.v1.Channel.CHANNEL_SMS))
+                .build());
+    assertEquals(DeliveryStatus.DELIVERY_STATUS_SUCCESS, v.getStatus());
+    assertEquals(dev.verifyd.v1.Channel.CHANNEL_SMS, v.getDeliveredChannel());
+    assertEquals("SUCCESS", historyOf(v));
+    assertFalse(v.getHistory(0).getExternalId().isEmpty());
+    assertEquals(8, v.getCost());
+    assertEquals(
+        List.of("CHANNEL_SMS accepted " + v.getHistory(0).getExternalId()),
+        admin.sandboxMessages(v.getId()).stream()
+            .map(m -> m.getChannel().name() + " " + m.getOutcome() + " " + m.getExternalId())
+            .collect(Collectors.toList()));
+
+    // A first channel whose provider cannot be reached: that step's ERROR (refused: no
+    // external id).
+    v =
+        client.start(
+            StartVerificationRequest.newBuilder()
+                .setPhone("+33199004000")
+                .addRoutingStrategy(step(dev.verifyd.v1.Channel.CHANNEL_TELEGRAM))
+                .addRoutingStrategy(step(dev.verifyd.v1.Channel.CHANNEL_SMS))
+                .build());
+    assertEquals(DeliveryStatus.DELIVERY_STATUS_ERROR, v.getHistory(0).getStatus());
+    assertFalse(v.getHistory(0).getErrorReason().isEmpty());
+    assertTrue(v.getHistory(0).getExternalId().isEmpty());
+    assertTrue(v.getStatus() != DeliveryStatus.DELIVERY_STATUS_NEW, v.toString());
+    List<SandboxMessage> messages = admin.sandboxMessages(v.getId());
+    assertFalse(messages.isEmpty());
+    assertEquals(
+        "CHANNEL_TELEGRAM provider error",
+        messages.get(0).getChannel().name() + " " + messages.get(0).getOutcome());
+
+    // A blocked number: the first step fails and so does the verification, no fallback.
+    v =
+        client.start(
+            StartVerificationRequest.newBuilder()
+                .setPhone("+33199003000")
+                .addRoutingStrategy(step(dev.verifyd.v1.Channel.CHANNEL_TELEGRAM))
+                .addRoutingStrategy(step(dev.verifyd.v1.Channel.CHANNEL_SMS))
+                .build());
+    assertEquals("FAILED,NEW", historyOf(v));
+    assertEquals(DeliveryStatus.DELIVERY_STATUS_FAILED, v.getStatus());
+    assertEquals(
+        List.of("CHANNEL_TELEGRAM blocked"),
+        admin.sandboxMessages(v.getId()).stream()
             .map(m -> m.getChannel().name() + " " + m.getOutcome())
             .collect(Collectors.toList()));
   }
