@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): everything, in order, stopping at the first failure.
+#   1. tools into .tools/ (buf, grpcurl, code generators, jq if missing): idempotent
+#   2. Rust: unit and integration tests (`cargo test`)
+#   3. proto: buf lint, buf breaking against the previous commit, generated clients fresh
+#   4. the four clients' tests against a real server process
+#   5. the README's grpcurl walkthrough, step by step, against a real server process
+# It ends with one line `N passed, N failed` counting the five stages.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+passed=0
+stage() {
+  local name="$1"
+  shift
+  echo
+  echo "==== $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "==== $name: ok ($((SECONDS - t0)) s)"
+  else
+    echo "==== $name: FAILED ($((SECONDS - t0)) s)" >&2
+    echo "$passed passed, 1 failed"
+    exit 1
+  fi
+}
+
+stage "install tools" bash scripts/install-tools.sh
+stage "rust tests" cargo test --locked
+stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
+cargo build --locked --bin verifyd
+export VERIFYD_BIN="$ROOT/target/debug/verifyd"
+stage "client tests" bash scripts/test-clients.sh
+stage "grpcurl walkthrough" bash scripts/test-walkthrough.sh
+echo
+echo "$passed passed, 0 failed"
