@@ -5,6 +5,7 @@
 //!    client against an in-process server (sandbox, sled in a temp dir, every write
 //!    flushed), at bcrypt costs 4, 6 (the default) and 10, and at concurrency 1 and 32;
 //! 3. resident memory per pending verification (a driver task and its record).
+//!
 //! Compare ratios within one run; absolute numbers move with the machine's load.
 
 use std::time::{Duration, Instant};

@@ -13,6 +13,7 @@
 #                                   protoc_path for the python / pyi / grpc_python builtins
 #   .tools/bin/protoc-gen-mypy_grpc typed .pyi for the Python gRPC stubs (mypy-protobuf)
 #   .tools/bin/protoc-gen-grpc-java Java gRPC stubs    (Maven Central; Java section below)
+#   .tools/bin/gojq, .tools/bin/jq  jq, only when the system has none (go install; jq section)
 #   .tools/venv/                    Python venv holding grpcio-tools and mypy-protobuf
 #   clients/typescript/node_modules ts-proto etc., `npm ci` from that client's lockfile
 # (clients/python/test.sh keeps its own venv in .tools/venv-python-client.)
@@ -125,6 +126,15 @@ if ! have "protoc-gen-grpc-java-$GRPC_JAVA_PLUGIN_VERSION" || [[ ! -x "$BIN/prot
   install -m 0755 "$TOOLS/maven/protoc-gen-grpc-java-$GRPC_JAVA_PLUGIN_VERSION-linux-x86_64.exe" \
     "$BIN/protoc-gen-grpc-java"
   done_ "protoc-gen-grpc-java-$GRPC_JAVA_PLUGIN_VERSION"
+fi
+
+# ---- jq for scripts/test-walkthrough.sh (the README's grpcurl walkthrough pipes into jq) ----
+# A system jq is used as it is. Without one, gojq (a jq in Go) goes into .tools/bin, with
+# .tools/bin/jq -> gojq, so that `jq` works once .tools/bin is on PATH.
+GOJQ_VERSION=v0.12.19               # github.com/itchyny/gojq (v0.12.20 needs a go-yaml version our module proxy lacks)
+if ! PATH="$(tr ':' '\n' <<<"$PATH" | grep -vxF "$BIN" | paste -sd: -)" command -v jq >/dev/null 2>&1; then
+  go_tool gojq "$GOJQ_VERSION" "github.com/itchyny/gojq/cmd/gojq@$GOJQ_VERSION"
+  ln -sfn gojq "$BIN/jq"
 fi
 
 log "ok ($BIN)"

@@ -234,12 +234,7 @@ impl Directory {
         if !self.store.create_tenant(&t)? {
             return Err(DirectoryError::TenantExists(id.into()));
         }
-        let t = Arc::new(t);
-        self.tenants
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id.into(), t.clone());
-        Ok(t)
+        Ok(self.cache(t))
     }
 
     pub fn update_settings(
@@ -256,12 +251,16 @@ impl Directory {
             ..(*old).clone()
         };
         self.store.put_tenant(&t)?;
+        Ok(self.cache(t))
+    }
+
+    fn cache(&self, t: Tenant) -> Arc<Tenant> {
         let t = Arc::new(t);
         self.tenants
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(id.into(), t.clone());
-        Ok(t)
+            .insert(t.id.clone(), t.clone());
+        t
     }
 
     /// Issues a new key; returns its id and the key, which is not kept.

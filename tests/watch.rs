@@ -44,7 +44,7 @@ async fn one_id_streams_every_transition_in_order_and_ends_when_final() {
     assert!(!msgs[0].resync);
     assert_eq!(msgs[0].verification.as_ref().unwrap().id, v.id);
     // Whatever the snapshot already showed is not repeated; the rest follows in order.
-    let full = vec![
+    let full = [
         K::ChannelSent,
         K::ChannelFailed,
         K::ChannelSent,

@@ -200,7 +200,7 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
         } => pb::WatchStatusResponse {
             kind: pb::WatchEventKind::Snapshot as i32,
             event: "snapshot".into(),
-            verification: view.as_ref().map(verification),
+            verification: view.as_deref().map(verification),
             active_verifications: active.iter().map(verification).collect(),
             event_time: Some(ts(at)),
             resync,

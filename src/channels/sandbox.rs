@@ -159,13 +159,13 @@ impl Sandbox {
     }
 
     fn record(&self, m: SandboxMessage) {
-        if let Some(f) = &self.file {
-            if let Ok(mut line) = serde_json::to_vec(&m) {
-                line.push(b'\n');
-                let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
-                if let Err(e) = f.write_all(&line) {
-                    tracing::warn!(error = %e, "could not append to the sandbox outbox file");
-                }
+        if let Some(f) = &self.file
+            && let Ok(mut line) = serde_json::to_vec(&m)
+        {
+            line.push(b'\n');
+            let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = f.write_all(&line) {
+                tracing::warn!(error = %e, "could not append to the sandbox outbox file");
             }
         }
         // std Mutex: held for a push, never across an await.

@@ -59,14 +59,13 @@ impl TenantSettings {
         if self.blocked_numbers.iter().any(|b| b == recipient) {
             return Some("recipient is blocked by the account".into());
         }
-        if channel == Channel::Sms {
-            if let Some(p) = self
+        if channel == Channel::Sms
+            && let Some(p) = self
                 .sms_filters
                 .iter()
                 .find(|p| pattern_matches(p, recipient))
-            {
-                return Some(format!("number matches the account's SMS filter {p}"));
-            }
+        {
+            return Some(format!("number matches the account's SMS filter {p}"));
         }
         None
     }

@@ -168,13 +168,13 @@ pub fn validate_start(input: StartInput) -> Result<NewVerification, ValidationEr
     }
 
     let mut code_length = input.code_length.unwrap_or(CODE_LEN_DEFAULT);
-    if let Some(len) = input.code_length {
-        if !(CODE_LEN_MIN..=CODE_LEN_MAX).contains(&len) {
-            v.add(
-                "code_length",
-                format!("must be between {CODE_LEN_MIN} and {CODE_LEN_MAX}"),
-            );
-        }
+    if let Some(len) = input.code_length
+        && !(CODE_LEN_MIN..=CODE_LEN_MAX).contains(&len)
+    {
+        v.add(
+            "code_length",
+            format!("must be between {CODE_LEN_MIN} and {CODE_LEN_MAX}"),
+        );
     }
     if let Some(code) = &input.code {
         match check_code_format(code) {
@@ -306,13 +306,13 @@ fn validate_steps(input: &[StepInput], v: &mut Violations) -> Vec<RoutingStep> {
                 );
             }
         }
-        if let Some(s) = &step.sender_id {
-            if s.is_empty() || s.chars().count() > SENDER_ID_MAX_CHARS || has_control(s) {
-                v.add(
-                    field("sender_id"),
-                    format!("must be 1 to {SENDER_ID_MAX_CHARS} printable characters"),
-                );
-            }
+        if let Some(s) = &step.sender_id
+            && (s.is_empty() || s.chars().count() > SENDER_ID_MAX_CHARS || has_control(s))
+        {
+            v.add(
+                field("sender_id"),
+                format!("must be 1 to {SENDER_ID_MAX_CHARS} printable characters"),
+            );
         }
         if let Some(t) = &step.template {
             if t.chars().count() > TEMPLATE_MAX_CHARS {

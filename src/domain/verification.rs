@@ -76,6 +76,23 @@ pub struct Attempt {
     pub deadline: Option<Millis>,
 }
 
+impl Attempt {
+    /// A step not reached yet.
+    pub fn new(channel: Channel) -> Self {
+        Self {
+            id: Uuid::new_v4(),
+            channel,
+            status: DeliveryStatus::New,
+            sent_at: None,
+            processed_at: None,
+            external_id: None,
+            cost: None,
+            error_reason: None,
+            deadline: None,
+        }
+    }
+}
+
 /// The secrets of a code. Neither field holds the code in plain text.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeSecret {

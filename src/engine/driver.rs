@@ -198,10 +198,10 @@ impl Driver {
             let fx = machine::step(&mut self.v, input, &ctx).map_err(|_| not_pending(&self.v))?;
             self.commit(before, &fx).await?;
             for effect in fx {
-                if let Effect::Send { attempt } = effect {
-                    if let Err(failure) = self.start_send(attempt) {
-                        queue.push_back(Input::SendFailed { attempt, failure });
-                    }
+                if let Effect::Send { attempt } = effect
+                    && let Err(failure) = self.start_send(attempt)
+                {
+                    queue.push_back(Input::SendFailed { attempt, failure });
                 }
             }
         }

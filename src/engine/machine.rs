@@ -245,16 +245,16 @@ fn tick(v: &mut Verification, ctx: &Ctx, fx: &mut Vec<Effect>) {
     }
     if let Some(i) = v.current_attempt() {
         let a = &v.history[i];
-        if let (Some(deadline), Some(sent_at)) = (a.deadline, a.sent_at) {
-            if ctx.now >= deadline {
-                let secs = (deadline - sent_at) / 1000;
-                let why = if a.channel == Channel::Voice {
-                    format!("call not answered within {secs}s")
-                } else {
-                    format!("no delivery report within {secs}s")
-                };
-                fail_attempt(v, i, DeliveryStatus::Failed, why, ctx, fx);
-            }
+        if let (Some(deadline), Some(sent_at)) = (a.deadline, a.sent_at)
+            && ctx.now >= deadline
+        {
+            let secs = (deadline - sent_at) / 1000;
+            let why = if a.channel == Channel::Voice {
+                format!("call not answered within {secs}s")
+            } else {
+                format!("no delivery report within {secs}s")
+            };
+            fail_attempt(v, i, DeliveryStatus::Failed, why, ctx, fx);
         }
     }
 }
@@ -438,17 +438,7 @@ mod tests {
             expires_at: T0 + 600_000,
             history: channels
                 .iter()
-                .map(|&channel| Attempt {
-                    id: Uuid::new_v4(),
-                    channel,
-                    status: DeliveryStatus::New,
-                    sent_at: None,
-                    processed_at: None,
-                    external_id: None,
-                    cost: None,
-                    error_reason: None,
-                    deadline: None,
-                })
+                .map(|&channel| Attempt::new(channel))
                 .collect(),
             is_code_deleted: true,
             state: State::Pending,

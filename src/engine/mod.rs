@@ -162,11 +162,11 @@ impl Engine {
         let ids = self.inner.store.active_ids(None)?;
         let mut resumed = 0;
         for id in ids {
-            if let Some(v) = self.inner.store.get_verification(id)? {
-                if !v.is_final() {
-                    self.inner.spawn_driver(v, None);
-                    resumed += 1;
-                }
+            if let Some(v) = self.inner.store.get_verification(id)?
+                && !v.is_final()
+            {
+                self.inner.spawn_driver(v, None);
+                resumed += 1;
             }
         }
         let engine = self.clone();
@@ -230,11 +230,11 @@ impl Engine {
         let fingerprint = inner.crypto.fingerprint(
             &postcard::to_stdvec(&req).expect("a validated request is plain serde data"),
         );
-        if !req.request_id.is_empty() {
-            if let Some(id) = inner.store.find_request(tenant_id, &req.request_id)? {
-                inner.store.flush().await?;
-                return inner.replay(id, &fingerprint);
-            }
+        if !req.request_id.is_empty()
+            && let Some(id) = inner.store.find_request(tenant_id, &req.request_id)?
+        {
+            inner.store.flush().await?;
+            return inner.replay(id, &fingerprint);
         }
         let id = Uuid::new_v4();
         let code = req
@@ -264,17 +264,7 @@ impl Engine {
             history: req
                 .routing_strategy
                 .iter()
-                .map(|s| Attempt {
-                    id: Uuid::new_v4(),
-                    channel: s.channel,
-                    status: DeliveryStatus::New,
-                    sent_at: None,
-                    processed_at: None,
-                    external_id: None,
-                    cost: None,
-                    error_reason: None,
-                    deadline: None,
-                })
+                .map(|s| Attempt::new(s.channel))
                 .collect(),
             routing_strategy: req.routing_strategy,
             status: DeliveryStatus::New,

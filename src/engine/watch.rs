@@ -24,7 +24,7 @@ pub enum WatchItem {
     /// The current state: of one verification (`view`), or of every active
     /// verification of the tenant (`active`).
     Snapshot {
-        view: Option<View>,
+        view: Option<Box<View>>,
         active: Vec<View>,
         resync: bool,
         at: Millis,
@@ -49,7 +49,7 @@ impl Engine {
         Ok(async_stream::stream! {
             let mut seen = first.revision;
             let done = first.is_final();
-            yield WatchItem::Snapshot { view: Some(inner.view(&first)), active: vec![], resync: false, at: inner.clock.now() };
+            yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&first))), active: vec![], resync: false, at: inner.clock.now() };
             if done {
                 return;
             }
@@ -74,7 +74,7 @@ impl Engine {
                         let Ok(v) = inner.load(&tenant_id, id) else { return };
                         seen = v.revision;
                         let done = v.is_final();
-                        yield WatchItem::Snapshot { view: Some(inner.view(&v)), active: vec![], resync: true, at: inner.clock.now() };
+                        yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], resync: true, at: inner.clock.now() };
                         if done {
                             return;
                         }
