@@ -45,6 +45,15 @@ pub(super) fn spawn(
     tx
 }
 
+/// After a store fault the record in memory is ahead of the stored one, so the driver
+/// must stop: the stored state is what resumes on the next start.
+fn store_fault<T>(r: &Result<T, EngineError>) -> Result<(), EngineError> {
+    match r {
+        Err(EngineError::Store(e)) => Err(EngineError::Stopped(e.to_string())),
+        _ => Ok(()),
+    }
+}
+
 struct Driver {
     inner: Arc<Inner>,
     v: Verification,
@@ -121,21 +130,18 @@ impl Driver {
         match cmd {
             Command::Check { code, reply } => {
                 let r = self.check(code).await;
-                // Store faults go back to the caller and also stop the driver.
-                let fatal = matches!(r, Err(EngineError::Store(_)));
+                let fault = store_fault(&r);
                 let _ = reply.send(r);
-                if fatal {
-                    return Err(EngineError::FailedPrecondition(
-                        "store failed during a check".into(),
-                    ));
-                }
+                fault?;
             }
             Command::Cancel { reply } => {
                 let r = self
                     .feed(Input::Cancel)
                     .await
                     .map(|_| self.inner.view(&self.v));
+                let fault = store_fault(&r);
                 let _ = reply.send(r);
+                fault?;
             }
             Command::Report { attempt_id, report } => {
                 if let Some(attempt) = self.v.history.iter().position(|a| a.id == attempt_id) {

@@ -75,6 +75,9 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// A driver stopped after a store fault (already answered to its caller).
+    #[error("driver stopped after a store fault: {0}")]
+    Stopped(String),
 }
 
 /// Tunables of the engine.
@@ -372,7 +375,9 @@ fn not_pending(v: &Verification) -> EngineError {
     EngineError::FailedPrecondition(format!("the verification is already {state}"))
 }
 
-static DEFAULT_TENANT_SETTINGS: std::sync::LazyLock<Arc<Tenant>> = std::sync::LazyLock::new(|| {
+/// Default settings, for a verification whose tenant record is missing (tenants are
+/// never deleted; this only guards against a store edited by hand).
+static UNKNOWN_TENANT: std::sync::LazyLock<Arc<Tenant>> = std::sync::LazyLock::new(|| {
     Arc::new(Tenant {
         id: String::new(),
         settings: Default::default(),
@@ -384,7 +389,7 @@ impl Inner {
     fn tenant(&self, id: &str) -> Arc<Tenant> {
         self.directory
             .tenant(id)
-            .unwrap_or_else(|| DEFAULT_TENANT_SETTINGS.clone())
+            .unwrap_or_else(|| UNKNOWN_TENANT.clone())
     }
 
     /// Loads a verification of `tenant_id`. Another tenant's id is NotFound, exactly
