@@ -210,6 +210,7 @@ async fn tenant_wide_watch_sees_active_snapshot_then_everything() {
         .map(|v| v.id.clone())
         .collect();
     assert_eq!(active, vec![waiting.id.clone()]);
+    assert_eq!(snap.active_total, 1);
 
     let fresh = ts
         .start_v(start_req(&magic(0, 0, 0, 0), &[Sms]))
@@ -402,5 +403,46 @@ async fn slow_watcher_gets_a_fresh_snapshot() {
     .await
     .unwrap();
     assert_eq!(next.kind(), K::ChannelSent);
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenant_snapshot_is_capped_at_the_newest() {
+    let ts = TestServer::start().await;
+    let max = verifyd::engine::watch::SNAPSHOT_MAX;
+    let mut ids = Vec::new();
+    for _ in 0..(max + 10) / 50 {
+        let batch = futures::future::join_all(
+            (0..50).map(|_| ts.start_v(start_req(&magic(2, 0, 0, 0), &[Telegram, Sms]))),
+        )
+        .await;
+        ids.extend(batch.into_iter().map(|v| v.unwrap()));
+        // One second per batch (well inside telegram's 30 s), so batches are ordered.
+        ts.advance(1);
+    }
+    let snap = ts
+        .verify()
+        .watch_status(req(pb::WatchStatusRequest::default()))
+        .await
+        .unwrap()
+        .into_inner()
+        .message()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(snap.active_total as usize, ids.len());
+    assert_eq!(snap.active_verifications.len(), max);
+    // The newest are kept, oldest first.
+    let created = |v: &pb::Verification| {
+        let t = v.created_at.unwrap();
+        (t.seconds, t.nanos)
+    };
+    let listed: Vec<_> = snap.active_verifications.iter().map(created).collect();
+    assert!(listed.windows(2).all(|w| w[0] <= w[1]));
+    // 1010 were started in batches of 50: the 10 left out all come from the first batch.
+    let first_batch = created(&ids[0]);
+    let kept_from_first = listed.iter().filter(|t| **t == first_batch).count();
+    assert_eq!(kept_from_first, 50 - (ids.len() - max));
+    assert!(listed.iter().all(|t| *t >= first_batch));
     ts.stop().await;
 }

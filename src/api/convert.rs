@@ -195,9 +195,11 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
         WatchItem::Snapshot {
             view,
             active,
+            active_total,
             resync,
             at,
         } => pb::WatchStatusResponse {
+            active_total: u32::try_from(active_total).unwrap_or(u32::MAX),
             kind: pb::WatchEventKind::Snapshot as i32,
             event: "snapshot".into(),
             verification: view.as_deref().map(verification),
@@ -208,6 +210,7 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
             channel: 0,
         },
         WatchItem::Event(e) => pb::WatchStatusResponse {
+            active_total: 0,
             step_index: e.step.map(|i| i as u32),
             channel: e
                 .step

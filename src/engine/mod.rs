@@ -17,7 +17,7 @@ pub mod clock;
 mod driver;
 pub mod hub;
 pub mod machine;
-mod watch;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -18,6 +18,9 @@ use super::hub::Event;
 use super::{Engine, EngineError, View};
 use crate::domain::verification::Millis;
 
+/// At most this many verifications go into a tenant-wide snapshot.
+pub const SNAPSHOT_MAX: usize = 1000;
+
 /// One message of a watch stream.
 #[derive(Debug, Clone)]
 pub enum WatchItem {
@@ -26,6 +29,8 @@ pub enum WatchItem {
     Snapshot {
         view: Option<Box<View>>,
         active: Vec<View>,
+        /// How many verifications are active; more than `active` holds if capped.
+        active_total: usize,
         resync: bool,
         at: Millis,
     },
@@ -49,7 +54,7 @@ impl Engine {
         Ok(async_stream::stream! {
             let mut seen = first.revision;
             let done = first.is_final();
-            yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&first))), active: vec![], resync: false, at: inner.clock.now() };
+            yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&first))), active: vec![], active_total: 0, resync: false, at: inner.clock.now() };
             if done {
                 return;
             }
@@ -74,7 +79,7 @@ impl Engine {
                         let Ok(v) = inner.load(&tenant_id, id) else { return };
                         seen = v.revision;
                         let done = v.is_final();
-                        yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], resync: true, at: inner.clock.now() };
+                        yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], active_total: 0, resync: true, at: inner.clock.now() };
                         if done {
                             return;
                         }
@@ -94,21 +99,26 @@ impl Engine {
         let mut sub = inner.hub.subscribe(tenant_id);
         let tenant_id = tenant_id.to_owned();
         let shutdown = inner.shutdown.clone();
-        let snapshot = move |inner: &Arc<super::Inner>| -> Result<(Vec<View>, HashMap<Uuid, u64>), EngineError> {
+        // Every active verification is read, for the revisions that later events are
+        // compared with; only the newest SNAPSHOT_MAX go into the message.
+        let snapshot = move |inner: &Arc<super::Inner>| -> Result<(Vec<View>, usize, HashMap<Uuid, u64>), EngineError> {
             let mut active = Vec::new();
             let mut seen = HashMap::new();
             for id in inner.store.active_ids(Some(&tenant_id))? {
                 if let Some(v) = inner.store.get_verification(id)? {
                     seen.insert(id, v.revision);
-                    active.push(inner.view(&v));
+                    active.push(v);
                 }
             }
-            active.sort_by_key(|v| v.verification.created_at);
-            Ok((active, seen))
+            let total = active.len();
+            active.sort_by_key(|v| std::cmp::Reverse(v.created_at));
+            active.truncate(SNAPSHOT_MAX);
+            active.reverse();
+            Ok((active.iter().map(|v| inner.view(v)).collect(), total, seen))
         };
-        let (active, mut seen) = snapshot(&inner)?;
+        let (active, active_total, mut seen) = snapshot(&inner)?;
         Ok(async_stream::stream! {
-            yield WatchItem::Snapshot { view: None, active, resync: false, at: inner.clock.now() };
+            yield WatchItem::Snapshot { view: None, active, active_total, resync: false, at: inner.clock.now() };
             loop {
                 let r = tokio::select! {
                     _ = shutdown.cancelled() => return,
@@ -126,9 +136,9 @@ impl Engine {
                         yield WatchItem::Event(ev);
                     }
                     Err(RecvError::Lagged(_)) => {
-                        let Ok((active, s)) = snapshot(&inner) else { return };
+                        let Ok((active, active_total, s)) = snapshot(&inner) else { return };
                         seen = s;
-                        yield WatchItem::Snapshot { view: None, active, resync: true, at: inner.clock.now() };
+                        yield WatchItem::Snapshot { view: None, active, active_total, resync: true, at: inner.clock.now() };
                     }
                     Err(RecvError::Closed) => return,
                 }

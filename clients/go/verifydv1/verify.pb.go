@@ -1414,8 +1414,8 @@ func (x *CancelVerificationResponse) GetVerification() *Verification {
 // of it, every transition follows in order, and the stream ends after the transition
 // that makes the verification final (verified, expired, max attempts reached, canceled).
 // With an empty `id`, the stream watches every verification of the caller's tenant:
-// the first message is a SNAPSHOT listing every verification that is not final, and it
-// never ends on its own.
+// the first message is a SNAPSHOT listing the verifications that are not final (the
+// 1000 most recent, with their total in active_total), and it never ends on its own.
 //
 // Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
 // that falls further behind than the buffer loses the transitions it missed, and gets
@@ -1478,7 +1478,9 @@ type WatchStatusResponse struct {
 	// cause several events, which then carry the same record), or the watched
 	// verification in a snapshot. Unset in the snapshot of a tenant-wide watch.
 	Verification *Verification `protobuf:"bytes,3,opt,name=verification,proto3" json:"verification,omitempty"`
-	// In the snapshot of a tenant-wide watch: every verification that is not final.
+	// In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+	// first; at most the 1000 most recently created (see active_total), so the message
+	// stays far below gRPC's default 4 MiB limit.
 	ActiveVerifications []*Verification `protobuf:"bytes,4,rep,name=active_verifications,json=activeVerifications,proto3" json:"active_verifications,omitempty"`
 	// When the transition happened (or when the snapshot was taken).
 	EventTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=event_time,json=eventTime,proto3" json:"event_time,omitempty"`
@@ -1490,7 +1492,10 @@ type WatchStatusResponse struct {
 	// a telegram CHANNEL_FAILED may already show the next step in progress. Unset otherwise.
 	StepIndex *uint32 `protobuf:"varint,7,opt,name=step_index,json=stepIndex,proto3,oneof" json:"step_index,omitempty"`
 	// For the channel events: the channel of that step. CHANNEL_UNSPECIFIED otherwise.
-	Channel       Channel `protobuf:"varint,8,opt,name=channel,proto3,enum=verifyd.v1.Channel" json:"channel,omitempty"`
+	Channel Channel `protobuf:"varint,8,opt,name=channel,proto3,enum=verifyd.v1.Channel" json:"channel,omitempty"`
+	// In the snapshot of a tenant-wide watch: how many verifications are not final. More
+	// than active_verifications holds when the snapshot was capped.
+	ActiveTotal   uint32 `protobuf:"varint,9,opt,name=active_total,json=activeTotal,proto3" json:"active_total,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1579,6 +1584,13 @@ func (x *WatchStatusResponse) GetChannel() Channel {
 		return x.Channel
 	}
 	return Channel_CHANNEL_UNSPECIFIED
+}
+
+func (x *WatchStatusResponse) GetActiveTotal() uint32 {
+	if x != nil {
+		return x.ActiveTotal
+	}
+	return 0
 }
 
 var File_verifyd_v1_verify_proto protoreflect.FileDescriptor
@@ -1677,7 +1689,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x1aCancelVerificationResponse\x12<\n" +
 	"\fverification\x18\x01 \x01(\v2\x18.verifyd.v1.VerificationR\fverification\"$\n" +
 	"\x12WatchStatusRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\x9b\x03\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\xbe\x03\n" +
 	"\x13WatchStatusResponse\x12.\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1a.verifyd.v1.WatchEventKindR\x04kind\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\tR\x05event\x12<\n" +
@@ -1688,7 +1700,8 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x06resync\x18\x06 \x01(\bR\x06resync\x12\"\n" +
 	"\n" +
 	"step_index\x18\a \x01(\rH\x00R\tstepIndex\x88\x01\x01\x12-\n" +
-	"\achannel\x18\b \x01(\x0e2\x13.verifyd.v1.ChannelR\achannelB\r\n" +
+	"\achannel\x18\b \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x12!\n" +
+	"\factive_total\x18\t \x01(\rR\vactiveTotalB\r\n" +
 	"\v_step_index*\x85\x01\n" +
 	"\aChannel\x12\x17\n" +
 	"\x13CHANNEL_UNSPECIFIED\x10\x00\x12\x14\n" +

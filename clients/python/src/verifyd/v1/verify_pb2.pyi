@@ -303,7 +303,7 @@ class WatchStatusRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class WatchStatusResponse(_message.Message):
-    __slots__ = ("kind", "event", "verification", "active_verifications", "event_time", "resync", "step_index", "channel")
+    __slots__ = ("kind", "event", "verification", "active_verifications", "event_time", "resync", "step_index", "channel", "active_total")
     KIND_FIELD_NUMBER: _ClassVar[int]
     EVENT_FIELD_NUMBER: _ClassVar[int]
     VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -312,6 +312,7 @@ class WatchStatusResponse(_message.Message):
     RESYNC_FIELD_NUMBER: _ClassVar[int]
     STEP_INDEX_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     kind: WatchEventKind
     event: str
     verification: Verification
@@ -320,4 +321,5 @@ class WatchStatusResponse(_message.Message):
     resync: bool
     step_index: int
     channel: Channel
-    def __init__(self, kind: _Optional[_Union[WatchEventKind, str]] = ..., event: _Optional[str] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., active_verifications: _Optional[_Iterable[_Union[Verification, _Mapping]]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resync: _Optional[bool] = ..., step_index: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ...) -> None: ...
+    active_total: int
+    def __init__(self, kind: _Optional[_Union[WatchEventKind, str]] = ..., event: _Optional[str] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., active_verifications: _Optional[_Iterable[_Union[Verification, _Mapping]]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resync: _Optional[bool] = ..., step_index: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., active_total: _Optional[int] = ...) -> None: ...

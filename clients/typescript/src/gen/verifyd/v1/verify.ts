@@ -772,8 +772,8 @@ export interface CancelVerificationResponse {
  * of it, every transition follows in order, and the stream ends after the transition
  * that makes the verification final (verified, expired, max attempts reached, canceled).
  * With an empty `id`, the stream watches every verification of the caller's tenant:
- * the first message is a SNAPSHOT listing every verification that is not final, and it
- * never ends on its own.
+ * the first message is a SNAPSHOT listing the verifications that are not final (the
+ * 1000 most recent, with their total in active_total), and it never ends on its own.
  *
  * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
  * that falls further behind than the buffer loses the transitions it missed, and gets
@@ -800,7 +800,11 @@ export interface WatchStatusResponse {
   verification:
     | Verification
     | undefined;
-  /** In the snapshot of a tenant-wide watch: every verification that is not final. */
+  /**
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
+   */
   activeVerifications: Verification[];
   /** When the transition happened (or when the snapshot was taken). */
   eventTime:
@@ -819,6 +823,11 @@ export interface WatchStatusResponse {
     | undefined;
   /** For the channel events: the channel of that step. CHANNEL_UNSPECIFIED otherwise. */
   channel: Channel;
+  /**
+   * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+   * than active_verifications holds when the snapshot was capped.
+   */
+  activeTotal: number;
 }
 
 function createBaseRoutingStep(): RoutingStep {
@@ -2502,6 +2511,7 @@ function createBaseWatchStatusResponse(): WatchStatusResponse {
     resync: false,
     stepIndex: undefined,
     channel: 0,
+    activeTotal: 0,
   };
 }
 
@@ -2530,6 +2540,9 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     }
     if (message.channel !== 0) {
       writer.uint32(64).int32(message.channel);
+    }
+    if (message.activeTotal !== 0) {
+      writer.uint32(72).uint32(message.activeTotal);
     }
     return writer;
   },
@@ -2611,6 +2624,14 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
             message.channel = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.activeTotal = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2645,6 +2666,11 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
         ? globalThis.Number(object.step_index)
         : undefined,
       channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      activeTotal: isSet(object.activeTotal)
+        ? globalThis.Number(object.activeTotal)
+        : isSet(object.active_total)
+        ? globalThis.Number(object.active_total)
+        : 0,
     };
   },
 
@@ -2674,6 +2700,9 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     if (message.channel !== 0) {
       obj.channel = channelToJSON(message.channel);
     }
+    if (message.activeTotal !== 0) {
+      obj.activeTotal = Math.round(message.activeTotal);
+    }
     return obj;
   },
 
@@ -2692,6 +2721,7 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     message.resync = object.resync ?? false;
     message.stepIndex = object.stepIndex ?? undefined;
     message.channel = object.channel ?? 0;
+    message.activeTotal = object.activeTotal ?? 0;
     return message;
   },
 };

@@ -165,7 +165,7 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
       "\002id\030\001 \001(\tR\002id\"Z\n\032CancelVerificationRespo" +
       "nse\022<\n\014verification\030\001 \001(\0132\030.verifyd.v1.V" +
       "erificationR\014verification\"$\n\022WatchStatus" +
-      "Request\022\016\n\002id\030\001 \001(\tR\002id\"\233\003\n\023WatchStatusR" +
+      "Request\022\016\n\002id\030\001 \001(\tR\002id\"\276\003\n\023WatchStatusR" +
       "esponse\022.\n\004kind\030\001 \001(\0162\032.verifyd.v1.Watch" +
       "EventKindR\004kind\022\024\n\005event\030\002 \001(\tR\005event\022<\n" +
       "\014verification\030\003 \001(\0132\030.verifyd.v1.Verific" +
@@ -175,58 +175,59 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
       "oogle.protobuf.TimestampR\teventTime\022\026\n\006r" +
       "esync\030\006 \001(\010R\006resync\022\"\n\nstep_index\030\007 \001(\rH" +
       "\000R\tstepIndex\210\001\001\022-\n\007channel\030\010 \001(\0162\023.verif" +
-      "yd.v1.ChannelR\007channelB\r\n\013_step_index*\205\001" +
-      "\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\024\n\020CH" +
-      "ANNEL_TELEGRAM\020\001\022\021\n\rCHANNEL_VOICE\020\002\022\017\n\013C" +
-      "HANNEL_SMS\020\003\022\024\n\020CHANNEL_WHATSAPP\020\004\022\021\n\rCH" +
-      "ANNEL_EMAIL\020\005*\240\002\n\004Lang\022\024\n\020LANG_UNSPECIFI" +
-      "ED\020\000\022\013\n\007LANG_EN\020\001\022\013\n\007LANG_DE\020\002\022\013\n\007LANG_F" +
-      "R\020\003\022\013\n\007LANG_IT\020\004\022\013\n\007LANG_ES\020\005\022\013\n\007LANG_PL" +
-      "\020\006\022\013\n\007LANG_NL\020\007\022\013\n\007LANG_RO\020\010\022\013\n\007LANG_PT\020" +
-      "\t\022\013\n\007LANG_CS\020\n\022\013\n\007LANG_HU\020\013\022\013\n\007LANG_SV\020\014" +
-      "\022\013\n\007LANG_DA\020\r\022\013\n\007LANG_FI\020\016\022\013\n\007LANG_SK\020\017\022" +
-      "\013\n\007LANG_HR\020\020\022\013\n\007LANG_TR\020\021\022\013\n\007LANG_RU\020\022\022\013" +
-      "\n\007LANG_BG\020\023\022\013\n\007LANG_UK\020\024*\277\001\n\016DeliverySta" +
-      "tus\022\037\n\033DELIVERY_STATUS_UNSPECIFIED\020\000\022\027\n\023" +
-      "DELIVERY_STATUS_NEW\020\001\022\037\n\033DELIVERY_STATUS" +
-      "_IN_PROGRESS\020\002\022\033\n\027DELIVERY_STATUS_SUCCES" +
-      "S\020\003\022\032\n\026DELIVERY_STATUS_FAILED\020\004\022\031\n\025DELIV" +
-      "ERY_STATUS_ERROR\020\005*\346\001\n\021VerificationState" +
-      "\022\"\n\036VERIFICATION_STATE_UNSPECIFIED\020\000\022\036\n\032" +
-      "VERIFICATION_STATE_PENDING\020\001\022\037\n\033VERIFICA" +
-      "TION_STATE_VERIFIED\020\002\022\036\n\032VERIFICATION_ST" +
-      "ATE_EXPIRED\020\003\022+\n\'VERIFICATION_STATE_MAX_" +
-      "ATTEMPTS_REACHED\020\004\022\037\n\033VERIFICATION_STATE" +
-      "_CANCELED\020\005*\301\001\n\013CheckResult\022\034\n\030CHECK_RES" +
-      "ULT_UNSPECIFIED\020\000\022\031\n\025CHECK_RESULT_VERIFI" +
-      "ED\020\001\022\032\n\026CHECK_RESULT_INCORRECT\020\002\022\030\n\024CHEC" +
-      "K_RESULT_EXPIRED\020\003\022%\n!CHECK_RESULT_MAX_A" +
-      "TTEMPTS_REACHED\020\004\022\034\n\030CHECK_RESULT_NOT_PE" +
-      "NDING\020\005*\247\003\n\016WatchEventKind\022 \n\034WATCH_EVEN" +
-      "T_KIND_UNSPECIFIED\020\000\022\035\n\031WATCH_EVENT_KIND" +
-      "_SNAPSHOT\020\001\022\034\n\030WATCH_EVENT_KIND_SUCCESS\020" +
-      "\002\022\033\n\027WATCH_EVENT_KIND_FAILED\020\003\022!\n\035WATCH_" +
-      "EVENT_KIND_CHANNEL_SENT\020\004\022$\n WATCH_EVENT" +
-      "_KIND_CHANNEL_SUCCESS\020\005\022#\n\037WATCH_EVENT_K" +
-      "IND_CHANNEL_FAILED\020\006\022$\n WATCH_EVENT_KIND" +
-      "_CHANNEL_UPDATED\020\007\022\035\n\031WATCH_EVENT_KIND_V" +
-      "ERIFIED\020\010\022\034\n\030WATCH_EVENT_KIND_EXPIRED\020\t\022" +
-      ")\n%WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED" +
-      "\020\n\022\035\n\031WATCH_EVENT_KIND_CANCELED\020\0132\316\003\n\rVe" +
-      "rifyService\022`\n\021StartVerification\022$.verif" +
-      "yd.v1.StartVerificationRequest\032%.verifyd" +
-      ".v1.StartVerificationResponse\022H\n\tCheckCo" +
-      "de\022\034.verifyd.v1.CheckCodeRequest\032\035.verif" +
-      "yd.v1.CheckCodeResponse\022Z\n\017GetVerificati" +
-      "on\022\".verifyd.v1.GetVerificationRequest\032#" +
-      ".verifyd.v1.GetVerificationResponse\022c\n\022C" +
-      "ancelVerification\022%.verifyd.v1.CancelVer" +
-      "ificationRequest\032&.verifyd.v1.CancelVeri" +
-      "ficationResponse\022P\n\013WatchStatus\022\036.verify" +
-      "d.v1.WatchStatusRequest\032\037.verifyd.v1.Wat" +
-      "chStatusResponse0\001BZ\n\016dev.verifyd.v1B\013Ve" +
-      "rifyProtoP\001Z9github.com/verifyd/verifyd/" +
-      "clients/go/verifydv1;verifydv1b\006proto3"
+      "yd.v1.ChannelR\007channel\022!\n\014active_total\030\t" +
+      " \001(\rR\013activeTotalB\r\n\013_step_index*\205\001\n\007Cha" +
+      "nnel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\024\n\020CHANNEL" +
+      "_TELEGRAM\020\001\022\021\n\rCHANNEL_VOICE\020\002\022\017\n\013CHANNE" +
+      "L_SMS\020\003\022\024\n\020CHANNEL_WHATSAPP\020\004\022\021\n\rCHANNEL" +
+      "_EMAIL\020\005*\240\002\n\004Lang\022\024\n\020LANG_UNSPECIFIED\020\000\022" +
+      "\013\n\007LANG_EN\020\001\022\013\n\007LANG_DE\020\002\022\013\n\007LANG_FR\020\003\022\013" +
+      "\n\007LANG_IT\020\004\022\013\n\007LANG_ES\020\005\022\013\n\007LANG_PL\020\006\022\013\n" +
+      "\007LANG_NL\020\007\022\013\n\007LANG_RO\020\010\022\013\n\007LANG_PT\020\t\022\013\n\007" +
+      "LANG_CS\020\n\022\013\n\007LANG_HU\020\013\022\013\n\007LANG_SV\020\014\022\013\n\007L" +
+      "ANG_DA\020\r\022\013\n\007LANG_FI\020\016\022\013\n\007LANG_SK\020\017\022\013\n\007LA" +
+      "NG_HR\020\020\022\013\n\007LANG_TR\020\021\022\013\n\007LANG_RU\020\022\022\013\n\007LAN" +
+      "G_BG\020\023\022\013\n\007LANG_UK\020\024*\277\001\n\016DeliveryStatus\022\037" +
+      "\n\033DELIVERY_STATUS_UNSPECIFIED\020\000\022\027\n\023DELIV" +
+      "ERY_STATUS_NEW\020\001\022\037\n\033DELIVERY_STATUS_IN_P" +
+      "ROGRESS\020\002\022\033\n\027DELIVERY_STATUS_SUCCESS\020\003\022\032" +
+      "\n\026DELIVERY_STATUS_FAILED\020\004\022\031\n\025DELIVERY_S" +
+      "TATUS_ERROR\020\005*\346\001\n\021VerificationState\022\"\n\036V" +
+      "ERIFICATION_STATE_UNSPECIFIED\020\000\022\036\n\032VERIF" +
+      "ICATION_STATE_PENDING\020\001\022\037\n\033VERIFICATION_" +
+      "STATE_VERIFIED\020\002\022\036\n\032VERIFICATION_STATE_E" +
+      "XPIRED\020\003\022+\n\'VERIFICATION_STATE_MAX_ATTEM" +
+      "PTS_REACHED\020\004\022\037\n\033VERIFICATION_STATE_CANC" +
+      "ELED\020\005*\301\001\n\013CheckResult\022\034\n\030CHECK_RESULT_U" +
+      "NSPECIFIED\020\000\022\031\n\025CHECK_RESULT_VERIFIED\020\001\022" +
+      "\032\n\026CHECK_RESULT_INCORRECT\020\002\022\030\n\024CHECK_RES" +
+      "ULT_EXPIRED\020\003\022%\n!CHECK_RESULT_MAX_ATTEMP" +
+      "TS_REACHED\020\004\022\034\n\030CHECK_RESULT_NOT_PENDING" +
+      "\020\005*\247\003\n\016WatchEventKind\022 \n\034WATCH_EVENT_KIN" +
+      "D_UNSPECIFIED\020\000\022\035\n\031WATCH_EVENT_KIND_SNAP" +
+      "SHOT\020\001\022\034\n\030WATCH_EVENT_KIND_SUCCESS\020\002\022\033\n\027" +
+      "WATCH_EVENT_KIND_FAILED\020\003\022!\n\035WATCH_EVENT" +
+      "_KIND_CHANNEL_SENT\020\004\022$\n WATCH_EVENT_KIND" +
+      "_CHANNEL_SUCCESS\020\005\022#\n\037WATCH_EVENT_KIND_C" +
+      "HANNEL_FAILED\020\006\022$\n WATCH_EVENT_KIND_CHAN" +
+      "NEL_UPDATED\020\007\022\035\n\031WATCH_EVENT_KIND_VERIFI" +
+      "ED\020\010\022\034\n\030WATCH_EVENT_KIND_EXPIRED\020\t\022)\n%WA" +
+      "TCH_EVENT_KIND_MAX_ATTEMPTS_REACHED\020\n\022\035\n" +
+      "\031WATCH_EVENT_KIND_CANCELED\020\0132\316\003\n\rVerifyS" +
+      "ervice\022`\n\021StartVerification\022$.verifyd.v1" +
+      ".StartVerificationRequest\032%.verifyd.v1.S" +
+      "tartVerificationResponse\022H\n\tCheckCode\022\034." +
+      "verifyd.v1.CheckCodeRequest\032\035.verifyd.v1" +
+      ".CheckCodeResponse\022Z\n\017GetVerification\022\"." +
+      "verifyd.v1.GetVerificationRequest\032#.veri" +
+      "fyd.v1.GetVerificationResponse\022c\n\022Cancel" +
+      "Verification\022%.verifyd.v1.CancelVerifica" +
+      "tionRequest\032&.verifyd.v1.CancelVerificat" +
+      "ionResponse\022P\n\013WatchStatus\022\036.verifyd.v1." +
+      "WatchStatusRequest\032\037.verifyd.v1.WatchSta" +
+      "tusResponse0\001BZ\n\016dev.verifyd.v1B\013VerifyP" +
+      "rotoP\001Z9github.com/verifyd/verifyd/clien" +
+      "ts/go/verifydv1;verifydv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -310,7 +311,7 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
     internal_static_verifyd_v1_WatchStatusResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_WatchStatusResponse_descriptor,
-        new java.lang.String[] { "Kind", "Event", "Verification", "ActiveVerifications", "EventTime", "Resync", "StepIndex", "Channel", });
+        new java.lang.String[] { "Kind", "Event", "Verification", "ActiveVerifications", "EventTime", "Resync", "StepIndex", "Channel", "ActiveTotal", });
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.TimestampProto.getDescriptor();
   }

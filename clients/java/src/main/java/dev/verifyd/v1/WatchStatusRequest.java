@@ -13,8 +13,8 @@ package dev.verifyd.v1;
  * of it, every transition follows in order, and the stream ends after the transition
  * that makes the verification final (verified, expired, max attempts reached, canceled).
  * With an empty `id`, the stream watches every verification of the caller's tenant:
- * the first message is a SNAPSHOT listing every verification that is not final, and it
- * never ends on its own.
+ * the first message is a SNAPSHOT listing the verifications that are not final (the
+ * 1000 most recent, with their total in active_total), and it never ends on its own.
  *
  * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
  * that falls further behind than the buffer loses the transitions it missed, and gets
@@ -281,8 +281,8 @@ private static final long serialVersionUID = 0L;
    * of it, every transition follows in order, and the stream ends after the transition
    * that makes the verification final (verified, expired, max attempts reached, canceled).
    * With an empty `id`, the stream watches every verification of the caller's tenant:
-   * the first message is a SNAPSHOT listing every verification that is not final, and it
-   * never ends on its own.
+   * the first message is a SNAPSHOT listing the verifications that are not final (the
+   * 1000 most recent, with their total in active_total), and it never ends on its own.
    *
    * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
    * that falls further behind than the buffer loses the transitions it missed, and gets

@@ -179,7 +179,9 @@ private static final long serialVersionUID = 0L;
   private java.util.List<dev.verifyd.v1.Verification> activeVerifications_;
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -190,7 +192,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -202,7 +206,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -213,7 +219,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -224,7 +232,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -347,6 +357,22 @@ private static final long serialVersionUID = 0L;
     return result == null ? dev.verifyd.v1.Channel.UNRECOGNIZED : result;
   }
 
+  public static final int ACTIVE_TOTAL_FIELD_NUMBER = 9;
+  private int activeTotal_ = 0;
+  /**
+   * <pre>
+   * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+   * than active_verifications holds when the snapshot was capped.
+   * </pre>
+   *
+   * <code>uint32 active_total = 9 [json_name = "activeTotal"];</code>
+   * @return The activeTotal.
+   */
+  @java.lang.Override
+  public int getActiveTotal() {
+    return activeTotal_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -384,6 +410,9 @@ private static final long serialVersionUID = 0L;
     }
     if (channel_ != dev.verifyd.v1.Channel.CHANNEL_UNSPECIFIED.getNumber()) {
       output.writeEnum(8, channel_);
+    }
+    if (activeTotal_ != 0) {
+      output.writeUInt32(9, activeTotal_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -424,6 +453,10 @@ private static final long serialVersionUID = 0L;
     if (channel_ != dev.verifyd.v1.Channel.CHANNEL_UNSPECIFIED.getNumber()) {
       size += com.google.protobuf.CodedOutputStream
         .computeEnumSize(8, channel_);
+    }
+    if (activeTotal_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt32Size(9, activeTotal_);
     }
     return size;
   }
@@ -472,6 +505,8 @@ private static final long serialVersionUID = 0L;
           != other.getStepIndex()) return false;
     }
     if (channel_ != other.channel_) return false;
+    if (getActiveTotal()
+        != other.getActiveTotal()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -508,6 +543,8 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + CHANNEL_FIELD_NUMBER;
     hash = (53 * hash) + channel_;
+    hash = (37 * hash) + ACTIVE_TOTAL_FIELD_NUMBER;
+    hash = (53 * hash) + getActiveTotal();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -673,6 +710,7 @@ private static final long serialVersionUID = 0L;
       resync_ = false;
       stepIndex_ = 0;
       channel_ = 0;
+      activeTotal_ = 0;
       return this;
     }
 
@@ -748,6 +786,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000080) != 0)) {
         result.channel_ = channel_;
       }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.activeTotal_ = activeTotal_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -811,6 +852,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.channel_ != 0) {
         setChannelValue(other.getChannelValue());
+      }
+      if (other.getActiveTotal() != 0) {
+        setActiveTotal(other.getActiveTotal());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -888,6 +932,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000080;
               break;
             } // case 64
+            case 72: {
+              activeTotal_ = input.readUInt32();
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 72
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1256,7 +1305,9 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1270,7 +1321,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1284,7 +1337,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1298,7 +1353,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1317,7 +1374,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1335,7 +1394,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1353,7 +1414,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1372,7 +1435,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1390,7 +1455,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1408,7 +1475,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1427,7 +1496,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1444,7 +1515,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1461,7 +1534,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1472,7 +1547,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1486,7 +1563,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1501,7 +1580,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1512,7 +1593,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1524,7 +1607,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * In the snapshot of a tenant-wide watch: every verification that is not final.
+     * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+     * first; at most the 1000 most recently created (see active_total), so the message
+     * stays far below gRPC's default 4 MiB limit.
      * </pre>
      *
      * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -1883,6 +1968,53 @@ private static final long serialVersionUID = 0L;
     public Builder clearChannel() {
       bitField0_ = (bitField0_ & ~0x00000080);
       channel_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private int activeTotal_ ;
+    /**
+     * <pre>
+     * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+     * than active_verifications holds when the snapshot was capped.
+     * </pre>
+     *
+     * <code>uint32 active_total = 9 [json_name = "activeTotal"];</code>
+     * @return The activeTotal.
+     */
+    @java.lang.Override
+    public int getActiveTotal() {
+      return activeTotal_;
+    }
+    /**
+     * <pre>
+     * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+     * than active_verifications holds when the snapshot was capped.
+     * </pre>
+     *
+     * <code>uint32 active_total = 9 [json_name = "activeTotal"];</code>
+     * @param value The activeTotal to set.
+     * @return This builder for chaining.
+     */
+    public Builder setActiveTotal(int value) {
+
+      activeTotal_ = value;
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+     * than active_verifications holds when the snapshot was capped.
+     * </pre>
+     *
+     * <code>uint32 active_total = 9 [json_name = "activeTotal"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearActiveTotal() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      activeTotal_ = 0;
       onChanged();
       return this;
     }

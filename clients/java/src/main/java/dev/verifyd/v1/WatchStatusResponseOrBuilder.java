@@ -84,7 +84,9 @@ public interface WatchStatusResponseOrBuilder extends
 
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -93,7 +95,9 @@ public interface WatchStatusResponseOrBuilder extends
       getActiveVerificationsList();
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -101,7 +105,9 @@ public interface WatchStatusResponseOrBuilder extends
   dev.verifyd.v1.Verification getActiveVerifications(int index);
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -109,7 +115,9 @@ public interface WatchStatusResponseOrBuilder extends
   int getActiveVerificationsCount();
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -118,7 +126,9 @@ public interface WatchStatusResponseOrBuilder extends
       getActiveVerificationsOrBuilderList();
   /**
    * <pre>
-   * In the snapshot of a tenant-wide watch: every verification that is not final.
+   * In the snapshot of a tenant-wide watch: the verifications that are not final, oldest
+   * first; at most the 1000 most recently created (see active_total), so the message
+   * stays far below gRPC's default 4 MiB limit.
    * </pre>
    *
    * <code>repeated .verifyd.v1.Verification active_verifications = 4 [json_name = "activeVerifications"];</code>
@@ -206,4 +216,15 @@ public interface WatchStatusResponseOrBuilder extends
    * @return The channel.
    */
   dev.verifyd.v1.Channel getChannel();
+
+  /**
+   * <pre>
+   * In the snapshot of a tenant-wide watch: how many verifications are not final. More
+   * than active_verifications holds when the snapshot was capped.
+   * </pre>
+   *
+   * <code>uint32 active_total = 9 [json_name = "activeTotal"];</code>
+   * @return The activeTotal.
+   */
+  int getActiveTotal();
 }
