@@ -111,7 +111,6 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
                         fail_attempt(v, attempt, DeliveryStatus::Failed, why, ctx, &mut fx)
                     }
                     Report::Progress(_) => {
-                        touch(v, ctx);
                         emit(v, ctx, &mut fx, EventKind::ChannelUpdated, Some(attempt));
                     }
                 }
@@ -124,7 +123,6 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
             }
             end_delivery_early(v, "verification canceled", ctx, &mut fx);
             v.state = State::Canceled;
-            touch(v, ctx);
             emit(v, ctx, &mut fx, EventKind::Canceled, None);
         }
     }
@@ -161,17 +159,16 @@ pub fn apply_check(v: &mut Verification, matched: bool, ctx: &Ctx) -> (CheckResu
             );
         }
         v.state = State::Verified;
-        touch(v, ctx);
         emit(v, ctx, &mut fx, EventKind::Verified, None);
         (CheckResult::Verified, fx)
     } else {
         v.attempts_remaining = v.attempts_remaining.saturating_sub(1);
+        touch(v, ctx);
         if v.attempts_remaining == 0 {
             end_delivery_early(v, "maximum check attempts reached", ctx, &mut fx);
             v.state = State::MaxAttemptsReached;
             emit(v, ctx, &mut fx, EventKind::MaxAttemptsReached, None);
         }
-        touch(v, ctx);
         (CheckResult::Incorrect, fx)
     }
 }
@@ -239,7 +236,6 @@ fn tick(v: &mut Verification, ctx: &Ctx, fx: &mut Vec<Effect>) {
     if ctx.now >= v.expires_at {
         end_delivery_early(v, "verification expired", ctx, fx);
         v.state = State::Expired;
-        touch(v, ctx);
         emit(v, ctx, fx, EventKind::Expired, None);
         return;
     }
@@ -307,7 +303,6 @@ fn on_sent(v: &mut Verification, i: usize, external_id: String, ctx: &Ctx, fx: &
         return;
     }
     v.history[i].processed_at = Some(ctx.now);
-    touch(v, ctx);
     emit(v, ctx, fx, EventKind::ChannelSent, Some(i));
     if !v.history[i].channel.confirms_delivery() && v.history[i].channel != Channel::Voice {
         // SMS and email succeed when accepted.
