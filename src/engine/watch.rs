@@ -21,6 +21,10 @@ use crate::domain::verification::Millis;
 /// At most this many verifications go into a tenant-wide snapshot.
 pub const SNAPSHOT_MAX: usize = 1000;
 
+/// A tenant snapshot: the views to send, how many are active, and the revision of
+/// every active verification (to drop transitions the snapshot already shows).
+type TenantSnapshot = (Vec<View>, usize, HashMap<Uuid, u64>);
+
 /// One message of a watch stream.
 #[derive(Debug, Clone)]
 pub enum WatchItem {
@@ -101,7 +105,7 @@ impl Engine {
         let shutdown = inner.shutdown.clone();
         // Every active verification is read, for the revisions that later events are
         // compared with; only the newest SNAPSHOT_MAX go into the message.
-        let snapshot = move |inner: &Arc<super::Inner>| -> Result<(Vec<View>, usize, HashMap<Uuid, u64>), EngineError> {
+        let snapshot = move |inner: &Arc<super::Inner>| -> Result<TenantSnapshot, EngineError> {
             let mut active = Vec::new();
             let mut seen = HashMap::new();
             for id in inner.store.active_ids(Some(&tenant_id))? {
