@@ -8,7 +8,7 @@
 //!
 //! Compare ratios within one run; absolute numbers move with the machine's load.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::future::join_all;
 use hdrhistogram::Histogram;
@@ -137,10 +137,6 @@ async fn main() {
 
     println!("\n## bcrypt over the peppered HMAC, one hash on the blocking pool");
     let dir = tempfile::tempdir().unwrap();
-    let crypto = Crypto::new(
-        Secrets::load_or_create(&dir.path().join("s.json")).unwrap(),
-        4,
-    );
     let mut base = 0.0;
     for cost in [4u32, 6, 8, 10, 12] {
         let c = Crypto::new(
@@ -161,7 +157,6 @@ async fn main() {
             ms / base
         );
     }
-    drop(crypto);
 
     println!("\n## start+check pairs through gRPC (sandbox SMS, every write flushed)");
     println!(
@@ -217,8 +212,7 @@ async fn main() {
     let warm = rss_kib();
     let n = 5_000;
     let t = Instant::now();
-    for chunk in 0..(n / 100) {
-        let _ = chunk;
+    for _ in 0..(n / 100) {
         join_all((0..100).map(|_| {
             let mut c = VerifyServiceClient::new(channel.clone());
             let r = pending.clone();
@@ -240,5 +234,4 @@ async fn main() {
         "shutdown with {n} live drivers: {:.2} s",
         t.elapsed().as_secs_f64()
     );
-    let _ = Duration::ZERO;
 }

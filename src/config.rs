@@ -124,17 +124,6 @@ pub struct ServeArgs {
 pub struct ConfigError(pub String);
 
 impl ServeArgs {
-    /// Defaults for an embedded server (tests): everything as the flags' defaults.
-    pub fn for_data_dir(data_dir: PathBuf) -> Self {
-        Cli::parse_from(
-            ["verifyd", "serve", "--data-dir"]
-                .iter()
-                .map(|s| s.to_string())
-                .chain([data_dir.display().to_string()]),
-        )
-        .into_serve()
-    }
-
     pub fn validate(&self) -> Result<(), ConfigError> {
         for (name, s) in [
             ("--admin-token", &self.admin_token),

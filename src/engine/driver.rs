@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::hub::Event;
 use super::machine::{self, Ctx, Effect, Input};
-use super::{Command, EngineError, Inner, MAILBOX, View, not_pending};
+use super::{Command, EngineError, Inner, MAILBOX, View, cancel_without_driver, not_pending};
 use crate::channels::{Outbound, Receipt, Report, SendFailure};
 use crate::domain::messages;
 use crate::domain::verification::{CheckResult, Verification};
@@ -305,18 +305,10 @@ impl Driver {
         while let Ok(cmd) = self.rx.try_recv() {
             match cmd {
                 Command::Check { reply, .. } => {
-                    let r = match machine::precheck(&self.v) {
-                        Some(r) if self.v.is_final() => Ok((r, self.inner.view(&self.v))),
-                        _ => Err(EngineError::ShuttingDown),
-                    };
-                    let _ = reply.send(r);
+                    let _ = reply.send(self.inner.check_without_driver(&self.v));
                 }
                 Command::Cancel { reply } => {
-                    let _ = reply.send(Err(if self.v.is_final() {
-                        not_pending(&self.v)
-                    } else {
-                        EngineError::ShuttingDown
-                    }));
+                    let _ = reply.send(Err(cancel_without_driver(&self.v)));
                 }
                 Command::Report { .. } => {}
             }

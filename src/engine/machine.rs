@@ -604,6 +604,13 @@ mod tests {
             ]
         );
         assert_eq!(precheck(&v), Some(CheckResult::MaxAttemptsReached));
+        // Locked: no deadline is left, and time passing starts nothing.
+        assert_eq!(next_deadline(&v), None);
+        assert!(
+            step(&mut v, Input::Tick, &ctx(T0 + 600_000, &s))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -634,6 +641,27 @@ mod tests {
         assert_eq!(emitted(&fx).last(), Some(&EventKind::Expired));
         assert_eq!(precheck(&v), Some(CheckResult::Expired));
         assert!(step(&mut v, Input::Cancel, &ctx(T0, &s)).is_err());
+
+        let mut v = record(&[Channel::Telegram, Channel::Sms]);
+        step(&mut v, Input::Resume, &ctx(T0, &s)).unwrap();
+        let fx = step(&mut v, Input::Cancel, &ctx(T0 + 1, &s)).unwrap();
+        assert_eq!(
+            emitted(&fx),
+            vec![
+                EventKind::ChannelFailed,
+                EventKind::Failed,
+                EventKind::Canceled
+            ]
+        );
+        assert_eq!(v.cost, Some(1));
+        // Canceled: the telegram deadline is gone and time passing sends no SMS.
+        assert_eq!(next_deadline(&v), None);
+        assert!(
+            step(&mut v, Input::Tick, &ctx(T0 + 60_000, &s))
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(v.history[1].status, DeliveryStatus::New);
 
         let mut v = record(&[Channel::Telegram]);
         let fx = step(&mut v, Input::Cancel, &ctx(T0, &s)).unwrap();

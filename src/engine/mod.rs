@@ -333,13 +333,9 @@ impl Engine {
             .await;
         match sent {
             Some(rx) => rx.await.map_err(|_| EngineError::ShuttingDown)?,
-            None => {
-                let v = self.inner.load(tenant_id, id)?;
-                match machine::precheck(&v) {
-                    Some(r) if v.is_final() => Ok((r, self.inner.view(&v))),
-                    _ => Err(EngineError::ShuttingDown),
-                }
-            }
+            None => self
+                .inner
+                .check_without_driver(&self.inner.load(tenant_id, id)?),
         }
     }
 
@@ -352,15 +348,17 @@ impl Engine {
             .await
         {
             Some(rx) => rx.await.map_err(|_| EngineError::ShuttingDown)?,
-            None => {
-                let v = self.inner.load(tenant_id, id)?;
-                if v.is_final() {
-                    Err(not_pending(&v))
-                } else {
-                    Err(EngineError::ShuttingDown)
-                }
-            }
+            None => Err(cancel_without_driver(&self.inner.load(tenant_id, id)?)),
         }
+    }
+}
+
+/// The error for a cancel no driver will carry out.
+fn cancel_without_driver(v: &Verification) -> EngineError {
+    if v.is_final() {
+        not_pending(v)
+    } else {
+        EngineError::ShuttingDown
     }
 }
 
@@ -412,6 +410,15 @@ impl Inner {
         View {
             verification: v.clone(),
             code,
+        }
+    }
+
+    /// A check no driver will answer: settled from the record if it is final, else the
+    /// server is shutting down.
+    fn check_without_driver(&self, v: &Verification) -> Result<(CheckResult, View), EngineError> {
+        match machine::precheck(v) {
+            Some(r) if v.is_final() => Ok((r, self.view(v))),
+            _ => Err(EngineError::ShuttingDown),
         }
     }
 

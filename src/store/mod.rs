@@ -85,7 +85,6 @@ impl Closed {
 }
 
 struct Inner {
-    db: sled::Db,
     verifications: sled::Tree,
     active: sled::Tree,
     request_ids: sled::Tree,
@@ -145,7 +144,6 @@ impl Store {
                 tenants: db.open_tree("tenants")?,
                 api_keys: db.open_tree("api_keys")?,
                 meta: db.open_tree("meta")?,
-                db,
                 flush_tx: std::sync::Mutex::new(flush_tx),
             }),
         };
@@ -307,12 +305,6 @@ impl Store {
 
     pub fn set_admin_token_hash(&self, hash: &[u8]) -> Result<(), StoreError> {
         self.inner.meta.insert("admin_token_sha256", hash)?;
-        Ok(())
-    }
-
-    /// Flushes synchronously; for shutdown, after every task has stopped.
-    pub fn flush_blocking(&self) -> Result<(), StoreError> {
-        self.inner.db.flush()?;
         Ok(())
     }
 }
