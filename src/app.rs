@@ -1,9 +1,10 @@
-//! Wiring and lifecycle: open the store and secrets, bootstrap the directory, start
-//! the engine (which resumes unfinished verifications), then serve VerifyService,
-//! AdminService, gRPC health and reflection (v1 and v1alpha) on a bound listener.
-//! `Running::shutdown` drains: health goes NOT_SERVING, new calls are refused with
-//! UNAVAILABLE, drivers stop at a safe point, streams end, the server stops, and the
-//! store is flushed.
+//! Wiring and lifecycle: open the store (sled, or PostgreSQL with `--database-url`)
+//! and the secrets, check that they belong together, bootstrap the directory, start
+//! the engine (which takes over the verifications nobody drives), then serve
+//! VerifyService, AdminService, gRPC health and reflection (v1 and v1alpha) on a
+//! bound listener. `Running::shutdown` drains: health goes NOT_SERVING, new calls are
+//! refused with UNAVAILABLE, drivers stop at a safe point, the node hands its
+//! verifications back, streams end, the server stops, and the store is closed.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use crate::crypto::{Crypto, Secrets};
 use crate::directory::{Bootstrap, Directory};
 use crate::engine::{Clock, Engine, EngineConfig};
 use crate::pb;
-use crate::store::{Closed, Store};
+use crate::store::{Closer, SecretsCheck};
 
 const SERVICES: [&str; 3] = ["", "verifyd.v1.VerifyService", "verifyd.v1.AdminService"];
 
@@ -41,28 +42,51 @@ pub struct Running {
     stop: CancellationToken,
     server: JoinHandle<Result<(), tonic::transport::Error>>,
     grace: Duration,
-    store_closed: Closed,
+    store_closer: Closer,
 }
 
 /// Starts everything on `listener`. `args` must have passed `validate`.
 pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
-    let (store, store_closed) = Store::open(&args.sled_path())
-        .with_context(|| format!("opening the store in {}", args.sled_path().display()))?;
+    let node = args
+        .node_id
+        .clone()
+        .unwrap_or_else(|| format!("node-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
+    let backend = args.backend();
+    let (store, store_closer) =
+        crate::store::open(&backend, &node)
+            .await
+            .with_context(|| match &backend {
+                crate::store::Backend::Sled(p) => format!("opening the store in {}", p.display()),
+                crate::store::Backend::Postgres(c) => format!(
+                    "opening the store at {} (--database-url)",
+                    crate::store::postgres::describe_url(&c.url)
+                ),
+            })?;
     let secrets = Secrets::load_or_create(&args.secrets_path())?;
     let crypto = Crypto::new(secrets, args.bcrypt_cost);
+    if store.check_secrets(&crypto.secrets_check_value()).await? == SecretsCheck::Mismatch {
+        anyhow::bail!(
+            "the secrets file {} is not the one the data in {} was created with; \
+             every node must use the same secrets file (copy it from a node that works)",
+            args.secrets_path().display(),
+            store.describe()
+        );
+    }
     let clock = match args.clock {
         ClockKind::System => Clock::System,
         ClockKind::Manual => Clock::manual(),
     };
     let (directory, bootstrap) = Directory::open(
         store.clone(),
+        &node,
         args.admin_token.as_ref(),
         args.bootstrap_api_key.as_ref(),
         clock.now(),
-    )?;
-    store.flush().await?;
+    )
+    .await?;
+    tracing::info!(store = %store.describe(), node = %node, "store open");
 
     let (sink, reports) = ReportSink::new();
     let sandbox = Arc::new(
@@ -72,6 +96,7 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
     let channels = Channels::new(sandbox.clone());
     let engine = Engine::new(
         store,
+        node,
         directory,
         crypto,
         channels,
@@ -80,9 +105,11 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
             voice_answer_timeout: Duration::from_secs(args.voice_answer_timeout_sec),
             send_timeout: Duration::from_secs(args.send_timeout_sec),
             watch_buffer: args.watch_buffer,
+            lease: Duration::from_millis(args.lease_ms),
+            directory_refresh: Duration::from_millis(args.directory_refresh_ms),
         },
     );
-    let resumed = engine.start_background(reports)?;
+    let resumed = engine.start_background(reports).await?;
     if resumed > 0 {
         tracing::info!(resumed, "resumed unfinished verifications");
     }
@@ -133,7 +160,7 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
         stop,
         server,
         grace: args.grace(),
-        store_closed,
+        store_closer,
     })
 }
 
@@ -155,7 +182,7 @@ impl Running {
         &self.sandbox
     }
 
-    /// Drains and stops; returns once the store is flushed.
+    /// Drains and stops; returns once the store is closed.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         tracing::info!("draining");
         for s in SERVICES {
@@ -172,19 +199,11 @@ impl Running {
             Ok(joined) => joined.context("server task")?.context("server")?,
             Err(_) => tracing::warn!("calls still running after the grace period were cut"),
         }
-        self.engine.store().flush().await?;
-        // Let go of every handle, then wait for the store to close, so that the data
-        // directory can be opened again (by a restart in the same process, say).
+        // Let go of every handle, then close the store, so that the data directory
+        // can be opened again (by a restart in the same process, say).
         drop(self.engine);
         drop(self.sandbox);
-        let closed = self.store_closed;
-        if tokio::time::timeout(
-            self.grace,
-            tokio::task::spawn_blocking(move || closed.wait()),
-        )
-        .await
-        .is_err()
-        {
+        if !self.store_closer.close(self.grace).await {
             tracing::warn!("the store was still in use after the grace period");
         }
         tracing::info!("stopped");

@@ -21,6 +21,11 @@ pub const DEFAULT_SEND_TIMEOUT_SEC: u64 = 10;
 pub const DEFAULT_WATCH_BUFFER: usize = 1024;
 pub const DEFAULT_SHUTDOWN_GRACE_SEC: u64 = 10;
 pub const MIN_SECRET_LEN: usize = 16;
+pub const DEFAULT_DATABASE_MAX_CONNECTIONS: u32 = 16;
+/// How long a node of a cluster owns its verifications without renewing; another
+/// node takes them over this long after it died.
+pub const DEFAULT_LEASE_MS: u64 = 10_000;
+pub const DEFAULT_DIRECTORY_REFRESH_MS: u64 = 2_000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +70,31 @@ pub struct ServeArgs {
     /// outbox. Created if missing.
     #[arg(long, env = "VERIFYD_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
+
+    /// PostgreSQL URL, e.g. `postgres://verifyd:password@db.internal:5432/verifyd`.
+    /// Every node given the same database (and the same secrets file) serves the
+    /// same verifications. Without it, the store is sled in `--data-dir`.
+    #[arg(long, env = "VERIFYD_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+
+    /// The most connections this node opens to PostgreSQL.
+    #[arg(long, env = "VERIFYD_DATABASE_MAX_CONNECTIONS", default_value_t = DEFAULT_DATABASE_MAX_CONNECTIONS)]
+    pub database_max_connections: u32,
+
+    /// On PostgreSQL: how long this node owns its verifications without renewing its
+    /// lease, in milliseconds; other nodes take them over this long after it died.
+    #[arg(long, env = "VERIFYD_LEASE_MS", default_value_t = DEFAULT_LEASE_MS)]
+    pub lease_ms: u64,
+
+    /// On PostgreSQL: how often, at the latest, this node re-reads tenants, keys and
+    /// settings changed through other nodes, in milliseconds.
+    #[arg(long, env = "VERIFYD_DIRECTORY_REFRESH_MS", default_value_t = DEFAULT_DIRECTORY_REFRESH_MS)]
+    pub directory_refresh_ms: u64,
+
+    /// This node's name in a cluster (letters, digits, '.', '_', '-'; at most 64).
+    /// [default: random at each start]
+    #[arg(long, env = "VERIFYD_NODE_ID")]
+    pub node_id: Option<String>,
 
     /// File with the code pepper and the sealing key, created (mode 0600) if missing.
     /// Keep it apart from the store's backups. [default: <data-dir>/secrets.json]
@@ -148,6 +178,40 @@ impl ServeArgs {
         if self.send_timeout_sec == 0 || self.voice_answer_timeout_sec == 0 {
             return Err(ConfigError("timeouts must be at least 1 second".into()));
         }
+        if let Some(url) = &self.database_url {
+            let u = url.expose();
+            if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+                return Err(ConfigError(
+                    "--database-url must be a postgres:// or postgresql:// URL".into(),
+                ));
+            }
+        }
+        if !(1..=1000).contains(&self.database_max_connections) {
+            return Err(ConfigError(
+                "--database-max-connections must be between 1 and 1000".into(),
+            ));
+        }
+        if !(300..=600_000).contains(&self.lease_ms) {
+            return Err(ConfigError(
+                "--lease-ms must be between 300 and 600000".into(),
+            ));
+        }
+        if !(50..=600_000).contains(&self.directory_refresh_ms) {
+            return Err(ConfigError(
+                "--directory-refresh-ms must be between 50 and 600000".into(),
+            ));
+        }
+        if let Some(n) = &self.node_id
+            && (n.is_empty()
+                || n.len() > 64
+                || !n
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')))
+        {
+            return Err(ConfigError(
+                "--node-id must be 1 to 64 letters, digits, '.', '_' or '-'".into(),
+            ));
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .map_err(|e| ConfigError(format!("--log: {e}")))?;
         Ok(())
@@ -161,6 +225,18 @@ impl ServeArgs {
 
     pub fn sled_path(&self) -> PathBuf {
         self.data_dir.join("sled")
+    }
+
+    /// The store this configuration selects.
+    pub fn backend(&self) -> crate::store::Backend {
+        match &self.database_url {
+            Some(url) => crate::store::Backend::Postgres(crate::store::postgres::PgConfig {
+                url: url.expose().to_owned(),
+                max_connections: self.database_max_connections,
+                connect_timeout: Duration::from_secs(10),
+            }),
+            None => crate::store::Backend::Sled(self.sled_path()),
+        }
     }
 
     pub fn grace(&self) -> Duration {

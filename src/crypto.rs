@@ -222,6 +222,20 @@ impl Crypto {
         String::from_utf8(pt).map_err(|_| CryptoError::Unseal)
     }
 
+    /// A check value of both keys, stored with the data so that a node started with
+    /// another secrets file refuses to start instead of failing every check. It is an
+    /// HMAC under each key of a fixed label, and tells nothing about the keys.
+    pub fn secrets_check_value(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        for key in [&self.secrets.pepper, &self.secrets.seal_key] {
+            let mut mac =
+                <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+            mac.update(b"verifyd secrets check v1\0");
+            out.extend_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
     /// A keyed fingerprint of a request, so a reused request id can be told from a
     /// retry without storing the request (which may hold a custom code).
     pub fn fingerprint(&self, data: &[u8]) -> Vec<u8> {

@@ -2,6 +2,11 @@
 //! first-start bootstrap. The store is the truth; this keeps an in-memory copy of
 //! the (small) tables so that authenticating a call costs a hash and a map lookup.
 //!
+//! Several nodes: a change made here is in this node's copy at once; other nodes
+//! reload their copy when the store's directory version moves, which they learn from
+//! a notice or, at the latest, from polling it every refresh interval. So a revoked
+//! key is refused everywhere within that interval.
+//!
 //! Keys and tokens are random 256-bit values, so a single SHA-256 is a sound way to
 //! store them (a slow hash guards low-entropy passwords, which these are not).
 
@@ -14,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::tenant::{DEFAULT_TENANT, Tenant, TenantSettings, validate_tenant_id};
 use crate::domain::validate::ValidationError;
 use crate::domain::verification::Millis;
-use crate::store::{ApiKeyRecord, Store, StoreError};
+use crate::store::{ApiKeyRecord, DirectorySnapshot, SharedStore, StoreError};
 
 /// A secret string whose `Debug` prints `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -76,11 +81,34 @@ fn random_hex(bytes: usize) -> String {
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Directory {
-    store: Store,
-    // std RwLocks: held for a map lookup or insert only, never across an await.
-    tenants: Arc<RwLock<HashMap<String, Arc<Tenant>>>>,
-    keys: Arc<RwLock<HashMap<[u8; 32], ApiKeyRecord>>>,
-    admin: Arc<RwLock<Option<[u8; 32]>>>,
+    store: SharedStore,
+    /// This node, named as the origin of the changes it makes.
+    node: String,
+    // std RwLock: held for a map lookup or a swap only, never across an await.
+    state: Arc<RwLock<Cached>>,
+}
+
+#[derive(Default)]
+struct Cached {
+    tenants: HashMap<String, Arc<Tenant>>,
+    keys: HashMap<[u8; 32], ApiKeyRecord>,
+    admin: Option<[u8; 32]>,
+    version: u64,
+}
+
+impl Cached {
+    fn from_snapshot(s: DirectorySnapshot) -> Self {
+        Self {
+            tenants: s
+                .tenants
+                .into_iter()
+                .map(|t| (t.id.clone(), Arc::new(t)))
+                .collect(),
+            keys: s.api_keys.into_iter().collect(),
+            admin: s.admin_token_sha256,
+            version: s.version,
+        }
+    }
 }
 
 impl Directory {
@@ -88,83 +116,106 @@ impl Directory {
     /// tenant with an API key and the admin token. Given values win over random
     /// ones; a given admin token replaces the stored one, and a given API key is
     /// added to `default` if it is not there yet (so restarts with the same flags work).
-    pub fn open(
-        store: Store,
+    /// Of several nodes starting at once on an empty store, one creates `default`.
+    pub async fn open(
+        store: SharedStore,
+        node: &str,
         admin_token: Option<&Secret>,
         bootstrap_api_key: Option<&Secret>,
         now: Millis,
     ) -> Result<(Self, Option<Bootstrap>), DirectoryError> {
+        let snapshot = store.load_directory().await?;
         let dir = Self {
-            store: store.clone(),
-            tenants: Arc::default(),
-            keys: Arc::default(),
-            admin: Arc::default(),
+            store,
+            node: node.to_owned(),
+            state: Arc::new(RwLock::new(Cached::from_snapshot(snapshot))),
         };
-        {
-            let mut t = dir.tenants.write().unwrap_or_else(|p| p.into_inner());
-            for tenant in store.list_tenants()? {
-                t.insert(tenant.id.clone(), Arc::new(tenant));
-            }
-            let mut k = dir.keys.write().unwrap_or_else(|p| p.into_inner());
-            for (hash, rec) in store.api_keys()? {
-                if let Ok(h) = <[u8; 32]>::try_from(hash.as_slice()) {
-                    k.insert(h, rec);
-                }
-            }
-        }
-        let first_start = dir
-            .tenants
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_empty();
         let mut shown = None;
+        let empty = dir.read().tenants.is_empty();
+        let first_start = empty
+            && match dir
+                .create_tenant(DEFAULT_TENANT, TenantSettings::default(), now)
+                .await
+            {
+                Ok(_) => true,
+                // Another node of the cluster was first.
+                Err(DirectoryError::TenantExists(_)) => {
+                    dir.reload().await?;
+                    false
+                }
+                Err(e) => return Err(e),
+            };
         if first_start {
-            dir.create_tenant(DEFAULT_TENANT, TenantSettings::default(), now)?;
             let (api_key, generated_key) = match bootstrap_api_key {
                 Some(k) => (k.clone(), false),
                 None => (Secret(format!("vfd_{}", random_hex(32))), true),
             };
-            dir.add_key(DEFAULT_TENANT, &api_key, "bootstrap key", now)?;
+            dir.add_key(DEFAULT_TENANT, &api_key, "bootstrap key", now)
+                .await?;
             let (token, generated_token) = match admin_token {
                 Some(t) => (t.clone(), false),
                 None => (Secret(format!("vfa_{}", random_hex(32))), true),
             };
-            dir.set_admin_token(&token)?;
+            dir.set_admin_token(&token).await?;
             shown = Some(Bootstrap {
                 tenant_id: DEFAULT_TENANT.into(),
                 api_key: generated_key.then_some(api_key),
                 admin_token: generated_token.then_some(token),
             });
         } else {
-            if let Some(t) = admin_token {
-                dir.set_admin_token(t)?;
-            } else {
-                let stored = store.admin_token_hash()?;
-                *dir.admin.write().unwrap_or_else(|p| p.into_inner()) =
-                    stored.and_then(|h| h.try_into().ok());
+            if let Some(t) = admin_token
+                && !dir.is_admin(t.expose())
+            {
+                dir.set_admin_token(t).await?;
             }
             if let Some(k) = bootstrap_api_key {
-                let known = dir
-                    .keys
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains_key(&sha256(k.expose()));
+                let known = dir.read().keys.contains_key(&sha256(k.expose()));
                 if !known && dir.tenant(DEFAULT_TENANT).is_some() {
-                    dir.add_key(DEFAULT_TENANT, k, "bootstrap key", now)?;
+                    dir.add_key(DEFAULT_TENANT, k, "bootstrap key", now).await?;
                 }
             }
         }
         Ok((dir, shown))
     }
 
-    fn set_admin_token(&self, token: &Secret) -> Result<(), DirectoryError> {
-        let h = sha256(token.expose());
-        self.store.set_admin_token_hash(&h)?;
-        *self.admin.write().unwrap_or_else(|p| p.into_inner()) = Some(h);
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Cached> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Cached> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reloads the copy from the store if the store's directory version moved.
+    /// Returns whether it reloaded.
+    pub async fn refresh(&self) -> Result<bool, DirectoryError> {
+        let version = self.store.directory_version().await?;
+        if version == self.read().version {
+            return Ok(false);
+        }
+        self.reload().await?;
+        Ok(true)
+    }
+
+    async fn reload(&self) -> Result<(), DirectoryError> {
+        let snapshot = self.store.load_directory().await?;
+        let mut state = self.write();
+        // A write of this node that raced the read is already in the copy, and in the
+        // store; the newer of the two versions wins.
+        if snapshot.version >= state.version {
+            *state = Cached::from_snapshot(snapshot);
+        }
         Ok(())
     }
 
-    fn add_key(
+    async fn set_admin_token(&self, token: &Secret) -> Result<(), DirectoryError> {
+        let h = sha256(token.expose());
+        self.store.set_admin_token_hash(&h, &self.node).await?;
+        self.write().admin = Some(h);
+        Ok(())
+    }
+
+    async fn add_key(
         &self,
         tenant_id: &str,
         key: &Secret,
@@ -178,47 +229,34 @@ impl Directory {
             created_at: now,
         };
         let h = sha256(key.expose());
-        self.store.put_api_key(&h, &rec)?;
-        self.keys
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(h, rec.clone());
+        self.store.put_api_key(&h, &rec, &self.node).await?;
+        self.write().keys.insert(h, rec.clone());
         Ok(rec.key_id)
     }
 
     /// Whether `api_key` is a live key of `tenant_id`.
     pub fn authenticate(&self, api_key: &str, tenant_id: &str) -> bool {
-        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-        keys.get(&sha256(api_key))
+        self.read()
+            .keys
+            .get(&sha256(api_key))
             .is_some_and(|rec| rec.tenant_id == tenant_id)
     }
 
     pub fn is_admin(&self, token: &str) -> bool {
-        let admin = self.admin.read().unwrap_or_else(|p| p.into_inner());
-        admin.is_some_and(|h| h == sha256(token))
+        self.read().admin.is_some_and(|h| h == sha256(token))
     }
 
     pub fn tenant(&self, id: &str) -> Option<Arc<Tenant>> {
-        self.tenants
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .cloned()
+        self.read().tenants.get(id).cloned()
     }
 
     pub fn list_tenants(&self) -> Vec<Arc<Tenant>> {
-        let mut all: Vec<_> = self
-            .tenants
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
+        let mut all: Vec<_> = self.read().tenants.values().cloned().collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
         all
     }
 
-    pub fn create_tenant(
+    pub async fn create_tenant(
         &self,
         id: &str,
         settings: TenantSettings,
@@ -231,13 +269,13 @@ impl Directory {
             settings,
             created_at: now,
         };
-        if !self.store.create_tenant(&t)? {
+        if !self.store.create_tenant(&t, &self.node).await? {
             return Err(DirectoryError::TenantExists(id.into()));
         }
         Ok(self.cache(t))
     }
 
-    pub fn update_settings(
+    pub async fn update_settings(
         &self,
         id: &str,
         settings: TenantSettings,
@@ -250,21 +288,18 @@ impl Directory {
             settings,
             ..(*old).clone()
         };
-        self.store.put_tenant(&t)?;
+        self.store.put_tenant(&t, &self.node).await?;
         Ok(self.cache(t))
     }
 
     fn cache(&self, t: Tenant) -> Arc<Tenant> {
         let t = Arc::new(t);
-        self.tenants
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(t.id.clone(), t.clone());
+        self.write().tenants.insert(t.id.clone(), t.clone());
         t
     }
 
     /// Issues a new key; returns its id and the key, which is not kept.
-    pub fn create_api_key(
+    pub async fn create_api_key(
         &self,
         tenant_id: &str,
         description: &str,
@@ -279,7 +314,7 @@ impl Directory {
             );
         }
         let key = Secret(format!("vfd_{}", random_hex(32)));
-        let id = self.add_key(tenant_id, &key, description, now)?;
+        let id = self.add_key(tenant_id, &key, description, now).await?;
         Ok((id, key))
     }
 
@@ -287,8 +322,9 @@ impl Directory {
         if self.tenant(tenant_id).is_none() {
             return Err(DirectoryError::TenantNotFound(tenant_id.into()));
         }
-        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-        let mut out: Vec<_> = keys
+        let mut out: Vec<_> = self
+            .read()
+            .keys
             .values()
             .filter(|r| r.tenant_id == tenant_id)
             .cloned()
@@ -297,15 +333,20 @@ impl Directory {
         Ok(out)
     }
 
-    pub fn revoke_api_key(&self, tenant_id: &str, key_id: &str) -> Result<(), DirectoryError> {
-        let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
-        let hash = keys
+    pub async fn revoke_api_key(
+        &self,
+        tenant_id: &str,
+        key_id: &str,
+    ) -> Result<(), DirectoryError> {
+        let hash = self
+            .read()
+            .keys
             .iter()
             .find(|(_, r)| r.tenant_id == tenant_id && r.key_id == key_id)
             .map(|(h, _)| *h)
             .ok_or_else(|| DirectoryError::KeyNotFound(key_id.into()))?;
-        self.store.remove_api_key(&hash)?;
-        keys.remove(&hash);
+        self.store.remove_api_key(&hash, &self.node).await?;
+        self.write().keys.remove(&hash);
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! `AdminService` handlers: tenants, settings, API keys, the sandbox outbox and the
-//! manual clock. Every change is flushed before it is acknowledged.
+//! manual clock. Every change is durable in the store before it is acknowledged.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,14 +21,6 @@ impl AdminApi {
     pub fn new(engine: Engine, sandbox: Arc<Sandbox>) -> Self {
         Self { engine, sandbox }
     }
-
-    async fn flush(&self) -> Result<(), Status> {
-        self.engine
-            .store()
-            .flush()
-            .await
-            .map_err(|e| crate::engine::EngineError::from(e).into())
-    }
 }
 
 #[tonic::async_trait]
@@ -39,12 +31,11 @@ impl AdminService for AdminApi {
     ) -> Result<Response<pb::CreateTenantResponse>, Status> {
         let r = req.into_inner();
         let settings = convert::settings_from_pb(r.settings).map_err(|e| error::invalid(&e))?;
-        let t = self.engine.directory().create_tenant(
-            &r.tenant_id,
-            settings,
-            self.engine.clock().now(),
-        )?;
-        self.flush().await?;
+        let t = self
+            .engine
+            .directory()
+            .create_tenant(&r.tenant_id, settings, self.engine.clock().now())
+            .await?;
         tracing::info!(tenant_id = %t.id, "tenant created");
         Ok(Response::new(pb::CreateTenantResponse {
             tenant: Some(convert::tenant_to_pb(&t)),
@@ -88,8 +79,8 @@ impl AdminService for AdminApi {
         let t = self
             .engine
             .directory()
-            .update_settings(&r.tenant_id, settings)?;
-        self.flush().await?;
+            .update_settings(&r.tenant_id, settings)
+            .await?;
         tracing::info!(tenant_id = %t.id, "tenant settings updated");
         Ok(Response::new(pb::UpdateTenantSettingsResponse {
             tenant: Some(convert::tenant_to_pb(&t)),
@@ -101,12 +92,11 @@ impl AdminService for AdminApi {
         req: Request<pb::CreateApiKeyRequest>,
     ) -> Result<Response<pb::CreateApiKeyResponse>, Status> {
         let r = req.into_inner();
-        let (key_id, key) = self.engine.directory().create_api_key(
-            &r.tenant_id,
-            &r.description,
-            self.engine.clock().now(),
-        )?;
-        self.flush().await?;
+        let (key_id, key) = self
+            .engine
+            .directory()
+            .create_api_key(&r.tenant_id, &r.description, self.engine.clock().now())
+            .await?;
         tracing::info!(tenant_id = %r.tenant_id, key_id = %key_id, "API key issued");
         Ok(Response::new(pb::CreateApiKeyResponse {
             key_id,
@@ -142,8 +132,8 @@ impl AdminService for AdminApi {
         let r = req.into_inner();
         self.engine
             .directory()
-            .revoke_api_key(&r.tenant_id, &r.key_id)?;
-        self.flush().await?;
+            .revoke_api_key(&r.tenant_id, &r.key_id)
+            .await?;
         tracing::info!(tenant_id = %r.tenant_id, key_id = %r.key_id, "API key revoked");
         Ok(Response::new(pb::RevokeApiKeyResponse {}))
     }

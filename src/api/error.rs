@@ -70,7 +70,6 @@ impl From<EngineError> for Status {
             EngineError::ShuttingDown => unavailable(),
             EngineError::Store(e) => internal(&e),
             EngineError::Crypto(e) => internal(&e),
-            EngineError::Stopped(e) => internal(&e),
         }
     }
 }

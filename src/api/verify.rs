@@ -58,7 +58,7 @@ impl VerifyService for VerifyApi {
     ) -> Result<Response<pb::GetVerificationResponse>, Status> {
         let tenant = tenant_of(&req)?;
         let id = convert::parse_id(&req.get_ref().id)?;
-        let view = self.engine.get(&tenant, id)?;
+        let view = self.engine.get(&tenant, id).await?;
         Ok(Response::new(pb::GetVerificationResponse {
             verification: Some(convert::verification(&view)),
         }))
@@ -87,14 +87,16 @@ impl VerifyService for VerifyApi {
         let stream: WatchStream = if id.is_empty() {
             Box::pin(
                 self.engine
-                    .watch_tenant(&tenant)?
+                    .watch_tenant(&tenant)
+                    .await?
                     .map(|item| Ok(convert::watch_item(item))),
             )
         } else {
             let id = convert::parse_id(id)?;
             Box::pin(
                 self.engine
-                    .watch_one(&tenant, id)?
+                    .watch_one(&tenant, id)
+                    .await?
                     .map(|item| Ok(convert::watch_item(item))),
             )
         };

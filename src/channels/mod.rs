@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::domain::channel::Channel;
+pub use crate::domain::delivery::{Report, SendFailure};
 use crate::domain::messages::Rendered;
 
 /// One message to send. `Debug` hides the code and the texts that carry it.
@@ -46,28 +47,6 @@ impl std::fmt::Debug for Outbound {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     pub external_id: String,
-}
-
-/// Why a send did not go through.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendFailure {
-    /// The provider refused this message or recipient; the next step may work.
-    Rejected(String),
-    /// The provider says the recipient is blocked; no other channel may try.
-    Blocked(String),
-    /// The provider could not be reached or failed internally (a system fault).
-    ProviderError(String),
-}
-
-/// What a provider reports about an accepted message, later.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Report {
-    /// Delivered (telegram, whatsapp) or answered (voice).
-    Delivered,
-    /// Not delivered, or not answered.
-    Failed(String),
-    /// A status that decides nothing yet (e.g. "ringing").
-    Progress(String),
 }
 
 /// A report, addressed to the attempt it is about.

@@ -4,6 +4,7 @@
 
 pub mod channel;
 pub mod code;
+pub mod delivery;
 pub mod lang;
 pub mod messages;
 pub mod tenant;

@@ -94,7 +94,7 @@ impl Attempt {
 }
 
 /// The secrets of a code. Neither field holds the code in plain text.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeSecret {
     /// bcrypt over a peppered HMAC of the code; see `crypto`.
     pub hash: String,
@@ -164,7 +164,7 @@ impl Verification {
 }
 
 /// A transition as watchers and (later) webhooks see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     Success,
     Failed,

@@ -1,37 +1,46 @@
-//! The driver: one tracked task per pending verification. It feeds the pure
-//! machine with sends' results, provider reports, deadlines (from the injected
-//! clock), checks and cancels; stores and flushes each change; publishes the
-//! transitions; and carries out sends. It exits when the verification is final,
-//! or at shutdown once no send is in flight (the stored state is resumed on the
-//! next start).
+//! The driver: one tracked task per verification that is not final, on the node that
+//! owns it. It owns the verification's timers and sends: it feeds the pure machine
+//! with sends' results, provider reports and deadlines (from the injected clock),
+//! commits each change through [`Inner::apply`], and hands the step the record is
+//! waiting on ([`machine::awaiting_send`]) to its channel. Others' changes (a check,
+//! a cancel, a report applied on another node) reach it as `Refresh`: it re-reads the
+//! record and carries on from there, so a verification that became final stops
+//! sending at once.
+//!
+//! It exits when the verification is final; when another node took it over (a
+//! commit of its conflicts with a record owned elsewhere); or at shutdown once no
+//! send is in flight. The stored state is resumed by whoever drives it next.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::hub::Event;
-use super::machine::{self, Ctx, Effect, Input};
-use super::{Command, EngineError, Inner, MAILBOX, View, cancel_without_driver, not_pending};
+use super::machine::{self, Input};
+use super::{Command, EngineError, Inner, MAILBOX, View};
 use crate::channels::{Outbound, Receipt, Report, SendFailure};
 use crate::domain::messages;
-use crate::domain::verification::{CheckResult, Verification};
+use crate::domain::verification::Verification;
 
 type InFlight = BoxFuture<'static, Result<Receipt, SendFailure>>;
 
+/// How long a driver that stopped on a store fault waits before it is started again.
+const RESTART_AFTER_FAULT: Duration = Duration::from_secs(1);
+
 /// Starts the driver of `v` and registers its mailbox in `drivers` (whose lock the
-/// caller holds, so a verification never gets two drivers).
+/// caller holds, so a verification never gets two drivers on one node).
 pub(super) fn spawn(
     inner: &Arc<Inner>,
     v: Verification,
     drivers: &mut HashMap<Uuid, mpsc::Sender<Command>>,
     first_send: Option<oneshot::Sender<View>>,
-) -> mpsc::Sender<Command> {
+) {
     let (tx, rx) = mpsc::channel(MAILBOX);
-    drivers.insert(v.id, tx.clone());
+    drivers.insert(v.id, tx);
     let span = tracing::info_span!("verification", verification_id = %v.id);
     let d = Driver {
         inner: inner.clone(),
@@ -42,15 +51,25 @@ pub(super) fn spawn(
         first_send,
     };
     inner.tracker.spawn(d.run().instrument(span));
-    tx
 }
 
-/// After a store fault the record in memory is ahead of the stored one, so the driver
-/// must stop: the stored state is what resumes on the next start.
-fn store_fault<T>(r: &Result<T, EngineError>) -> Result<(), EngineError> {
-    match r {
-        Err(EngineError::Store(e)) => Err(EngineError::Stopped(e.to_string())),
-        _ => Ok(()),
+/// Why a driver stops before its verification is final.
+enum Halt {
+    /// Another node drives the verification now.
+    Lost,
+    /// The store failed: the record in memory may be ahead of the stored one.
+    Fault(EngineError),
+}
+
+impl From<EngineError> for Halt {
+    fn from(e: EngineError) -> Self {
+        Halt::Fault(e)
+    }
+}
+
+impl From<crate::store::StoreError> for Halt {
+    fn from(e: crate::store::StoreError) -> Self {
+        Halt::Fault(e.into())
     }
 }
 
@@ -70,10 +89,18 @@ struct Driver {
 
 impl Driver {
     async fn run(mut self) {
-        if let Err(e) = self.drive().await {
-            tracing::error!(error = %e, "driver stopped; the stored state resumes on restart");
-        }
+        let halted = self.drive().await;
+        let id = self.v.id;
+        let inner = self.inner.clone();
         self.exit();
+        match halted {
+            Ok(()) => {}
+            Err(Halt::Lost) => tracing::info!("another node drives the verification now"),
+            Err(Halt::Fault(e)) => {
+                tracing::error!(error = %e, "driver stopped on a store fault; starting again shortly");
+                inner.tracker.spawn(restart_after_fault(inner.clone(), id));
+            }
+        }
     }
 
     fn first_send_done(&mut self) {
@@ -82,7 +109,7 @@ impl Driver {
         }
     }
 
-    async fn drive(&mut self) -> Result<(), EngineError> {
+    async fn drive(&mut self) -> Result<(), Halt> {
         self.feed(Input::Resume).await?;
         if self.in_flight.is_none() {
             self.first_send_done();
@@ -116,7 +143,8 @@ impl Driver {
                     self.first_send_done();
                 }
                 cmd = mailbox.recv() => match cmd {
-                    Some(cmd) => self.handle(cmd).await?,
+                    Some(Command::Refresh) => self.refresh().await?,
+                    Some(Command::Report { attempt_id, report }) => self.on_report(attempt_id, report).await?,
                     None => return Ok(()),
                 },
                 _ = clock.sleep_until(deadline) => self.feed(Input::Tick).await?,
@@ -126,125 +154,63 @@ impl Driver {
         Ok(())
     }
 
-    async fn handle(&mut self, cmd: Command) -> Result<(), EngineError> {
-        match cmd {
-            Command::Check { code, reply } => {
-                let r = self.check(code).await;
-                let fault = store_fault(&r);
-                let _ = reply.send(r);
-                fault?;
-            }
-            Command::Cancel { reply } => {
-                let r = self
-                    .feed(Input::Cancel)
-                    .await
-                    .map(|_| self.inner.view(&self.v));
-                let fault = store_fault(&r);
-                let _ = reply.send(r);
-                fault?;
-            }
-            Command::Report { attempt_id, report } => {
-                if let Some(attempt) = self.v.history.iter().position(|a| a.id == attempt_id) {
-                    if self.in_flight.as_ref().is_some_and(|(a, _)| *a == attempt) {
-                        self.stashed.push((attempt, report));
-                    } else {
-                        self.feed(Input::Report { attempt, report }).await?;
-                    }
-                }
+    async fn on_report(&mut self, attempt_id: Uuid, report: Report) -> Result<(), Halt> {
+        if let Some(attempt) = self.v.history.iter().position(|a| a.id == attempt_id) {
+            if self.in_flight.as_ref().is_some_and(|(a, _)| *a == attempt) {
+                self.stashed.push((attempt, report));
+            } else {
+                self.feed(Input::Report { attempt, report }).await?;
             }
         }
         Ok(())
     }
 
-    async fn check(&mut self, code: String) -> Result<(CheckResult, View), EngineError> {
-        if self.inner.clock.now() >= self.v.expires_at {
-            self.feed(Input::Tick).await?;
+    /// Someone else changed the record: read it, and carry on from what is stored.
+    async fn refresh(&mut self) -> Result<(), Halt> {
+        let Some(loaded) = self.inner.store.load(self.v.id).await? else {
+            return Err(Halt::Lost);
+        };
+        if !loaded.record.is_final() && loaded.owner.as_deref() != Some(self.inner.node.as_str()) {
+            return Err(Halt::Lost);
         }
-        if let Some(r) = machine::precheck(&self.v) {
-            return Ok((r, self.inner.view(&self.v)));
+        if loaded.record.revision > self.v.revision {
+            self.v = loaded.record;
         }
-        let matched = self
-            .inner
-            .crypto
-            .verify_code(self.v.id, &code, &self.v.secret.hash)
-            .await?;
-        let tenant = self.inner.tenant(&self.v.tenant_id);
-        let before = self.v.revision;
-        let ctx = self.ctx(&tenant.settings);
-        let (result, fx) = machine::apply_check(&mut self.v, matched, &ctx);
-        self.commit(before, &fx).await?;
-        if result == CheckResult::Incorrect {
-            tracing::info!(
-                attempts_remaining = self.v.attempts_remaining,
-                "incorrect code"
-            );
-        } else {
-            tracing::info!(?result, "code checked");
-        }
-        Ok((result, self.inner.view(&self.v)))
-    }
-
-    fn ctx<'a>(&self, settings: &'a crate::domain::tenant::TenantSettings) -> Ctx<'a> {
-        let voice = self.inner.cfg.voice_answer_timeout.as_millis();
-        Ctx {
-            now: self.inner.clock.now(),
-            settings,
-            voice_answer_timeout_ms: i64::try_from(voice).unwrap_or(i64::MAX),
-        }
-    }
-
-    /// Applies an input and everything it leads to: stores, publishes, starts sends.
-    /// A send that cannot even start becomes the next input.
-    async fn feed(&mut self, input: Input) -> Result<(), EngineError> {
-        let mut queue = VecDeque::from([input]);
-        while let Some(input) = queue.pop_front() {
-            let tenant = self.inner.tenant(&self.v.tenant_id);
-            let before = self.v.revision;
-            let ctx = self.ctx(&tenant.settings);
-            let fx = machine::step(&mut self.v, input, &ctx).map_err(|_| not_pending(&self.v))?;
-            self.commit(before, &fx).await?;
-            for effect in fx {
-                if let Effect::Send { attempt } = effect
-                    && let Err(failure) = self.start_send(attempt)
-                {
-                    queue.push_back(Input::SendFailed { attempt, failure });
-                }
-            }
+        if let Some(input) = self.ensure_sending() {
+            self.feed(input).await?;
         }
         Ok(())
     }
 
-    /// Stores the record if it changed, flushes, then publishes the transitions.
-    async fn commit(&mut self, before: u64, fx: &[Effect]) -> Result<(), EngineError> {
-        if self.v.revision != before {
-            self.inner.store.put_verification(&self.v)?;
-            self.inner.store.flush().await?;
-        }
-        // With the code erased by now, no event may carry it either.
-        let erased = self.v.secret.sealed.is_none();
-        let events: Vec<_> = fx
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Emit { kind, step, record } => {
-                    tracing::info!(event = kind.name(), ?step, "transition");
-                    let mut view = self.inner.view(record);
-                    if erased {
-                        view.code = None;
-                    }
-                    Some(Arc::new(Event {
-                        kind: *kind,
-                        step: *step,
-                        at: record.updated_at,
-                        view: Arc::new(view),
-                    }))
-                }
-                Effect::Send { .. } => None,
-            })
-            .collect();
-        if !events.is_empty() {
-            self.inner.hub.publish(&self.v.tenant_id, events);
+    /// Applies an input and everything it leads to: commits, publishes, starts the
+    /// send the record then waits on. A send that cannot even start becomes the
+    /// next input.
+    async fn feed(&mut self, input: Input) -> Result<(), Halt> {
+        let mut next = Some(input);
+        while let Some(input) = next.take() {
+            let applied = self
+                .inner
+                .apply(self.v.clone(), true, |v, ctx| {
+                    ((), machine::step(v, input.clone(), ctx).unwrap_or_default())
+                })
+                .await?
+                .ok_or(Halt::Lost)?;
+            self.v = applied.v;
+            next = self.ensure_sending();
         }
         Ok(())
+    }
+
+    /// Starts the send the record waits on, unless it is already being made.
+    fn ensure_sending(&mut self) -> Option<Input> {
+        let attempt = machine::awaiting_send(&self.v)?;
+        if self.in_flight.as_ref().is_some_and(|(a, _)| *a == attempt) {
+            return None;
+        }
+        match self.start_send(attempt) {
+            Ok(()) => None,
+            Err(failure) => Some(Input::SendFailed { attempt, failure }),
+        }
     }
 
     fn start_send(&mut self, attempt: usize) -> Result<(), SendFailure> {
@@ -280,6 +246,8 @@ impl Driver {
         let backend = self.inner.channels.backend(step.channel).clone();
         let limit = self.inner.cfg.send_timeout;
         tracing::info!(channel = %step.channel, attempt, "sending");
+        // A send still in flight for an earlier step that someone else closed is
+        // dropped: its outcome no longer matters.
         self.in_flight = Some((
             attempt,
             Box::pin(async move {
@@ -295,22 +263,56 @@ impl Driver {
         Ok(())
     }
 
-    /// Unregisters the mailbox, then answers whatever was already queued in it.
+    /// Unregisters the mailbox, then hands on whatever reports were already queued.
     fn exit(mut self) {
         {
             let mut drivers = self.inner.drivers.lock().unwrap_or_else(|p| p.into_inner());
             drivers.remove(&self.v.id);
         }
         self.rx.close();
+        let mut left = Vec::new();
         while let Ok(cmd) = self.rx.try_recv() {
-            match cmd {
-                Command::Check { reply, .. } => {
-                    let _ = reply.send(self.inner.check_without_driver(&self.v));
+            if let Command::Report { attempt_id, report } = cmd {
+                left.push((attempt_id, report));
+            }
+        }
+        left.extend(
+            self.stashed
+                .drain(..)
+                .map(|(i, r)| (self.v.history[i].id, r)),
+        );
+        if !left.is_empty() && !self.inner.shutdown.is_cancelled() {
+            let inner = self.inner.clone();
+            let id = self.v.id;
+            inner.clone().tracker.spawn(async move {
+                for (attempt_id, report) in left {
+                    inner.apply_report(id, attempt_id, report).await;
                 }
-                Command::Cancel { reply } => {
-                    let _ = reply.send(Err(cancel_without_driver(&self.v)));
-                }
-                Command::Report { .. } => {}
+            });
+        }
+    }
+}
+
+/// Starts a driver again after a store fault, once the store answers, if the
+/// verification still needs one here.
+async fn restart_after_fault(inner: Arc<Inner>, id: Uuid) {
+    let mut wait = RESTART_AFTER_FAULT;
+    loop {
+        tokio::select! {
+            _ = inner.shutdown.cancelled() => return,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        match inner.store.load(id).await {
+            Ok(Some(l))
+                if !l.record.is_final() && l.owner.as_deref() == Some(inner.node.as_str()) =>
+            {
+                inner.spawn_driver(l.record, None);
+                return;
+            }
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(verification_id = %id, error = %e, "the store still fails; retrying");
+                wait = (wait * 2).min(Duration::from_secs(30));
             }
         }
     }

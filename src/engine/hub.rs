@@ -1,12 +1,17 @@
-//! Fan-out of transitions to `WatchStatus` streams, one bounded broadcast channel
-//! per tenant (in the manner of neon's storage_broker).
+//! Fan-out of transitions to this node's `WatchStatus` streams, one bounded broadcast
+//! channel per tenant (in the manner of neon's storage_broker).
 //!
-//! Delivery semantics: the driver publishes a transition only after it is stored,
-//! and one driver publishes its verification's transitions in order, so a watcher
-//! sees each verification's transitions in order. A watcher that falls more than the
-//! buffer behind loses the oldest transitions; its stream notices (`Lagged`) and
-//! sends a fresh snapshot instead. A `Subscription` unregisters itself on drop, so a
-//! disconnected watcher frees its slot without extra code.
+//! Delivery semantics: a transition is published only after it is stored. It reaches
+//! the hub from this node's own commits at once, and from other nodes' commits through
+//! the store's change notices. Publications are not ordered across writers (a check on
+//! one node and the driver on another may commit one after the other and publish the
+//! other way round), so every event carries `from`, the revision the verification had
+//! before the transition: a stream that sees `from` above what it last showed fetches
+//! the missing events from the store first, and drops what it already showed. A
+//! watcher that falls more than the buffer behind loses transitions; its stream
+//! notices (`Lagged`) and sends a fresh snapshot instead. `resync_all` makes every
+//! stream do the same, for when change notices may have been lost. A `Subscription`
+//! unregisters itself on drop, so a disconnected watcher frees its slot.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,13 +29,30 @@ pub struct Event {
     /// The step a channel event is about.
     pub step: Option<usize>,
     pub at: Millis,
+    /// The verification's revision before this transition.
+    pub from: u64,
     pub view: Arc<View>,
+}
+
+impl Event {
+    /// The verification's revision right after this transition.
+    pub fn revision(&self) -> u64 {
+        self.view.verification.revision
+    }
+}
+
+/// What a subscription receives.
+#[derive(Debug, Clone)]
+pub enum HubItem {
+    Event(Arc<Event>),
+    /// Transitions may have been missed: read the store again.
+    Resync,
 }
 
 #[derive(Clone)]
 pub struct Hub {
     // std Mutex: held to look up or insert a sender, never across an await.
-    tenants: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<Event>>>>>,
+    tenants: Arc<Mutex<HashMap<String, broadcast::Sender<HubItem>>>>,
     capacity: usize,
     /// The number of open watch streams, for operators and for tests that wait for
     /// a disconnect to be noticed.
@@ -51,14 +73,30 @@ impl Hub {
         self.watchers.subscribe()
     }
 
+    /// Whether anyone on this node watches the tenant.
+    pub fn is_watched(&self, tenant: &str) -> bool {
+        self.tenants
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(tenant)
+    }
+
     /// Sends transitions to the tenant's watchers, if it has any.
     pub fn publish(&self, tenant: &str, events: impl IntoIterator<Item = Arc<Event>>) {
         let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(tx) = tenants.get(tenant) {
             for e in events {
                 // An error only means nobody is subscribed right now.
-                let _ = tx.send(e);
+                let _ = tx.send(HubItem::Event(e));
             }
+        }
+    }
+
+    /// Tells every watcher to read the store again.
+    pub fn resync_all(&self) {
+        let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        for tx in tenants.values() {
+            let _ = tx.send(HubItem::Resync);
         }
     }
 
@@ -79,13 +117,13 @@ impl Hub {
 
 /// A watcher's place in its tenant's channel.
 pub struct Subscription {
-    rx: Option<broadcast::Receiver<Arc<Event>>>,
+    rx: Option<broadcast::Receiver<HubItem>>,
     hub: Hub,
     tenant: String,
 }
 
 impl Subscription {
-    pub async fn recv(&mut self) -> Result<Arc<Event>, broadcast::error::RecvError> {
+    pub async fn recv(&mut self) -> Result<HubItem, broadcast::error::RecvError> {
         match &mut self.rx {
             Some(rx) => rx.recv().await,
             None => Err(broadcast::error::RecvError::Closed),

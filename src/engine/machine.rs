@@ -1,7 +1,12 @@
 //! The fallback state machine: pure, in the manner of quinn-proto. It takes a
 //! verification record, one input and the current time, changes the record and
-//! returns effects (a step to send, events to publish). No I/O, no clock, no tasks:
-//! the driver feeds it and carries the effects out.
+//! returns effects (events to publish). No I/O, no clock, no tasks: the driver feeds
+//! it and carries the effects out.
+//!
+//! What to send is state, not an effect: the attempt in progress that no provider has
+//! accepted yet ([`awaiting_send`]) is waiting to be handed to its channel. Whoever
+//! drives the verification sends it, which also covers a send that was in flight when
+//! a node died, and a step that another node's write started.
 //!
 //! Invariants it keeps:
 //! - at most one attempt is `InProgress`, and it is the earliest attempt not `New`
@@ -12,8 +17,8 @@
 //!   attempt in progress is closed and no further step starts;
 //! - every change bumps `revision` and `updated_at`.
 
-use crate::channels::{Report, SendFailure};
 use crate::domain::channel::Channel;
+use crate::domain::delivery::{Report, SendFailure};
 use crate::domain::tenant::TenantSettings;
 use crate::domain::validate::STEP_TIMEOUT_DEFAULT_SEC;
 use crate::domain::verification::{
@@ -51,8 +56,6 @@ pub enum Input {
 /// What the driver must do after a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Hand attempt `attempt` to its channel.
-    Send { attempt: usize },
     /// Publish a transition (after the record is stored), with the record exactly as
     /// it was right after this transition, and the step it is about, if any.
     Emit {
@@ -79,6 +82,16 @@ pub fn next_deadline(v: &Verification) -> Option<Millis> {
         .and_then(|i| v.history[i].deadline)
         .unwrap_or(Millis::MAX);
     Some(step.min(v.expires_at))
+}
+
+/// The attempt that is in progress but not yet accepted by a provider: the one the
+/// driver must hand to its channel (again, after a restart or a takeover).
+pub fn awaiting_send(v: &Verification) -> Option<usize> {
+    if v.is_final() {
+        return None;
+    }
+    v.current_attempt()
+        .filter(|&i| v.history[i].external_id.is_none())
 }
 
 /// Applies one input. Errors only for a cancel of a final verification.
@@ -212,18 +225,12 @@ fn resume(v: &mut Verification, ctx: &Ctx, fx: &mut Vec<Effect>) {
     match v.status {
         DeliveryStatus::New => start_attempt(v, 0, ctx, fx),
         DeliveryStatus::InProgress => {
-            if let Some(i) = v.current_attempt() {
-                if v.history[i].external_id.is_none() {
-                    // The send was in flight when the server stopped: whether the
-                    // provider got it is unknown. Sending again risks a duplicate
-                    // message; not sending risks none at all. A duplicate is the
-                    // lesser harm for a code the person is waiting for.
-                    fx.push(Effect::Send { attempt: i });
-                } else {
-                    // Accepted and waiting for its report: only the deadline matters.
-                    tick(v, ctx, fx);
-                }
-            }
+            // A send that was in flight when the server stopped stays awaiting: whether
+            // the provider got it is unknown, and sending again risks a duplicate
+            // message where not sending risks none at all. A duplicate is the lesser
+            // harm for a code the person is waiting for. An accepted send waits for
+            // its report, so only the deadline matters.
+            tick(v, ctx, fx);
         }
         _ => {}
     }
@@ -285,7 +292,6 @@ fn start_attempt(v: &mut Verification, i: usize, ctx: &Ctx, fx: &mut Vec<Effect>
     a.deadline = timeout_ms.map(|t| ctx.now + t);
     v.status = DeliveryStatus::InProgress;
     touch(v, ctx);
-    fx.push(Effect::Send { attempt: i });
 }
 
 fn on_sent(v: &mut Verification, i: usize, external_id: String, ctx: &Ctx, fx: &mut Vec<Effect>) {
@@ -459,9 +465,8 @@ mod tests {
 
     fn emitted(fx: &[Effect]) -> Vec<EventKind> {
         fx.iter()
-            .filter_map(|e| match e {
-                Effect::Emit { kind, .. } => Some(*kind),
-                Effect::Send { .. } => None,
+            .map(|e| match e {
+                Effect::Emit { kind, .. } => *kind,
             })
             .collect()
     }
@@ -471,7 +476,8 @@ mod tests {
         let s = TenantSettings::default();
         let mut v = record(&[Channel::Telegram, Channel::Sms]);
         let fx = step(&mut v, Input::Resume, &ctx(T0, &s)).unwrap();
-        assert_eq!(fx, vec![Effect::Send { attempt: 0 }]);
+        assert!(fx.is_empty());
+        assert_eq!(awaiting_send(&v), Some(0));
         assert_eq!(next_deadline(&v), Some(T0 + 30_000));
         let fx = step(
             &mut v,
@@ -491,7 +497,7 @@ mod tests {
         );
         let fx = step(&mut v, Input::Tick, &ctx(T0 + 30_000, &s)).unwrap();
         assert_eq!(emitted(&fx), vec![EventKind::ChannelFailed]);
-        assert_eq!(fx.last(), Some(&Effect::Send { attempt: 1 }));
+        assert_eq!(awaiting_send(&v), Some(1));
         // The event shows its own transition: telegram failed, sms not started yet.
         let Effect::Emit {
             record,
@@ -675,7 +681,12 @@ mod tests {
         let mut v = record(&[Channel::Telegram, Channel::Sms]);
         step(&mut v, Input::Resume, &ctx(T0, &s)).unwrap();
         let fx = step(&mut v, Input::Resume, &ctx(T0 + 10, &s)).unwrap();
-        assert_eq!(fx, vec![Effect::Send { attempt: 0 }]);
+        assert!(fx.is_empty());
+        assert_eq!(
+            awaiting_send(&v),
+            Some(0),
+            "not accepted yet: send it again"
+        );
         step(
             &mut v,
             Input::Sent {
@@ -691,7 +702,8 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        let fx = step(&mut v, Input::Resume, &ctx(T0 + 30_000, &s)).unwrap();
-        assert_eq!(fx.last(), Some(&Effect::Send { attempt: 1 }));
+        assert_eq!(awaiting_send(&v), None);
+        step(&mut v, Input::Resume, &ctx(T0 + 30_000, &s)).unwrap();
+        assert_eq!(awaiting_send(&v), Some(1));
     }
 }

@@ -1,15 +1,26 @@
 //! The verification engine: starting, checking, canceling and watching
 //! verifications, and the per-verification driver tasks that run the fallback.
 //!
-//! Concurrency model: every verification that is still pending has exactly one
-//! driver task (an actor). Only the driver changes its record after creation; code
-//! checks and cancels are messages to it, so two concurrent correct checks are
-//! simply handled one after the other and the second finds the code used. A final
-//! verification has no driver; reads and checks of it go to the store, which is the
-//! truth. Every change is stored and flushed before it is published or answered.
+//! Concurrency model: the store is the truth, and every change to a verification is a
+//! compare-and-set write of a new revision ([`Inner::apply`]). A writer that loses a
+//! race re-reads the record and applies the pure machine again, so two writers, on
+//! one node or on several, never both apply a transition: of two concurrent correct
+//! checks, exactly one commits `VERIFIED` and the other re-reads it and answers
+//! `NOT_PENDING`.
+//!
+//! - Checks, cancels and reports are applied by whichever node receives them.
+//! - Every verification that is not final has one owner node, and on it one
+//!   `driver` task that owns its timers and its sends. After someone else's write
+//!   the driver is told to re-read (locally through its mailbox, from another node
+//!   through the store's change notices), so a remote check or cancel stops further
+//!   sending within a notice's latency.
+//! - A node takes over the verifications of a node whose lease ran out, and hands its
+//!   own back when it drains.
+//!
+//! Every change is durable before it is published or answered.
 //!
 //! - `machine`: the pure fallback state machine
-//! - `driver`: the task that feeds the machine and carries out its effects
+//! - `driver`: the task that feeds the machine and carries out its sends
 //! - `hub` and `watch`: fan-out of transitions to `WatchStatus` streams
 //! - `clock`: the injectable source of time
 
@@ -23,7 +34,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
@@ -37,11 +48,13 @@ use crate::domain::validate::{NewVerification, ValidationError, check_code_forma
 use crate::domain::verification::{
     Attempt, CheckResult, CodeSecret, DeliveryStatus, State, Verification,
 };
-use crate::store::{Inserted, Store, StoreError};
+use crate::store::{Commit, Committed, Inserted, Notice, SharedStore, StoreError, StoredEvent};
 
 pub use clock::Clock;
-pub use hub::{Event, Hub};
+pub use hub::{Event, Hub, HubItem};
 pub use watch::WatchItem;
+
+use machine::{Ctx, Effect, Input};
 
 /// A verification as the API shows it: the record and, unless erased, its code.
 #[derive(Clone)]
@@ -75,9 +88,6 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
-    /// A driver stopped after a store fault (already answered to its caller).
-    #[error("driver stopped after a store fault: {0}")]
-    Stopped(String),
 }
 
 /// Tunables of the engine.
@@ -89,21 +99,18 @@ pub struct EngineConfig {
     pub send_timeout: Duration,
     /// Transitions buffered per tenant for slow watchers.
     pub watch_buffer: usize,
+    /// How long a node owns its verifications without renewing its lease.
+    pub lease: Duration,
+    /// How often a node of a cluster re-reads the directory at the latest.
+    pub directory_refresh: Duration,
 }
 
 /// A message to a driver.
 pub(crate) enum Command {
-    Check {
-        code: String,
-        reply: oneshot::Sender<Result<(CheckResult, View), EngineError>>,
-    },
-    Cancel {
-        reply: oneshot::Sender<Result<View, EngineError>>,
-    },
-    Report {
-        attempt_id: Uuid,
-        report: Report,
-    },
+    /// Someone else changed the verification: read it again.
+    Refresh,
+    /// A provider's report about one of its attempts.
+    Report { attempt_id: Uuid, report: Report },
 }
 
 /// Handle to the engine. Cheap to clone.
@@ -113,7 +120,8 @@ pub struct Engine {
 }
 
 pub(crate) struct Inner {
-    store: Store,
+    store: SharedStore,
+    node: String,
     directory: Directory,
     crypto: Crypto,
     channels: Channels,
@@ -123,17 +131,27 @@ pub(crate) struct Inner {
     tracker: TaskTracker,
     shutdown: CancellationToken,
     // std Mutex: held to look up, insert or remove a driver's mailbox, never across
-    // an await, so an async mutex would only add cost.
+    // an await and never around a store call.
     drivers: Mutex<HashMap<Uuid, mpsc::Sender<Command>>>,
 }
 
-/// Mailbox size of a driver. Senders wait when it is full, which bounds the memory
-/// a flood of checks against one verification can take.
+/// Mailbox size of a driver. Reports wait when it is full; a refresh that finds it
+/// full is dropped, since the refreshes already queued will read the same store.
 const MAILBOX: usize = 64;
+
+/// How many orphans a node takes over per store call.
+const CLAIM_BATCH: usize = 256;
+
+/// A committed change: the record as stored, and what the change function returned.
+pub(crate) struct Applied<R> {
+    pub v: Verification,
+    pub out: R,
+}
 
 impl Engine {
     pub fn new(
-        store: Store,
+        store: SharedStore,
+        node: String,
         directory: Directory,
         crypto: Crypto,
         channels: Channels,
@@ -144,6 +162,7 @@ impl Engine {
             inner: Arc::new(Inner {
                 hub: Hub::new(cfg.watch_buffer),
                 store,
+                node,
                 directory,
                 crypto,
                 channels,
@@ -156,40 +175,46 @@ impl Engine {
         }
     }
 
-    /// Resumes every verification that is not final, and starts routing channel
-    /// reports to drivers. Call once, before serving.
-    pub fn start_background(
+    /// Takes over the verifications nobody drives (on sled: every one that is not
+    /// final), and starts the background tasks: report routing, change notices,
+    /// and on a shared store the lease, takeover and directory loop. Call once,
+    /// before serving. Returns how many verifications it resumed.
+    pub async fn start_background(
         &self,
         mut reports: mpsc::UnboundedReceiver<ChannelReport>,
     ) -> Result<usize, EngineError> {
-        let ids = self.inner.store.active_ids(None)?;
-        let mut resumed = 0;
-        for id in ids {
-            if let Some(v) = self.inner.store.get_verification(id)?
-                && !v.is_final()
-            {
-                self.inner.spawn_driver(v, None);
-                resumed += 1;
-            }
+        let inner = &self.inner;
+        if inner.store.is_shared() {
+            inner.store.heartbeat(&inner.node, inner.cfg.lease).await?;
         }
+        let resumed = inner.claim_all().await?;
+
         let engine = self.clone();
-        let shutdown = self.inner.shutdown.clone();
-        self.inner.tracker.spawn(async move {
+        let shutdown = inner.shutdown.clone();
+        inner.tracker.spawn(async move {
             loop {
                 let r = tokio::select! {
                     _ = shutdown.cancelled() => break,
                     r = reports.recv() => match r { Some(r) => r, None => break },
                 };
-                if let Some(tx) = engine.inner.driver(r.verification_id) {
-                    let _ = tx
-                        .send(Command::Report {
-                            attempt_id: r.attempt_id,
-                            report: r.report,
-                        })
-                        .await;
-                }
+                engine
+                    .report(r.verification_id, r.attempt_id, r.report)
+                    .await;
             }
         });
+
+        let engine = self.clone();
+        let notices = inner.store.notices();
+        inner
+            .tracker
+            .spawn(async move { engine.inner.follow_notices(notices).await });
+
+        if inner.store.is_shared() {
+            let engine = self.clone();
+            inner
+                .tracker
+                .spawn(async move { engine.inner.maintain().await });
+        }
         Ok(resumed)
     }
 
@@ -201,7 +226,7 @@ impl Engine {
         &self.inner.hub
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &SharedStore {
         &self.inner.store
     }
 
@@ -209,18 +234,28 @@ impl Engine {
         &self.inner.directory
     }
 
+    /// This node's id in the cluster.
+    pub fn node(&self) -> &str {
+        &self.inner.node
+    }
+
     pub fn is_shutting_down(&self) -> bool {
         self.inner.shutdown.is_cancelled()
     }
 
-    /// Stops every driver at a safe point and waits for them, at most `grace`.
-    /// What they had stored is resumed by the next start.
+    /// Stops every driver at a safe point and waits for them, at most `grace`, then
+    /// hands this node's verifications back so other nodes take them over at once.
+    /// Returns whether every driver stopped in time.
     pub async fn shutdown(&self, grace: Duration) -> bool {
         self.inner.shutdown.cancel();
         self.inner.tracker.close();
-        tokio::time::timeout(grace, self.inner.tracker.wait())
+        let stopped = tokio::time::timeout(grace, self.inner.tracker.wait())
             .await
-            .is_ok()
+            .is_ok();
+        if let Err(e) = self.inner.store.release(&self.inner.node).await {
+            tracing::warn!(error = %e, "could not hand the verifications back; others take them over when the lease runs out");
+        }
+        stopped
     }
 
     /// Creates a verification, stores it durably, then starts its driver.
@@ -234,10 +269,9 @@ impl Engine {
             &postcard::to_stdvec(&req).expect("a validated request is plain serde data"),
         );
         if !req.request_id.is_empty()
-            && let Some(id) = inner.store.find_request(tenant_id, &req.request_id)?
+            && let Some(id) = inner.store.find_request(tenant_id, &req.request_id).await?
         {
-            inner.store.flush().await?;
-            return inner.replay(id, &fingerprint);
+            return inner.replay(id, &fingerprint).await;
         }
         let id = Uuid::new_v4();
         let code = req
@@ -288,15 +322,11 @@ impl Engine {
                 sealed: Some(sealed),
             },
         };
-        match inner.store.insert_verification(&v)? {
+        match inner.store.insert_verification(&v, &inner.node).await? {
             Inserted::New => {}
-            Inserted::Existing(first) => {
-                // A concurrent retry won the race; answer with its verification.
-                inner.store.flush().await?;
-                return inner.replay(first, &fingerprint);
-            }
+            // A concurrent retry won the race; answer with its verification.
+            Inserted::Existing(first) => return inner.replay(first, &fingerprint).await,
         }
-        inner.store.flush().await?;
         let stored = inner.view(&v);
         tracing::info!(verification_id = %v.id, tenant_id, steps = v.history.len(), "verification started");
         // Answer once the first step was handed to its channel, like a carrier API
@@ -313,8 +343,8 @@ impl Engine {
     }
 
     /// Reads one verification of the tenant.
-    pub fn get(&self, tenant_id: &str, id: Uuid) -> Result<View, EngineError> {
-        let v = self.inner.load(tenant_id, id)?;
+    pub async fn get(&self, tenant_id: &str, id: Uuid) -> Result<View, EngineError> {
+        let v = self.inner.load(tenant_id, id).await?;
         Ok(self.inner.view(&v))
     }
 
@@ -326,39 +356,93 @@ impl Engine {
         code: String,
     ) -> Result<(CheckResult, View), EngineError> {
         check_code_format(&code).map_err(|why| ValidationError::single("code", why))?;
-        self.inner.load(tenant_id, id)?;
-        let sent = self
-            .inner
-            .command(id, |reply| Command::Check { code, reply })
-            .await;
-        match sent {
-            Some(rx) => rx.await.map_err(|_| EngineError::ShuttingDown)?,
-            None => self
-                .inner
-                .check_without_driver(&self.inner.load(tenant_id, id)?),
+        let inner = &self.inner;
+        let v = inner.load(tenant_id, id).await?;
+        // Compare once, against the record as first read. That is sound for every
+        // retry: a record the machine settles without comparing (final, expired, out
+        // of attempts) never becomes comparable again, and the hash never changes.
+        let mut probe = v.clone();
+        if inner.clock.now() >= probe.expires_at {
+            let tenant = inner.tenant(tenant_id);
+            let _ = machine::step(&mut probe, Input::Tick, &inner.ctx(&tenant.settings));
         }
+        let matched = match machine::precheck(&probe) {
+            Some(_) => false,
+            None => {
+                inner
+                    .crypto
+                    .verify_code(v.id, &code, &v.secret.hash)
+                    .await?
+            }
+        };
+        let applied = inner
+            .apply(v, false, |v, ctx| {
+                let mut fx = expire_if_due(v, ctx);
+                let (result, more) = machine::apply_check(v, matched, ctx);
+                fx.extend(more);
+                (result, fx)
+            })
+            .await?
+            .expect("only a driver can lose ownership");
+        let result = applied.out;
+        if result == CheckResult::Incorrect {
+            tracing::info!(verification_id = %id, attempts_remaining = applied.v.attempts_remaining, "incorrect code");
+        } else {
+            tracing::info!(verification_id = %id, ?result, "code checked");
+        }
+        Ok((result, inner.view(&applied.v)))
     }
 
     /// Cancels a pending verification.
     pub async fn cancel(&self, tenant_id: &str, id: Uuid) -> Result<View, EngineError> {
-        self.inner.load(tenant_id, id)?;
-        match self
-            .inner
-            .command(id, |reply| Command::Cancel { reply })
-            .await
-        {
-            Some(rx) => rx.await.map_err(|_| EngineError::ShuttingDown)?,
-            None => Err(cancel_without_driver(&self.inner.load(tenant_id, id)?)),
+        let inner = &self.inner;
+        let v = inner.load(tenant_id, id).await?;
+        let applied = inner
+            .apply(v, false, |v, ctx| {
+                let mut fx = expire_if_due(v, ctx);
+                match machine::step(v, Input::Cancel, ctx) {
+                    Ok(more) => {
+                        fx.extend(more);
+                        (true, fx)
+                    }
+                    Err(_) => (false, fx),
+                }
+            })
+            .await?
+            .expect("only a driver can lose ownership");
+        if !applied.out {
+            return Err(not_pending(&applied.v));
         }
+        tracing::info!(verification_id = %id, "verification canceled");
+        Ok(inner.view(&applied.v))
+    }
+
+    /// Applies a provider's report about an attempt: through the verification's
+    /// driver if this node has it (which keeps "sent" before "delivered"), else
+    /// directly in the store, telling the owner.
+    pub async fn report(&self, verification_id: Uuid, attempt_id: Uuid, report: Report) {
+        let inner = &self.inner;
+        let report = match inner.driver(verification_id) {
+            Some(tx) => match tx.send(Command::Report { attempt_id, report }).await {
+                Ok(()) => return,
+                // The driver exited meanwhile.
+                Err(mpsc::error::SendError(Command::Report { report, .. })) => report,
+                Err(_) => return,
+            },
+            None => report,
+        };
+        inner
+            .apply_report(verification_id, attempt_id, report)
+            .await;
     }
 }
 
-/// The error for a cancel no driver will carry out.
-fn cancel_without_driver(v: &Verification) -> EngineError {
-    if v.is_final() {
-        not_pending(v)
+/// Expiry comes before anything else a caller asks of a verification.
+fn expire_if_due(v: &mut Verification, ctx: &Ctx) -> Vec<Effect> {
+    if ctx.now >= v.expires_at {
+        machine::step(v, Input::Tick, ctx).unwrap_or_default()
     } else {
-        EngineError::ShuttingDown
+        Vec::new()
     }
 }
 
@@ -390,42 +474,47 @@ impl Inner {
             .unwrap_or_else(|| UNKNOWN_TENANT.clone())
     }
 
+    fn ctx<'a>(&self, settings: &'a crate::domain::tenant::TenantSettings) -> Ctx<'a> {
+        let voice = self.cfg.voice_answer_timeout.as_millis();
+        Ctx {
+            now: self.clock.now(),
+            settings,
+            voice_answer_timeout_ms: i64::try_from(voice).unwrap_or(i64::MAX),
+        }
+    }
+
     /// Loads a verification of `tenant_id`. Another tenant's id is NotFound, exactly
     /// like an id that does not exist.
-    fn load(&self, tenant_id: &str, id: Uuid) -> Result<Verification, EngineError> {
-        match self.store.get_verification(id)? {
+    async fn load(&self, tenant_id: &str, id: Uuid) -> Result<Verification, EngineError> {
+        match self.store.get_verification(id).await? {
             Some(v) if v.tenant_id == tenant_id => Ok(v),
             _ => Err(EngineError::NotFound),
         }
     }
 
     fn view(&self, v: &Verification) -> View {
-        let code = v.secret.sealed.as_ref().and_then(|s| match self.crypto.open(v.id, s) {
+        View {
+            code: self.code_of(v),
+            verification: v.clone(),
+        }
+    }
+
+    fn code_of(&self, v: &Verification) -> Option<String> {
+        let sealed = v.secret.sealed.as_ref()?;
+        match self.crypto.open(v.id, sealed) {
             Ok(c) => Some(c),
             Err(e) => {
                 tracing::error!(verification_id = %v.id, error = %e, "stored code cannot be opened");
                 None
             }
-        });
-        View {
-            verification: v.clone(),
-            code,
         }
     }
 
-    /// A check no driver will answer: settled from the record if it is final, else the
-    /// server is shutting down.
-    fn check_without_driver(&self, v: &Verification) -> Result<(CheckResult, View), EngineError> {
-        match machine::precheck(v) {
-            Some(r) if v.is_final() => Ok((r, self.view(v))),
-            _ => Err(EngineError::ShuttingDown),
-        }
-    }
-
-    fn replay(&self, id: Uuid, fingerprint: &[u8]) -> Result<View, EngineError> {
+    async fn replay(&self, id: Uuid, fingerprint: &[u8]) -> Result<View, EngineError> {
         let v = self
             .store
-            .get_verification(id)?
+            .get_verification(id)
+            .await?
             .ok_or(EngineError::NotFound)?;
         if v.request_fingerprint != fingerprint {
             return Err(EngineError::RequestIdReused);
@@ -433,43 +522,277 @@ impl Inner {
         Ok(self.view(&v))
     }
 
-    /// The mailbox of a verification's driver, starting the driver if the
-    /// verification is pending and has none (e.g. it was being resumed). `None` for a
-    /// final verification, or while shutting down.
-    fn driver(self: &Arc<Self>, id: Uuid) -> Option<mpsc::Sender<Command>> {
-        let mut drivers = self.drivers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(tx) = drivers.get(&id) {
-            return Some(tx.clone());
+    /// Applies `change` to `v` and commits it as the next revision; on a conflict,
+    /// applies it again to the record that won, until a commit succeeds. Then
+    /// publishes the events and tells the owner's driver, unless the writer is the
+    /// driver itself (`as_driver`). Returns `None` when a driver finds that another
+    /// node took the verification over.
+    async fn apply<R>(
+        self: &Arc<Self>,
+        mut v: Verification,
+        as_driver: bool,
+        mut change: impl FnMut(&mut Verification, &Ctx) -> (R, Vec<Effect>),
+    ) -> Result<Option<Applied<R>>, EngineError> {
+        loop {
+            let tenant = self.tenant(&v.tenant_id);
+            let ctx = self.ctx(&tenant.settings);
+            let before = v.revision;
+            let mut next = v.clone();
+            let (out, fx) = change(&mut next, &ctx);
+            if next.revision == before {
+                return Ok(Some(Applied { v: next, out }));
+            }
+            let events: Vec<StoredEvent> = fx
+                .iter()
+                .map(|Effect::Emit { kind, step, record }| StoredEvent::new(*kind, *step, record))
+                .collect();
+            let commit = Commit {
+                record: &next,
+                expected_revision: before,
+                events: &events,
+                origin: &self.node,
+            };
+            match self.store.commit(commit).await? {
+                Committed::Done => {
+                    self.publish(&next, before, &fx);
+                    if !as_driver {
+                        self.poke(next.id);
+                    }
+                    return Ok(Some(Applied { v: next, out }));
+                }
+                Committed::Conflict(current) => {
+                    let mine = current.owner.as_deref() == Some(self.node.as_str());
+                    if as_driver && !mine && !current.record.is_final() {
+                        return Ok(None);
+                    }
+                    v = current.record;
+                }
+            }
         }
-        if self.shutdown.is_cancelled() {
-            return None;
+    }
+
+    /// Applies a report without a driver (the verification is driven elsewhere, or
+    /// final, in which case the machine ignores it).
+    async fn apply_report(self: &Arc<Self>, id: Uuid, attempt_id: Uuid, report: Report) {
+        let v = match self.store.get_verification(id).await {
+            Ok(Some(v)) => v,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(verification_id = %id, error = %e, "a provider report was not applied");
+                return;
+            }
+        };
+        let Some(attempt) = v.history.iter().position(|a| a.id == attempt_id) else {
+            return;
+        };
+        let r = self
+            .apply(v, false, |v, ctx| {
+                let input = Input::Report {
+                    attempt,
+                    report: report.clone(),
+                };
+                ((), machine::step(v, input, ctx).unwrap_or_default())
+            })
+            .await;
+        if let Err(e) = r {
+            tracing::warn!(verification_id = %id, error = %e, "a provider report was not applied");
         }
-        let v = self.store.get_verification(id).ok().flatten()?;
-        if v.is_final() {
-            return None;
+    }
+
+    /// Publishes a commit's events to this node's watchers.
+    fn publish(&self, committed: &Verification, before: u64, fx: &[Effect]) {
+        if fx.is_empty() {
+            return;
         }
-        Some(driver::spawn(self, v, &mut drivers, None))
+        // With the code erased by now, no event may carry it either.
+        let code = self.code_of(committed);
+        let mut from = before;
+        let events: Vec<_> = fx
+            .iter()
+            .map(|Effect::Emit { kind, step, record }| {
+                tracing::info!(verification_id = %record.id, event = kind.name(), ?step, "transition");
+                let e = Arc::new(Event {
+                    kind: *kind,
+                    step: *step,
+                    at: record.updated_at,
+                    from,
+                    view: Arc::new(View {
+                        verification: (**record).clone(),
+                        code: code.clone(),
+                    }),
+                });
+                from = record.revision;
+                e
+            })
+            .collect();
+        self.hub.publish(&committed.tenant_id, events);
+    }
+
+    /// A verification's stored events after revision `after`, as hub events.
+    async fn events_since(&self, id: Uuid, after: u64) -> Result<Vec<Arc<Event>>, EngineError> {
+        let found = self.store.events_after(id, after).await?;
+        let code = found.current.as_ref().and_then(|v| self.code_of(v));
+        let mut from = after;
+        Ok(found
+            .events
+            .into_iter()
+            .map(|e| {
+                let ev = Arc::new(Event {
+                    kind: e.kind,
+                    step: e.step.map(|s| s as usize),
+                    at: e.at,
+                    from,
+                    view: Arc::new(View {
+                        verification: e.record,
+                        code: code.clone(),
+                    }),
+                });
+                from = e.revision;
+                ev
+            })
+            .collect())
+    }
+
+    /// The mailbox of this node's driver of `id`, if it has one.
+    fn driver(&self, id: Uuid) -> Option<mpsc::Sender<Command>> {
+        self.drivers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned()
+    }
+
+    /// Tells this node's driver of `id`, if any, that the verification changed.
+    fn poke(&self, id: Uuid) {
+        if let Some(tx) = self.driver(id) {
+            // A full mailbox already holds a refresh or a report that will read the
+            // store after this change.
+            let _ = tx.try_send(Command::Refresh);
+        }
     }
 
     fn spawn_driver(self: &Arc<Self>, v: Verification, first_send: Option<oneshot::Sender<View>>) {
         let mut drivers = self.drivers.lock().unwrap_or_else(|p| p.into_inner());
-        if !drivers.contains_key(&v.id) {
-            driver::spawn(self, v, &mut drivers, first_send);
+        if let Some(tx) = drivers.get(&v.id) {
+            let _ = tx.try_send(Command::Refresh);
+            return;
+        }
+        if self.shutdown.is_cancelled() {
+            return;
+        }
+        driver::spawn(self, v, &mut drivers, first_send);
+    }
+
+    /// Takes over every orphan the store hands out; returns how many.
+    async fn claim_all(self: &Arc<Self>) -> Result<usize, EngineError> {
+        let mut claimed = 0;
+        loop {
+            if self.shutdown.is_cancelled() {
+                return Ok(claimed);
+            }
+            let batch = self.store.claim_orphans(&self.node, CLAIM_BATCH).await?;
+            if batch.is_empty() {
+                return Ok(claimed);
+            }
+            claimed += batch.len();
+            for v in batch {
+                if !v.is_final() {
+                    tracing::info!(verification_id = %v.id, "taking the verification over");
+                    self.spawn_driver(v, None);
+                }
+            }
         }
     }
 
-    /// Sends a command to the driver and returns where its answer will arrive;
-    /// `None` when there is no driver to answer.
-    async fn command<T>(
-        self: &Arc<Self>,
-        id: Uuid,
-        make: impl FnOnce(oneshot::Sender<T>) -> Command,
-    ) -> Option<oneshot::Receiver<T>> {
-        let tx = self.driver(id)?;
-        let (reply, rx) = oneshot::channel();
-        // A driver answers every command it accepted, even while it exits, so a
-        // failed send is the only case that needs the store.
-        tx.send(make(reply)).await.ok()?;
-        Some(rx)
+    /// Follows other nodes' changes until shutdown.
+    async fn follow_notices(self: &Arc<Self>, mut rx: broadcast::Receiver<Notice>) {
+        loop {
+            let notice = tokio::select! {
+                _ = self.shutdown.cancelled() => return,
+                n = rx.recv() => n,
+            };
+            match notice {
+                Ok(Notice::Changed {
+                    origin,
+                    tenant,
+                    id,
+                    from,
+                    ..
+                }) if origin != self.node => {
+                    self.poke(id);
+                    if self.hub.is_watched(&tenant) {
+                        match self.events_since(id, from).await {
+                            Ok(events) => self.hub.publish(&tenant, events),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not read another node's transitions; watchers resync");
+                                self.hub.resync_all();
+                            }
+                        }
+                    }
+                }
+                Ok(Notice::Directory { origin }) if origin != self.node => {
+                    if let Err(e) = self.directory.refresh().await {
+                        tracing::warn!(error = %e, "could not reload the directory");
+                    }
+                }
+                Ok(Notice::Released { origin }) if origin != self.node => {
+                    if let Err(e) = self.claim_all().await {
+                        tracing::warn!(error = %e, "could not take over released verifications");
+                    }
+                }
+                Ok(Notice::Lost) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.resync().await;
+                }
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+
+    /// After notices may have been lost: watchers, drivers and the directory read
+    /// the store again.
+    async fn resync(self: &Arc<Self>) {
+        self.hub.resync_all();
+        let ids: Vec<Uuid> = self
+            .drivers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .keys()
+            .copied()
+            .collect();
+        for id in ids {
+            self.poke(id);
+        }
+        if let Err(e) = self.directory.refresh().await {
+            tracing::warn!(error = %e, "could not reload the directory");
+        }
+    }
+
+    /// On a shared store: renew the lease, take over orphans, and re-read the
+    /// directory, until shutdown.
+    async fn maintain(self: &Arc<Self>) {
+        let mut lease = tokio::time::interval(self.cfg.lease / 3);
+        let mut directory = tokio::time::interval(self.cfg.directory_refresh);
+        lease.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        directory.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = self.shutdown.cancelled() => return,
+                _ = lease.tick() => {
+                    if let Err(e) = self.store.heartbeat(&self.node, self.cfg.lease).await {
+                        tracing::warn!(error = %e, "could not renew the lease");
+                        continue;
+                    }
+                    if let Err(e) = self.claim_all().await {
+                        tracing::warn!(error = %e, "could not take over orphaned verifications");
+                    }
+                }
+                _ = directory.tick() => {
+                    if let Err(e) = self.directory.refresh().await {
+                        tracing::warn!(error = %e, "could not reload the directory");
+                    }
+                }
+            }
+        }
     }
 }

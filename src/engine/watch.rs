@@ -1,29 +1,35 @@
 //! `WatchStatus` streams, as engine-level streams of `WatchItem`s.
 //!
 //! Both modes subscribe to the tenant's hub channel *before* reading the snapshot,
-//! so nothing between the snapshot and the first transition is missed; transitions
-//! the snapshot already shows (revision not newer) are dropped. On `Lagged`, the
-//! stream re-reads the store and sends a fresh snapshot with `resync` set. A stream
-//! on one id ends after the transition that makes it final. Every stream ends at
-//! shutdown. Dropping a stream drops its subscription, which frees its slot.
+//! so nothing between the snapshot and the first transition is missed. Per
+//! verification, a stream remembers the revision it last showed: a transition at or
+//! below it is a duplicate and dropped; a transition whose `from` is above it means
+//! something was published out of order or by another node not yet heard from, and
+//! the stream first fetches the missing events from the store. So each
+//! verification's transitions arrive in order and once, whichever node made them.
+//!
+//! On `Lagged` (or a hub resync) the stream re-reads the store and sends a fresh
+//! snapshot with `resync` set. A stream on one id ends after the transition that
+//! makes it final. Every stream ends at shutdown. Dropping a stream drops its
+//! subscription, which frees its slot.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
-use super::hub::Event;
-use super::{Engine, EngineError, View};
+use super::hub::{Event, HubItem};
+use super::{Engine, EngineError, Inner, View};
 use crate::domain::verification::Millis;
 
 /// At most this many verifications go into a tenant-wide snapshot.
 pub const SNAPSHOT_MAX: usize = 1000;
 
-/// A tenant snapshot: the views to send, how many are active, and the revision of
-/// every active verification (to drop transitions the snapshot already shows).
-type TenantSnapshot = (Vec<View>, usize, HashMap<Uuid, u64>);
+/// How many verifications that became final a tenant-wide stream remembers, to drop
+/// their late duplicates.
+const FINISHED_MEMORY: usize = 4096;
 
 /// One message of a watch stream.
 #[derive(Debug, Clone)]
@@ -42,17 +48,35 @@ pub enum WatchItem {
     Event(Arc<Event>),
 }
 
+/// What a stream does with an event, given the last revision it showed.
+enum Next {
+    Drop,
+    Show,
+    /// Fetch the events after the last shown revision first.
+    Fill,
+}
+
+fn classify(ev: &Event, seen: u64) -> Next {
+    if ev.revision() <= seen {
+        Next::Drop
+    } else if ev.from > seen {
+        Next::Fill
+    } else {
+        Next::Show
+    }
+}
+
 impl Engine {
     /// Watches one verification. NotFound (for it or another tenant's id) is
     /// returned before the stream starts.
-    pub fn watch_one(
+    pub async fn watch_one(
         &self,
         tenant_id: &str,
         id: Uuid,
     ) -> Result<impl Stream<Item = WatchItem> + Send + 'static, EngineError> {
         let inner = self.inner.clone();
         let mut sub = inner.hub.subscribe(tenant_id);
-        let first = inner.load(tenant_id, id)?;
+        let first = inner.load(tenant_id, id).await?;
         let tenant_id = tenant_id.to_owned();
         let shutdown = inner.shutdown.clone();
         Ok(async_stream::stream! {
@@ -67,35 +91,47 @@ impl Engine {
                     _ = shutdown.cancelled() => return,
                     r = sub.recv() => r,
                 };
-                match r {
-                    Ok(ev) if ev.view.verification.id == id => {
-                        if ev.view.verification.revision <= seen {
-                            continue;
-                        }
-                        let last = ev.kind.is_final();
-                        yield WatchItem::Event(ev);
-                        if last {
-                            return;
+                let events = match r {
+                    Ok(HubItem::Event(ev)) if ev.view.verification.id == id => {
+                        match classify(&ev, seen) {
+                            Next::Drop => continue,
+                            Next::Show => vec![ev],
+                            Next::Fill => match inner.events_since(id, seen).await {
+                                Ok(events) => events,
+                                Err(_) => return,
+                            },
                         }
                     }
-                    Ok(_) => {}
-                    Err(RecvError::Lagged(_)) => {
-                        let Ok(v) = inner.load(&tenant_id, id) else { return };
+                    Ok(HubItem::Event(_)) => continue,
+                    Ok(HubItem::Resync) | Err(RecvError::Lagged(_)) => {
+                        let Ok(v) = inner.load(&tenant_id, id).await else { return };
                         seen = v.revision;
                         let done = v.is_final();
                         yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], active_total: 0, resync: true, at: inner.clock.now() };
                         if done {
                             return;
                         }
+                        continue;
                     }
                     Err(RecvError::Closed) => return,
+                };
+                for ev in events {
+                    if ev.revision() <= seen {
+                        continue;
+                    }
+                    seen = ev.revision();
+                    let last = ev.kind.is_final();
+                    yield WatchItem::Event(ev);
+                    if last {
+                        return;
+                    }
                 }
             }
         })
     }
 
     /// Watches every verification of the tenant.
-    pub fn watch_tenant(
+    pub async fn watch_tenant(
         &self,
         tenant_id: &str,
     ) -> Result<impl Stream<Item = WatchItem> + Send + 'static, EngineError> {
@@ -103,50 +139,94 @@ impl Engine {
         let mut sub = inner.hub.subscribe(tenant_id);
         let tenant_id = tenant_id.to_owned();
         let shutdown = inner.shutdown.clone();
-        // Every active verification is read, for the revisions that later events are
-        // compared with; only the newest SNAPSHOT_MAX go into the message.
-        let snapshot = move |inner: &Arc<super::Inner>| -> Result<TenantSnapshot, EngineError> {
-            let mut active = Vec::new();
-            let mut seen = HashMap::new();
-            for id in inner.store.active_ids(Some(&tenant_id))? {
-                if let Some(v) = inner.store.get_verification(id)? {
-                    seen.insert(id, v.revision);
-                    active.push(v);
-                }
-            }
-            let total = active.len();
-            active.sort_by_key(|v| std::cmp::Reverse(v.created_at));
-            active.truncate(SNAPSHOT_MAX);
-            active.reverse();
-            Ok((active.iter().map(|v| inner.view(v)).collect(), total, seen))
-        };
-        let (active, active_total, mut seen) = snapshot(&inner)?;
+        let (active, active_total, mut seen) = tenant_snapshot(&inner, &tenant_id).await?;
         Ok(async_stream::stream! {
             yield WatchItem::Snapshot { view: None, active, active_total, resync: false, at: inner.clock.now() };
+            let mut finished = Finished::default();
             loop {
                 let r = tokio::select! {
                     _ = shutdown.cancelled() => return,
                     r = sub.recv() => r,
                 };
-                match r {
-                    Ok(ev) => {
-                        let v = &ev.view.verification;
-                        if seen.get(&v.id).is_some_and(|&r| v.revision <= r) {
+                let events = match r {
+                    Ok(HubItem::Event(ev)) => {
+                        let id = ev.view.verification.id;
+                        if finished.contains(&id) {
                             continue;
                         }
-                        if ev.kind.is_final() {
-                            seen.remove(&v.id);
+                        match seen.get(&id) {
+                            // First news of a verification the snapshot did not show:
+                            // nothing earlier was promised about it.
+                            None => vec![ev],
+                            Some(&s) => match classify(&ev, s) {
+                                Next::Drop => continue,
+                                Next::Show => vec![ev],
+                                Next::Fill => match inner.events_since(id, s).await {
+                                    Ok(events) => events,
+                                    Err(_) => return,
+                                },
+                            },
                         }
-                        yield WatchItem::Event(ev);
                     }
-                    Err(RecvError::Lagged(_)) => {
-                        let Ok((active, active_total, s)) = snapshot(&inner) else { return };
+                    Ok(HubItem::Resync) | Err(RecvError::Lagged(_)) => {
+                        let Ok((active, active_total, s)) = tenant_snapshot(&inner, &tenant_id).await else { return };
                         seen = s;
+                        finished = Finished::default();
                         yield WatchItem::Snapshot { view: None, active, active_total, resync: true, at: inner.clock.now() };
+                        continue;
                     }
                     Err(RecvError::Closed) => return,
+                };
+                for ev in events {
+                    let id = ev.view.verification.id;
+                    if seen.get(&id).is_some_and(|&s| ev.revision() <= s) || finished.contains(&id) {
+                        continue;
+                    }
+                    if ev.kind.is_final() {
+                        seen.remove(&id);
+                        finished.insert(id);
+                    } else {
+                        seen.insert(id, ev.revision());
+                    }
+                    yield WatchItem::Event(ev);
                 }
             }
         })
+    }
+}
+
+/// A tenant snapshot: the views to send (oldest first), how many verifications are
+/// active, and the revision each view shows.
+async fn tenant_snapshot(
+    inner: &Arc<Inner>,
+    tenant_id: &str,
+) -> Result<(Vec<View>, usize, HashMap<Uuid, u64>), EngineError> {
+    let active = inner.store.active(tenant_id, SNAPSHOT_MAX).await?;
+    let seen = active.newest.iter().map(|v| (v.id, v.revision)).collect();
+    let views = active.newest.iter().rev().map(|v| inner.view(v)).collect();
+    Ok((views, active.total, seen))
+}
+
+/// The verifications a stream saw become final, the most recent `FINISHED_MEMORY`.
+#[derive(Default)]
+struct Finished {
+    order: VecDeque<Uuid>,
+    set: HashSet<Uuid>,
+}
+
+impl Finished {
+    fn contains(&self, id: &Uuid) -> bool {
+        self.set.contains(id)
+    }
+
+    fn insert(&mut self, id: Uuid) {
+        if self.set.insert(id) {
+            self.order.push_back(id);
+            if self.order.len() > FINISHED_MEMORY
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+        }
     }
 }

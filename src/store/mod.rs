@@ -1,54 +1,78 @@
-//! Durable state in embedded sled: verifications, the index of the ones still
-//! active, idempotency keys, tenants, API keys and server metadata.
+//! Durable state behind one interface, [`Store`], with two backends: embedded
+//! [`sled`] (the default, one node) and [`postgres`] (several nodes on one database).
+//! The engine, the API and the directory hold a [`SharedStore`] and never see a
+//! backend type.
 //!
-//! Key layout (one sled tree each):
-//! - `verifications`: verification id (16 bytes) → record
-//! - `active`: tenant id ‖ 0x00 ‖ verification id → empty; exactly the verifications
-//!   that are not final, so a restart resumes them without scanning history
-//! - `request_ids`: tenant id ‖ 0x00 ‖ request id → verification id
-//! - `tenants`: tenant id → record
-//! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
-//! - `meta`: `admin_token_sha256` → 32 bytes
-//!
-//! Every record value starts with a format version byte, then postcard. Binary
-//! encoding matters beyond size: no decimal text lands on disk, so a code cannot
-//! appear in the store's bytes by coincidence either.
-//!
-//! Flush discipline: whatever is acknowledged to a client must be flushed first.
-//! sled 0.34's `flush_async` deadlocks under concurrency, so one flusher thread does
-//! group commit: a writer enqueues a waiter after its write, the thread takes every
-//! queued waiter, calls `flush()` once and wakes them all. A flush that starts after a
-//! waiter was queued covers that waiter's write.
+//! The contract every backend keeps (and `tests/store_contract.rs` checks on both):
+//! - **Durable on `Ok`.** When a write returns `Ok`, it survives `kill -9`. There is
+//!   no separate flush; how a backend gets there (sled's group commit, PostgreSQL's
+//!   commit) is its own business.
+//! - **Compare-and-set.** A verification is written with [`Store::commit`], which
+//!   succeeds only if the stored revision is still the one the writer read. A writer
+//!   that lost a race gets [`Committed::Conflict`] with the current record, re-applies
+//!   the pure machine to it and tries again, so two writers (tasks or nodes) can
+//!   never both apply a transition.
+//! - **Events with their transition.** The events a commit carries are stored in the
+//!   same atomic write, keyed by verification and revision, so a watcher (or a
+//!   webhook dispatcher) can fetch what it missed.
+//! - **Ownership.** Every verification that is not final has one owner node that
+//!   drives it. Nodes renew a lease with [`Store::heartbeat`]; the verifications of a
+//!   node whose lease ran out are taken over with [`Store::claim_orphans`], which
+//!   bumps their revision, so the old owner's next commit conflicts (fencing).
+//! - **Change notices.** [`Store::notices`] tells a node about changes other nodes
+//!   made; a single-node backend has none to tell.
+//! - No call blocks a tokio worker thread, and none is made while a std `Mutex` is
+//!   held (callers keep to that too).
 
-use std::sync::{Arc, mpsc as std_mpsc};
+pub mod codec;
+pub mod postgres;
+pub mod sled;
 
-use serde::{Serialize, de::DeserializeOwned};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use tokio::sync::oneshot;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::domain::tenant::Tenant;
-use crate::domain::verification::{Millis, Verification};
+use crate::domain::verification::{EventKind, Millis, Verification};
 
-/// Version of the record encoding. Bump it, and add a migration, when a stored
-/// struct changes shape.
-pub const FORMAT_VERSION: u8 = 1;
+/// The schema version this build reads and writes. Both backends store it; a store
+/// with an older version is migrated on open, one with a newer version is refused.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// A node's identity in a cluster: random per process.
+pub type NodeId = String;
+
+/// The store, as the rest of the crate holds it.
+pub type SharedStore = Arc<dyn Store>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("sled: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(#[from] ::sled::Error),
+    #[error("postgres: {0}")]
+    Postgres(#[from] sqlx::Error),
     #[error("a stored record could not be decoded: {0}")]
     Decode(String),
-    #[error("a stored record has format version {0}, this build reads {FORMAT_VERSION}")]
+    #[error("a stored record has format version {0}, this build reads {v}", v = codec::FORMAT_VERSION)]
     Version(u8),
+    #[error(
+        "the store's schema is version {found}, newer than this verifyd knows ({SCHEMA_VERSION}); \
+         run a newer verifyd, or restore a backup made for this version"
+    )]
+    SchemaTooNew { found: u32 },
+    #[error("migrating the store failed: {0}")]
+    Migrate(String),
     #[error("flush failed: {0}")]
     Flush(String),
+    #[error("the store's worker is gone")]
+    Gone,
 }
 
 /// What is stored of an API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyRecord {
     pub key_id: String,
     pub tenant_id: String,
@@ -64,270 +88,247 @@ pub enum Inserted {
     Existing(Uuid),
 }
 
-type FlushWaiter = oneshot::Sender<Result<(), String>>;
-
-/// Handle to the store. Cheap to clone.
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
+/// One transition as stored: what happened, to which step, when, and the record as
+/// it was right after it (without the code's secrets: see [`StoredEvent::new`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub kind: EventKind,
+    pub step: Option<u32>,
+    pub at: Millis,
+    /// The record's revision right after this transition; unique per verification.
+    pub revision: u64,
+    pub record: Verification,
 }
 
-/// Waits for the store to close: the flusher thread ends once every `Store` clone
-/// is gone, and it drops the last database handle, which releases sled's lock.
-pub struct Closed(std::thread::JoinHandle<()>);
-
-impl Closed {
-    /// Blocks until the store is closed; call it after dropping every `Store`.
-    pub fn wait(self) {
-        // A panicked flusher has already released everything it held.
-        let _ = self.0.join();
-    }
-}
-
-struct Inner {
-    verifications: sled::Tree,
-    active: sled::Tree,
-    request_ids: sled::Tree,
-    tenants: sled::Tree,
-    api_keys: sled::Tree,
-    meta: sled::Tree,
-    flush_tx: std::sync::Mutex<std_mpsc::Sender<FlushWaiter>>,
-}
-
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = vec![FORMAT_VERSION];
-    // postcard only fails on types serde cannot describe, which none of ours are.
-    out.extend(postcard::to_stdvec(value).expect("records are plain serde data"));
-    out
-}
-
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
-    match bytes.split_first() {
-        Some((&FORMAT_VERSION, rest)) => {
-            postcard::from_bytes(rest).map_err(|e| StoreError::Decode(e.to_string()))
+impl StoredEvent {
+    /// An event of `record`, stripped of the code hash and its sealed copy: events are
+    /// kept after the code is erased, and must not keep it alive.
+    pub fn new(kind: EventKind, step: Option<usize>, record: &Verification) -> Self {
+        let mut record = record.clone();
+        record.secret = Default::default();
+        Self {
+            kind,
+            step: step.map(|s| s as u32),
+            at: record.updated_at,
+            revision: record.revision,
+            record,
         }
-        Some((&v, _)) => Err(StoreError::Version(v)),
-        None => Err(StoreError::Decode("empty record".into())),
     }
 }
 
-fn scoped_key(tenant: &str, rest: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(tenant.len() + 1 + rest.len());
-    k.extend_from_slice(tenant.as_bytes());
-    k.push(0);
-    k.extend_from_slice(rest);
-    k
+/// A compare-and-set write of one verification.
+pub struct Commit<'a> {
+    /// The new record; its `revision` is the new revision.
+    pub record: &'a Verification,
+    /// The revision the writer read; the write fails if the stored one differs.
+    pub expected_revision: u64,
+    /// The transitions this write makes, stored in the same atomic write.
+    pub events: &'a [StoredEvent],
+    /// The node making the write, for the change notice other nodes get.
+    pub origin: &'a str,
 }
 
-fn tx_err(e: TransactionError<StoreError>) -> StoreError {
-    match e {
-        TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => StoreError::Sled(e),
-    }
+/// The outcome of a [`Commit`].
+#[derive(Debug)]
+pub enum Committed {
+    Done,
+    /// Someone else wrote first: here is what is stored now, and who owns it.
+    Conflict(Box<Loaded>),
 }
 
-impl Store {
-    /// Opens (or creates) the store in `dir` and starts its flusher thread.
-    pub fn open(dir: &std::path::Path) -> Result<(Self, Closed), StoreError> {
-        let db = sled::Config::new().path(dir).open()?;
-        let (flush_tx, flush_rx) = std_mpsc::channel::<FlushWaiter>();
-        let flusher_db = db.clone();
-        let thread = std::thread::Builder::new()
-            .name("sled-flusher".into())
-            .spawn(move || flusher(flusher_db, flush_rx))
-            .map_err(|e| StoreError::Flush(e.to_string()))?;
-        let store = Self {
-            inner: Arc::new(Inner {
-                verifications: db.open_tree("verifications")?,
-                active: db.open_tree("active")?,
-                request_ids: db.open_tree("request_ids")?,
-                tenants: db.open_tree("tenants")?,
-                api_keys: db.open_tree("api_keys")?,
-                meta: db.open_tree("meta")?,
-                flush_tx: std::sync::Mutex::new(flush_tx),
-            }),
-        };
-        Ok((store, Closed(thread)))
-    }
+/// A verification with its owner.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub record: Verification,
+    /// The node that drives it; `None` when nobody does (final, or handed back).
+    pub owner: Option<NodeId>,
+}
 
-    /// Waits until everything written before this call is on disk.
-    pub async fn flush(&self) -> Result<(), StoreError> {
-        let (tx, rx) = oneshot::channel();
-        {
-            // A std Mutex: held only to clone-send, never across an await.
-            let sender = self
-                .inner
-                .flush_tx
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            sender
-                .send(tx)
-                .map_err(|_| StoreError::Flush("flusher thread is gone".into()))?;
+/// The verifications of a tenant that are not final.
+#[derive(Debug, Clone, Default)]
+pub struct Active {
+    /// The newest, newest first, at most the limit asked for.
+    pub newest: Vec<Verification>,
+    /// How many there are in all.
+    pub total: usize,
+}
+
+/// What [`Store::events_after`] found.
+#[derive(Debug, Clone, Default)]
+pub struct EventsAfter {
+    /// Events with a revision above the one asked for, oldest first.
+    pub events: Vec<StoredEvent>,
+    /// The verification as stored now, if it exists.
+    pub current: Option<Verification>,
+}
+
+/// Everything the directory keeps in memory.
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySnapshot {
+    pub tenants: Vec<Tenant>,
+    pub api_keys: Vec<([u8; 32], ApiKeyRecord)>,
+    pub admin_token_sha256: Option<[u8; 32]>,
+    /// Bumped by every directory write; cheap to poll.
+    pub version: u64,
+}
+
+/// What the store said about the secrets' check value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretsCheck {
+    /// The store had none; this one is now stored.
+    Stored,
+    Matches,
+    /// The store was created with other secrets.
+    Mismatch,
+}
+
+/// A change made by another node (or a sign that some may have been missed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A verification moved from revision `from` to `to`.
+    Changed {
+        origin: NodeId,
+        tenant: String,
+        id: Uuid,
+        from: u64,
+        to: u64,
+    },
+    /// A tenant, key, settings or the admin token changed.
+    Directory { origin: NodeId },
+    /// A node handed its verifications back (drain); they can be claimed now.
+    Released { origin: NodeId },
+    /// The notice channel was interrupted: anything may have been missed.
+    Lost,
+}
+
+/// Which backend to open.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// sled in this directory.
+    Sled(std::path::PathBuf),
+    Postgres(postgres::PgConfig),
+}
+
+/// What closing a store takes, after the last [`SharedStore`] handle is dropped.
+pub enum Closer {
+    Sled(sled::Closed),
+    Postgres(postgres::PgStore, tokio_util::sync::CancellationToken),
+}
+
+impl Closer {
+    /// Closes the store; waits at most `grace`. Call it after dropping every handle.
+    pub async fn close(self, grace: Duration) -> bool {
+        match self {
+            Closer::Sled(closed) => {
+                tokio::time::timeout(grace, tokio::task::spawn_blocking(move || closed.wait()))
+                    .await
+                    .is_ok()
+            }
+            Closer::Postgres(pg, listener) => {
+                listener.cancel();
+                tokio::time::timeout(grace, pg.close()).await.is_ok()
+            }
         }
-        rx.await
-            .map_err(|_| StoreError::Flush("flusher thread is gone".into()))?
-            .map_err(StoreError::Flush)
     }
+}
 
-    /// Inserts a new verification, its active index entry and its request id, in one
-    /// transaction. If the request id is taken, nothing is written.
-    pub fn insert_verification(&self, v: &Verification) -> Result<Inserted, StoreError> {
-        let i = &self.inner;
-        let record = encode(v);
-        let active_key = scoped_key(&v.tenant_id, v.id.as_bytes());
-        let req_key =
-            (!v.request_id.is_empty()).then(|| scoped_key(&v.tenant_id, v.request_id.as_bytes()));
-        (&i.verifications, &i.active, &i.request_ids)
-            .transaction(|(vt, at, rt)| {
-                if let Some(k) = &req_key {
-                    if let Some(existing) = rt.get(k)? {
-                        let id = Uuid::from_slice(&existing).map_err(|e| {
-                            ConflictableTransactionError::Abort(StoreError::Decode(e.to_string()))
-                        })?;
-                        return Ok(Inserted::Existing(id));
-                    }
-                    rt.insert(k.as_slice(), v.id.as_bytes().as_slice())?;
-                }
-                vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
-                if !v.is_final() {
-                    at.insert(active_key.as_slice(), &[] as &[u8])?;
-                }
-                Ok(Inserted::New)
-            })
-            .map_err(tx_err)
-    }
-
-    /// Stores a changed verification and keeps the active index in step.
-    pub fn put_verification(&self, v: &Verification) -> Result<(), StoreError> {
-        let i = &self.inner;
-        let record = encode(v);
-        let active_key = scoped_key(&v.tenant_id, v.id.as_bytes());
-        let is_final = v.is_final();
-        (&i.verifications, &i.active)
-            .transaction(|(vt, at)| {
-                vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
-                if is_final {
-                    at.remove(active_key.as_slice())?;
-                } else {
-                    at.insert(active_key.as_slice(), &[] as &[u8])?;
-                }
-                Ok(())
-            })
-            .map_err(tx_err)
-    }
-
-    pub fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
-        self.inner
-            .verifications
-            .get(id.as_bytes())?
-            .map(|b| decode(&b))
-            .transpose()
-    }
-
-    /// Ids of the verifications that are not final: of one tenant, or of all.
-    pub fn active_ids(&self, tenant: Option<&str>) -> Result<Vec<Uuid>, StoreError> {
-        let iter = match tenant {
-            Some(t) => self.inner.active.scan_prefix(scoped_key(t, &[])),
-            None => self.inner.active.iter(),
-        };
-        let mut ids = Vec::new();
-        for item in iter {
-            let (k, _) = item?;
-            let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
-            ids.push(Uuid::from_slice(raw).map_err(|e| StoreError::Decode(e.to_string()))?);
+/// Opens (creating or migrating as needed) the store for node `node`.
+pub async fn open(backend: &Backend, node: &str) -> Result<(SharedStore, Closer), StoreError> {
+    match backend {
+        Backend::Sled(dir) => {
+            let (s, closed) = sled::SledStore::open(dir, node)?;
+            Ok((Arc::new(s), Closer::Sled(closed)))
         }
-        Ok(ids)
+        Backend::Postgres(cfg) => {
+            let stop = tokio_util::sync::CancellationToken::new();
+            let s = postgres::PgStore::open(cfg, stop.clone()).await?;
+            Ok((Arc::new(s.clone()), Closer::Postgres(s, stop)))
+        }
     }
+}
 
-    pub fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
-        self.inner.tenants.insert(t.id.as_bytes(), encode(t))?;
-        Ok(())
-    }
+/// The storage interface. See the module documentation for the contract.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Where the data lives, for the log (never with a password).
+    fn describe(&self) -> String;
+
+    /// Whether other nodes may share this store (PostgreSQL) or not (sled).
+    fn is_shared(&self) -> bool;
+
+    /// Inserts a new verification owned by `owner`, its request id if it has one,
+    /// in one atomic write. If the tenant's request id is taken, nothing is written.
+    async fn insert_verification(
+        &self,
+        v: &Verification,
+        owner: &str,
+    ) -> Result<Inserted, StoreError>;
+
+    async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError>;
+
+    /// The verification with its owner.
+    async fn load(&self, id: Uuid) -> Result<Option<Loaded>, StoreError>;
+
+    /// Compare-and-set write of a verification and its events.
+    async fn commit(&self, c: Commit<'_>) -> Result<Committed, StoreError>;
+
+    /// The tenant's verifications that are not final: the newest `limit` of them,
+    /// newest first, and how many there are.
+    async fn active(&self, tenant: &str, limit: usize) -> Result<Active, StoreError>;
+
+    /// A verification's events with a revision above `after`, and its current record.
+    async fn events_after(&self, id: Uuid, after: u64) -> Result<EventsAfter, StoreError>;
+
+    /// The verification a tenant's request id created, if any.
+    async fn find_request(
+        &self,
+        tenant: &str,
+        request_id: &str,
+    ) -> Result<Option<Uuid>, StoreError>;
+
+    /// Renews `node`'s lease for `lease` from now (by the store's clock).
+    async fn heartbeat(&self, node: &str, lease: Duration) -> Result<(), StoreError>;
+
+    /// Takes over at most `limit` verifications that are not final and whose owner is
+    /// gone (no owner, or one whose lease ran out), bumping their revision. On sled,
+    /// where the opening process is the only node, the first calls return every
+    /// verification that is not final, and later ones nothing.
+    async fn claim_orphans(
+        &self,
+        node: &str,
+        limit: usize,
+    ) -> Result<Vec<Verification>, StoreError>;
+
+    /// Hands `node`'s verifications back and ends its lease (graceful drain).
+    async fn release(&self, node: &str) -> Result<(), StoreError>;
+
+    /// Changes made by other nodes. A receiver that lags gets `Lagged`, which means
+    /// the same as [`Notice::Lost`].
+    fn notices(&self) -> broadcast::Receiver<Notice>;
+
+    /// Tenants, API keys and the admin token hash.
+    async fn load_directory(&self) -> Result<DirectorySnapshot, StoreError>;
+
+    /// The directory's version (see [`DirectorySnapshot::version`]).
+    async fn directory_version(&self) -> Result<u64, StoreError>;
 
     /// Inserts a tenant unless one with that id exists; returns whether it did.
-    pub fn create_tenant(&self, t: &Tenant) -> Result<bool, StoreError> {
-        Ok(self
-            .inner
-            .tenants
-            .compare_and_swap(t.id.as_bytes(), None as Option<&[u8]>, Some(encode(t)))?
-            .is_ok())
-    }
+    async fn create_tenant(&self, t: &Tenant, origin: &str) -> Result<bool, StoreError>;
 
-    pub fn get_tenant(&self, id: &str) -> Result<Option<Tenant>, StoreError> {
-        self.inner
-            .tenants
-            .get(id.as_bytes())?
-            .map(|b| decode(&b))
-            .transpose()
-    }
+    async fn put_tenant(&self, t: &Tenant, origin: &str) -> Result<(), StoreError>;
 
-    pub fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        self.inner.tenants.iter().map(|r| decode(&r?.1)).collect()
-    }
+    async fn put_api_key(
+        &self,
+        key_sha256: &[u8; 32],
+        rec: &ApiKeyRecord,
+        origin: &str,
+    ) -> Result<(), StoreError>;
 
-    pub fn put_api_key(&self, key_sha256: &[u8], rec: &ApiKeyRecord) -> Result<(), StoreError> {
-        self.inner.api_keys.insert(key_sha256, encode(rec))?;
-        Ok(())
-    }
+    async fn remove_api_key(&self, key_sha256: &[u8; 32], origin: &str) -> Result<(), StoreError>;
 
-    pub fn get_api_key(&self, key_sha256: &[u8]) -> Result<Option<ApiKeyRecord>, StoreError> {
-        self.inner
-            .api_keys
-            .get(key_sha256)?
-            .map(|b| decode(&b))
-            .transpose()
-    }
+    async fn set_admin_token_hash(&self, hash: &[u8; 32], origin: &str) -> Result<(), StoreError>;
 
-    /// Every stored API key with the SHA-256 it is stored under.
-    pub fn api_keys(&self) -> Result<Vec<(Vec<u8>, ApiKeyRecord)>, StoreError> {
-        self.inner
-            .api_keys
-            .iter()
-            .map(|r| {
-                let (k, v) = r?;
-                Ok((k.to_vec(), decode(&v)?))
-            })
-            .collect()
-    }
-
-    pub fn remove_api_key(&self, key_sha256: &[u8]) -> Result<(), StoreError> {
-        self.inner.api_keys.remove(key_sha256)?;
-        Ok(())
-    }
-
-    pub fn admin_token_hash(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .inner
-            .meta
-            .get("admin_token_sha256")?
-            .map(|v| v.to_vec()))
-    }
-
-    pub fn set_admin_token_hash(&self, hash: &[u8]) -> Result<(), StoreError> {
-        self.inner.meta.insert("admin_token_sha256", hash)?;
-        Ok(())
-    }
-}
-
-fn flusher(db: sled::Db, rx: std_mpsc::Receiver<FlushWaiter>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        batch.extend(rx.try_iter());
-        let result = db.flush().map(|_| ()).map_err(|e| e.to_string());
-        for waiter in batch {
-            // A waiter whose caller went away needs no answer.
-            let _ = waiter.send(result.clone());
-        }
-    }
-}
-
-impl Store {
-    /// The verification a tenant's request id created, if any.
-    pub fn find_request(&self, tenant: &str, request_id: &str) -> Result<Option<Uuid>, StoreError> {
-        self.inner
-            .request_ids
-            .get(scoped_key(tenant, request_id.as_bytes()))?
-            .map(|b| Uuid::from_slice(&b).map_err(|e| StoreError::Decode(e.to_string())))
-            .transpose()
-    }
+    /// Compares `value` with the secrets' check value stored with the data, storing
+    /// it if there is none yet. Only a check value is ever stored, never a key.
+    async fn check_secrets(&self, value: &[u8]) -> Result<SecretsCheck, StoreError>;
 }

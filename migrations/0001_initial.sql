@@ -1,0 +1,63 @@
+-- verifyd schema 1 on PostgreSQL. Plain SQL: no extensions, no advisory locks.
+-- Records are verifyd's own binary encoding (a format byte, then MessagePack); the
+-- columns beside them exist only for the queries verifyd makes.
+
+-- Nodes of the cluster and their leases. A verification whose owner is not here
+-- with a lease in the future is an orphan, and any node may take it over.
+CREATE TABLE nodes (
+    node_id     TEXT PRIMARY KEY,
+    lease_until TIMESTAMPTZ NOT NULL,
+    started_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE verifications (
+    id         UUID PRIMARY KEY,
+    tenant_id  TEXT NOT NULL,
+    created_at BIGINT NOT NULL,         -- unix milliseconds
+    revision   BIGINT NOT NULL,         -- compare-and-set on every write
+    active     BOOLEAN NOT NULL,        -- not final
+    owner      TEXT,                    -- the node that drives it while active
+    record     BYTEA NOT NULL
+);
+CREATE INDEX verifications_active ON verifications (tenant_id, created_at DESC) WHERE active;
+CREATE INDEX verifications_owner ON verifications (owner) WHERE active;
+
+-- Every transition, stored in the same statement as the record change that made it.
+CREATE TABLE events (
+    verification_id UUID NOT NULL,
+    revision        BIGINT NOT NULL,
+    tenant_id       TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    at              BIGINT NOT NULL,    -- unix milliseconds
+    record          BYTEA NOT NULL,
+    PRIMARY KEY (verification_id, revision)
+);
+
+CREATE TABLE request_ids (
+    tenant_id       TEXT NOT NULL,
+    request_id      TEXT NOT NULL,
+    verification_id UUID NOT NULL,
+    PRIMARY KEY (tenant_id, request_id)
+);
+
+CREATE TABLE tenants (
+    id     TEXT PRIMARY KEY,
+    record BYTEA NOT NULL
+);
+
+CREATE TABLE api_keys (
+    key_sha256 BYTEA PRIMARY KEY,
+    record     BYTEA NOT NULL
+);
+
+-- Small values: the admin token's SHA-256, the secrets' check value.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BYTEA NOT NULL
+);
+
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('directory_version', 0);

@@ -1,0 +1,654 @@
+//! The PostgreSQL backend: several verifyd nodes on one database.
+//!
+//! Driver: `sqlx` (async, pooled, with embedded migrations through `sqlx::migrate!`).
+//! The schema lives in `migrations/`; a node migrates an empty or older database on
+//! start and refuses one whose schema is newer than it knows. Use a database (or a
+//! schema, through `search_path` in the URL) of verifyd's own: sqlx keeps its
+//! migration history in a table named `_sqlx_migrations`.
+//!
+//! Hot writes are single statements (data-modifying CTEs), so each is atomic and
+//! costs one round trip: a commit updates the record only if its revision is still
+//! the expected one, inserts the events, and sends the change notice, all or nothing.
+//! A commit that returns `Ok` was committed with PostgreSQL's durability (with the
+//! default `synchronous_commit = on`, on disk).
+//!
+//! Ownership: each node heartbeats a row in `nodes` with a lease expiry by the
+//! database's clock, so node clocks need not agree. A verification whose owner has no
+//! live lease is an orphan; `claim_orphans` takes orphans over with
+//! `FOR UPDATE SKIP LOCKED` (no advisory locks) and bumps their revision, which fences
+//! off the old owner: its next commit conflicts.
+//!
+//! Change notices: commits and directory writes `pg_notify` the channel `verifyd` in
+//! the same transaction, so a notice is sent only for what committed, and notices
+//! arrive in commit order. One listener connection per node turns them into
+//! [`Notice`]s. PostgreSQL drops notices while a listener is disconnected, so a
+//! reconnect is reported as [`Notice::Lost`] and the engine resynchronises from the
+//! tables. (LISTEN/NOTIFY is what CockroachDB lacks; see the README.)
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Executor, Row};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::codec::{decode, encode};
+use super::{
+    Active, ApiKeyRecord, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted, Loaded,
+    Notice, SecretsCheck, Store, StoreError, StoredEvent,
+};
+use crate::domain::tenant::Tenant;
+use crate::domain::verification::Verification;
+
+/// The migrations this build knows, embedded at compile time.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+const CHANNEL: &str = "verifyd";
+
+/// How the backend connects.
+#[derive(Debug, Clone)]
+pub struct PgConfig {
+    pub url: String,
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+}
+
+/// The PostgreSQL backend. Cheap to clone.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    describe: String,
+    notices: broadcast::Sender<Notice>,
+}
+
+/// Where a URL points, without its password.
+pub fn describe_url(url: &str) -> String {
+    match PgConnectOptions::from_str(url) {
+        Ok(o) => format!(
+            "postgres://{}:{}/{}",
+            o.get_host(),
+            o.get_port(),
+            o.get_database().unwrap_or("")
+        ),
+        Err(_) => "postgres (unparseable URL)".into(),
+    }
+}
+
+fn record_of(row: &sqlx::postgres::PgRow) -> Result<Verification, StoreError> {
+    let mut v: Verification = decode(&row.try_get::<Vec<u8>, _>("record")?)?;
+    // The column is the truth: a takeover bumps it without rewriting the record.
+    v.revision = row.try_get::<i64, _>("revision")? as u64;
+    Ok(v)
+}
+
+fn rev(r: u64) -> i64 {
+    i64::try_from(r).unwrap_or(i64::MAX)
+}
+
+impl PgStore {
+    /// Connects, migrates, and starts the notice listener (which stops with `stop`).
+    pub async fn open(cfg: &PgConfig, stop: CancellationToken) -> Result<Self, StoreError> {
+        let opts = PgConnectOptions::from_str(&cfg.url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(cfg.max_connections)
+            .acquire_timeout(cfg.connect_timeout)
+            .connect_with(opts)
+            .await?;
+        migrate(&pool).await?;
+        let (notices, _) = broadcast::channel(4096);
+        let store = Self {
+            pool,
+            describe: describe_url(&cfg.url),
+            notices,
+        };
+        // Listen before anything is served, so no notice after start-up is missed.
+        let mut listener = PgListener::connect_with(&store.pool).await?;
+        listener.listen(CHANNEL).await?;
+        tokio::spawn(listen(listener, store.notices.clone(), stop));
+        Ok(store)
+    }
+
+    /// Closes the pool's connections.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A directory write: `stmt` (which must affect rows to count) with the version
+    /// bump and the notice, in one transaction. Returns the rows `stmt` affected.
+    async fn directory_write(
+        &self,
+        stmt: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+        origin: &str,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let n = stmt.execute(&mut *tx).await?.rows_affected();
+        if n > 0 {
+            sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'directory_version'")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(format!("d {origin}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Runs the embedded migrations, after refusing a schema newer than this build knows.
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let has_history: bool =
+        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(pool)
+            .await?;
+    if has_history {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await?;
+        if let Some(v) = applied
+            && v > known
+        {
+            return Err(StoreError::SchemaTooNew {
+                found: u32::try_from(v).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    MIGRATOR
+        .run(pool)
+        .await
+        .map_err(|e| StoreError::Migrate(e.to_string()))
+}
+
+fn parse_notice(payload: &str) -> Option<Notice> {
+    let mut parts = payload.split(' ');
+    let kind = parts.next()?;
+    let origin = parts.next()?.to_owned();
+    Some(match kind {
+        "c" => Notice::Changed {
+            origin,
+            tenant: parts.next()?.to_owned(),
+            id: Uuid::parse_str(parts.next()?).ok()?,
+            from: parts.next()?.parse().ok()?,
+            to: parts.next()?.parse().ok()?,
+        },
+        "d" => Notice::Directory { origin },
+        "r" => Notice::Released { origin },
+        _ => return None,
+    })
+}
+
+/// Turns PostgreSQL notifications into notices until `stop`.
+async fn listen(mut listener: PgListener, tx: broadcast::Sender<Notice>, stop: CancellationToken) {
+    loop {
+        let got = tokio::select! {
+            _ = stop.cancelled() => return,
+            got = listener.try_recv() => got,
+        };
+        match got {
+            Ok(Some(n)) => {
+                if let Some(notice) = parse_notice(n.payload()) {
+                    let _ = tx.send(notice);
+                }
+            }
+            // The connection dropped; the next call reconnects. What was sent in
+            // between is gone.
+            Ok(None) => {
+                tracing::warn!("the notice connection to the database dropped; resynchronising");
+                let _ = tx.send(Notice::Lost);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the notice connection to the database failed; retrying");
+                let _ = tx.send(Notice::Lost);
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                }
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    fn describe(&self) -> String {
+        self.describe.clone()
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+
+    async fn insert_verification(
+        &self,
+        v: &Verification,
+        owner: &str,
+    ) -> Result<Inserted, StoreError> {
+        let record = encode(v);
+        if v.request_id.is_empty() {
+            sqlx::query(
+                "INSERT INTO verifications (id, tenant_id, created_at, revision, active, owner, record)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(v.id)
+            .bind(&v.tenant_id)
+            .bind(v.created_at)
+            .bind(rev(v.revision))
+            .bind(!v.is_final())
+            .bind(owner)
+            .bind(record)
+            .execute(&self.pool)
+            .await?;
+            return Ok(Inserted::New);
+        }
+        // The request id and the record in one statement: the record is inserted only
+        // if the request id was free. A concurrent insert of the same request id waits
+        // on the key's index entry and then finds it taken.
+        let inserted: i64 = sqlx::query_scalar(
+            "WITH req AS (
+                 INSERT INTO request_ids (tenant_id, request_id, verification_id)
+                 VALUES ($2, $8, $1) ON CONFLICT DO NOTHING RETURNING 1
+             ), ins AS (
+                 INSERT INTO verifications (id, tenant_id, created_at, revision, active, owner, record)
+                 SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM req)
+                 RETURNING 1
+             )
+             SELECT count(*) FROM ins",
+        )
+        .bind(v.id)
+        .bind(&v.tenant_id)
+        .bind(v.created_at)
+        .bind(rev(v.revision))
+        .bind(!v.is_final())
+        .bind(owner)
+        .bind(record)
+        .bind(&v.request_id)
+        .fetch_one(&self.pool)
+        .await?;
+        if inserted == 1 {
+            return Ok(Inserted::New);
+        }
+        let first: Uuid = sqlx::query_scalar(
+            "SELECT verification_id FROM request_ids WHERE tenant_id = $1 AND request_id = $2",
+        )
+        .bind(&v.tenant_id)
+        .bind(&v.request_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Inserted::Existing(first))
+    }
+
+    async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
+        sqlx::query("SELECT revision, record FROM verifications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| record_of(&row))
+            .transpose()
+    }
+
+    async fn load(&self, id: Uuid) -> Result<Option<Loaded>, StoreError> {
+        sqlx::query("SELECT revision, record, owner FROM verifications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| {
+                Ok(Loaded {
+                    record: record_of(&row)?,
+                    owner: row.try_get("owner")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn commit(&self, c: Commit<'_>) -> Result<Committed, StoreError> {
+        let v = c.record;
+        let active = !v.is_final();
+        let (mut revs, mut kinds, mut ats, mut records) = (vec![], vec![], vec![], vec![]);
+        for e in c.events {
+            revs.push(rev(e.revision));
+            kinds.push(e.kind.name());
+            ats.push(e.at);
+            records.push(encode(e));
+        }
+        let notice = format!(
+            "c {} {} {} {} {}",
+            c.origin, v.tenant_id, v.id, c.expected_revision, v.revision
+        );
+        let updated: i64 = sqlx::query_scalar(
+            "WITH upd AS (
+                 UPDATE verifications
+                 SET record = $3, revision = $4, active = $5,
+                     owner = CASE WHEN $5 THEN owner ELSE NULL END
+                 WHERE id = $1 AND revision = $2
+                 RETURNING tenant_id
+             ), ev AS (
+                 INSERT INTO events (verification_id, revision, tenant_id, kind, at, record)
+                 SELECT $1, e.revision, upd.tenant_id, e.kind, e.at, e.record
+                 FROM upd, unnest($6::bigint[], $7::text[], $8::bigint[], $9::bytea[])
+                      AS e(revision, kind, at, record)
+                 RETURNING 1
+             ), n AS (
+                 SELECT pg_notify($10, $11) FROM upd
+             )
+             SELECT (SELECT count(*) FROM upd) + 0 * (SELECT count(*) FROM ev)
+                    + 0 * (SELECT count(*) FROM n)",
+        )
+        .bind(v.id)
+        .bind(rev(c.expected_revision))
+        .bind(encode(v))
+        .bind(rev(v.revision))
+        .bind(active)
+        .bind(&revs)
+        .bind(&kinds)
+        .bind(&ats)
+        .bind(&records)
+        .bind(CHANNEL)
+        .bind(notice)
+        .fetch_one(&self.pool)
+        .await?;
+        if updated == 1 {
+            return Ok(Committed::Done);
+        }
+        match self.load(v.id).await? {
+            Some(current) => Ok(Committed::Conflict(Box::new(current))),
+            None => Err(StoreError::Decode(
+                "commit of an unknown verification".into(),
+            )),
+        }
+    }
+
+    async fn active(&self, tenant: &str, limit: usize) -> Result<Active, StoreError> {
+        let rows = sqlx::query(
+            "SELECT revision, record, count(*) OVER () AS total FROM verifications
+             WHERE tenant_id = $1 AND active ORDER BY created_at DESC LIMIT $2",
+        )
+        .bind(tenant)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut total = rows
+            .first()
+            .map(|r| r.try_get::<i64, _>("total"))
+            .transpose()?
+            .unwrap_or(0) as usize;
+        if rows.is_empty() && limit == 0 {
+            total = sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM verifications WHERE tenant_id = $1 AND active",
+            )
+            .bind(tenant)
+            .fetch_one(&self.pool)
+            .await? as usize;
+        }
+        let newest = rows.iter().map(record_of).collect::<Result<_, _>>()?;
+        Ok(Active { newest, total })
+    }
+
+    async fn events_after(&self, id: Uuid, after: u64) -> Result<EventsAfter, StoreError> {
+        let events = sqlx::query(
+            "SELECT record FROM events WHERE verification_id = $1 AND revision > $2
+             ORDER BY revision",
+        )
+        .bind(id)
+        .bind(rev(after))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| decode::<StoredEvent>(&r.try_get::<Vec<u8>, _>("record")?))
+        .collect::<Result<_, _>>()?;
+        Ok(EventsAfter {
+            events,
+            current: self.get_verification(id).await?,
+        })
+    }
+
+    async fn find_request(
+        &self,
+        tenant: &str,
+        request_id: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT verification_id FROM request_ids WHERE tenant_id = $1 AND request_id = $2",
+        )
+        .bind(tenant)
+        .bind(request_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn heartbeat(&self, node: &str, lease: Duration) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO nodes (node_id, lease_until)
+             VALUES ($1, now() + $2::bigint * interval '1 millisecond')
+             ON CONFLICT (node_id) DO UPDATE SET lease_until = EXCLUDED.lease_until",
+        )
+        .bind(node)
+        .bind(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_orphans(
+        &self,
+        node: &str,
+        limit: usize,
+    ) -> Result<Vec<Verification>, StoreError> {
+        sqlx::query(
+            "UPDATE verifications AS v SET owner = $1, revision = v.revision + 1
+             FROM (
+                 SELECT id FROM verifications AS o
+                 WHERE active AND (owner IS NULL OR NOT EXISTS (
+                     SELECT 1 FROM nodes AS n WHERE n.node_id = o.owner AND n.lease_until > now()
+                 ))
+                 ORDER BY created_at LIMIT $2
+                 FOR UPDATE SKIP LOCKED
+             ) AS orphan
+             WHERE v.id = orphan.id
+             RETURNING v.revision, v.record",
+        )
+        .bind(node)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(record_of)
+        .collect()
+    }
+
+    async fn release(&self, node: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE verifications SET owner = NULL WHERE owner = $1 AND active")
+            .bind(node)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM nodes WHERE node_id = $1")
+            .bind(node)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("r {node}"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn notices(&self) -> broadcast::Receiver<Notice> {
+        self.notices.subscribe()
+    }
+
+    async fn load_directory(&self) -> Result<DirectorySnapshot, StoreError> {
+        // One snapshot for all four reads, so the version matches what was read.
+        let mut tx = self.pool.begin().await?;
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            .await?;
+        let version: i64 =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'directory_version'")
+                .fetch_one(&mut *tx)
+                .await?;
+        let tenants = sqlx::query("SELECT record FROM tenants")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+            .collect::<Result<_, _>>()?;
+        let mut api_keys = Vec::new();
+        for r in sqlx::query("SELECT key_sha256, record FROM api_keys")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let h: Vec<u8> = r.try_get("key_sha256")?;
+            if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
+                api_keys.push((h, decode(&r.try_get::<Vec<u8>, _>("record")?)?));
+            }
+        }
+        let admin: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'admin_token_sha256'")
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(DirectorySnapshot {
+            tenants,
+            api_keys,
+            admin_token_sha256: admin.and_then(|h| h.try_into().ok()),
+            version: version as u64,
+        })
+    }
+
+    async fn directory_version(&self) -> Result<u64, StoreError> {
+        let v: i64 =
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'directory_version'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(v as u64)
+    }
+
+    async fn create_tenant(&self, t: &Tenant, origin: &str) -> Result<bool, StoreError> {
+        let n = self
+            .directory_write(
+                sqlx::query(
+                    "INSERT INTO tenants (id, record) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(t.id.clone())
+                .bind(encode(t)),
+                origin,
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn put_tenant(&self, t: &Tenant, origin: &str) -> Result<(), StoreError> {
+        self.directory_write(
+            sqlx::query(
+                "INSERT INTO tenants (id, record) VALUES ($1, $2)
+                 ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
+            )
+            .bind(t.id.clone())
+            .bind(encode(t)),
+            origin,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn put_api_key(
+        &self,
+        key_sha256: &[u8; 32],
+        rec: &ApiKeyRecord,
+        origin: &str,
+    ) -> Result<(), StoreError> {
+        self.directory_write(
+            sqlx::query(
+                "INSERT INTO api_keys (key_sha256, record) VALUES ($1, $2)
+                 ON CONFLICT (key_sha256) DO UPDATE SET record = EXCLUDED.record",
+            )
+            .bind(key_sha256.to_vec())
+            .bind(encode(rec)),
+            origin,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_api_key(&self, key_sha256: &[u8; 32], origin: &str) -> Result<(), StoreError> {
+        self.directory_write(
+            sqlx::query("DELETE FROM api_keys WHERE key_sha256 = $1").bind(key_sha256.to_vec()),
+            origin,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn set_admin_token_hash(&self, hash: &[u8; 32], origin: &str) -> Result<(), StoreError> {
+        self.directory_write(
+            sqlx::query(
+                "INSERT INTO meta (key, value) VALUES ('admin_token_sha256', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            )
+            .bind(hash.to_vec()),
+            origin,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn check_secrets(&self, value: &[u8]) -> Result<SecretsCheck, StoreError> {
+        let stored = sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('secrets_check', $1) ON CONFLICT DO NOTHING",
+        )
+        .bind(value.to_vec())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if stored == 1 {
+            return Ok(SecretsCheck::Stored);
+        }
+        let current: Vec<u8> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'secrets_check'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(if current == value {
+            SecretsCheck::Matches
+        } else {
+            SecretsCheck::Mismatch
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_parse() {
+        let id = Uuid::new_v4();
+        assert_eq!(
+            parse_notice(&format!("c n1 acme {id} 3 7")),
+            Some(Notice::Changed {
+                origin: "n1".into(),
+                tenant: "acme".into(),
+                id,
+                from: 3,
+                to: 7
+            })
+        );
+        assert_eq!(
+            parse_notice("d n2"),
+            Some(Notice::Directory {
+                origin: "n2".into()
+            })
+        );
+        assert_eq!(parse_notice("x"), None);
+        assert_eq!(
+            describe_url("postgres://u:secret@db.example:5433/verifyd"),
+            "postgres://db.example:5433/verifyd"
+        );
+    }
+}

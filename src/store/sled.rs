@@ -1,0 +1,651 @@
+//! The embedded backend: sled in one directory, for one node. The default, so one
+//! command starts a working server with no other setup.
+//!
+//! Key layout (one sled tree each):
+//! - `verifications`: verification id (16 bytes) → record
+//! - `active`: tenant ‖ 0x00 ‖ created_at (8 bytes, big-endian) ‖ id → empty; exactly
+//!   the verifications that are not final, newest last within a tenant
+//! - `events`: verification id ‖ revision (8 bytes, big-endian) → event
+//! - `request_ids`: tenant ‖ 0x00 ‖ request id → verification id
+//! - `tenants`: tenant id → record
+//! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
+//! - `meta`: `schema_version`, `directory_version`, `admin_token_sha256`, `secrets_check`
+//!
+//! Every call runs on tokio's blocking pool, never on a worker thread. A write returns
+//! once it is on disk: sled 0.34's `flush_async` deadlocks under concurrency, so one
+//! flusher thread does group commit. A writer enqueues a waiter after its write; the
+//! thread takes every queued waiter, calls `flush()` once and wakes them all. A flush
+//! that starts after a waiter was queued covers that waiter's write.
+//!
+//! One process is the only node: `load` names it the owner of everything that is not
+//! final, leases are no-ops, and there are no notices from other nodes.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::time::Duration;
+
+use ::sled::Transactional;
+use ::sled::transaction::{ConflictableTransactionError, TransactionError};
+use tokio::sync::{broadcast, oneshot};
+use uuid::Uuid;
+
+use super::codec::{self, decode, encode};
+use super::{
+    Active, ApiKeyRecord, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted, Loaded,
+    Notice, SCHEMA_VERSION, SecretsCheck, Store, StoreError, StoredEvent,
+};
+use crate::domain::tenant::Tenant;
+use crate::domain::verification::Verification;
+
+const SCHEMA_KEY: &str = "schema_version";
+const DIRECTORY_VERSION_KEY: &str = "directory_version";
+const ADMIN_KEY: &str = "admin_token_sha256";
+const SECRETS_CHECK_KEY: &str = "secrets_check";
+
+type FlushWaiter = oneshot::Sender<Result<(), String>>;
+
+/// Waits for the store to close: the flusher thread ends once every handle is gone,
+/// and it drops the last database handle, which releases sled's lock on the directory.
+pub struct Closed(std::thread::JoinHandle<()>);
+
+impl Closed {
+    /// Blocks until the store is closed; call it after dropping every handle.
+    pub fn wait(self) {
+        // A panicked flusher has already released everything it held.
+        let _ = self.0.join();
+    }
+}
+
+struct Trees {
+    verifications: ::sled::Tree,
+    active: ::sled::Tree,
+    events: ::sled::Tree,
+    request_ids: ::sled::Tree,
+    tenants: ::sled::Tree,
+    api_keys: ::sled::Tree,
+    meta: ::sled::Tree,
+}
+
+/// The sled backend. Cheap to clone.
+#[derive(Clone)]
+pub struct SledStore {
+    trees: Arc<Trees>,
+    node: String,
+    path: String,
+    // std Mutex: held to send a waiter, never across an await.
+    flush_tx: Arc<Mutex<std_mpsc::Sender<FlushWaiter>>>,
+    notices: broadcast::Sender<Notice>,
+    /// Where `claim_orphans` goes on; `None` once every active verification was handed out.
+    // std Mutex: held inside one blocking call, never across an await.
+    claim_cursor: Arc<Mutex<Option<Vec<u8>>>>,
+}
+
+fn scoped_key(tenant: &str, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(tenant.len() + 1 + rest.len());
+    k.extend_from_slice(tenant.as_bytes());
+    k.push(0);
+    k.extend_from_slice(rest);
+    k
+}
+
+fn active_key(v: &Verification) -> Vec<u8> {
+    let mut rest = Vec::with_capacity(24);
+    rest.extend_from_slice(&(v.created_at.max(0) as u64).to_be_bytes());
+    rest.extend_from_slice(v.id.as_bytes());
+    scoped_key(&v.tenant_id, &rest)
+}
+
+fn event_key(id: Uuid, revision: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(24);
+    k.extend_from_slice(id.as_bytes());
+    k.extend_from_slice(&revision.to_be_bytes());
+    k
+}
+
+fn u64_of(bytes: Option<::sled::IVec>) -> u64 {
+    bytes
+        .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+        .map_or(0, u64::from_be_bytes)
+}
+
+enum Abort {
+    Conflict(Box<Verification>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ConflictableTransactionError<Abort> {
+    fn from(e: StoreError) -> Self {
+        ConflictableTransactionError::Abort(Abort::Store(e))
+    }
+}
+
+fn tx_err<T>(e: TransactionError<T>, abort: impl FnOnce(T) -> StoreError) -> StoreError {
+    match e {
+        TransactionError::Abort(a) => abort(a),
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    }
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir` for node `node`, migrates an older
+    /// schema, and starts the flusher thread.
+    pub fn open(dir: &Path, node: &str) -> Result<(Self, Closed), StoreError> {
+        let db = ::sled::Config::new().path(dir).open()?;
+        let trees = Trees {
+            verifications: db.open_tree("verifications")?,
+            active: db.open_tree("active")?,
+            events: db.open_tree("events")?,
+            request_ids: db.open_tree("request_ids")?,
+            tenants: db.open_tree("tenants")?,
+            api_keys: db.open_tree("api_keys")?,
+            meta: db.open_tree("meta")?,
+        };
+        migrate(&trees)?;
+        db.flush()?;
+        let (flush_tx, flush_rx) = std_mpsc::channel::<FlushWaiter>();
+        let flusher_db = db.clone();
+        drop(db);
+        let thread = std::thread::Builder::new()
+            .name("sled-flusher".into())
+            .spawn(move || flusher(flusher_db, flush_rx))
+            .map_err(|e| StoreError::Flush(e.to_string()))?;
+        let store = Self {
+            trees: Arc::new(trees),
+            node: node.to_owned(),
+            path: dir.display().to_string(),
+            flush_tx: Arc::new(Mutex::new(flush_tx)),
+            notices: broadcast::channel(1).0,
+            claim_cursor: Arc::new(Mutex::new(Some(Vec::new()))),
+        };
+        Ok((store, Closed(thread)))
+    }
+
+    /// Waits until everything written before this call is on disk.
+    async fn flush(&self) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.flush_tx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(tx)
+            .map_err(|_| StoreError::Flush("flusher thread is gone".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Flush("flusher thread is gone".into()))?
+            .map_err(StoreError::Flush)
+    }
+
+    /// Runs `f` on the blocking pool.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&SledStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || f(&this))
+            .await
+            .map_err(|_| StoreError::Gone)?
+    }
+
+    /// Runs the write `f` on the blocking pool, then waits until it is on disk.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&SledStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let out = self.blocking(f).await?;
+        self.flush().await?;
+        Ok(out)
+    }
+
+    fn owner_of(&self, v: &Verification) -> Option<String> {
+        (!v.is_final()).then(|| self.node.clone())
+    }
+
+    fn get(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
+        self.trees
+            .verifications
+            .get(id.as_bytes())?
+            .map(|b| decode(&b))
+            .transpose()
+    }
+
+    /// A directory write: `f` in one transaction with the bump of the directory version.
+    fn directory_tx<T>(
+        &self,
+        tree: &::sled::Tree,
+        f: impl Fn(
+            &::sled::transaction::TransactionalTree,
+        ) -> ::sled::transaction::ConflictableTransactionResult<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        (tree, &self.trees.meta)
+            .transaction(|(t, meta)| {
+                let out = f(t)?;
+                bump_directory_version(meta)?;
+                Ok(out)
+            })
+            .map_err(|e| tx_err(e, |e| e))
+    }
+}
+
+fn bump_directory_version(
+    meta: &::sled::transaction::TransactionalTree,
+) -> ::sled::transaction::ConflictableTransactionResult<(), StoreError> {
+    let v = u64_of(meta.get(DIRECTORY_VERSION_KEY)?) + 1;
+    meta.insert(DIRECTORY_VERSION_KEY, &v.to_be_bytes())?;
+    Ok(())
+}
+
+/// Brings the trees to `SCHEMA_VERSION`. Every step is idempotent, and the version is
+/// written last, so a migration that a crash interrupted runs again from the start.
+fn migrate(t: &Trees) -> Result<(), StoreError> {
+    let stored = t
+        .meta
+        .get(SCHEMA_KEY)?
+        .and_then(|b| <[u8; 4]>::try_from(b.as_ref()).ok())
+        .map(u32::from_be_bytes);
+    let version = match stored {
+        Some(v) => v,
+        // Schema 1 had no version key; a store with no tenants at all is new.
+        None if t.tenants.is_empty() && t.verifications.is_empty() => SCHEMA_VERSION,
+        None => 1,
+    };
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found: version });
+    }
+    if version < 2 {
+        tracing::info!(from = version, to = 2, "migrating the sled store");
+        // Records: postcard (format 1) to MessagePack (format 2).
+        for item in t.verifications.iter() {
+            let (k, b) = item?;
+            if b.first() == Some(&1) {
+                t.verifications
+                    .insert(k, encode(&codec::v1::verification(&b)?))?;
+            }
+        }
+        for item in t.tenants.iter() {
+            let (k, b) = item?;
+            if b.first() == Some(&1) {
+                t.tenants.insert(k, encode(&codec::v1::tenant(&b)?))?;
+            }
+        }
+        for item in t.api_keys.iter() {
+            let (k, b) = item?;
+            if b.first() == Some(&1) {
+                t.api_keys.insert(k, encode(&codec::v1::api_key(&b)?))?;
+            }
+        }
+        // The active index gained the creation time, for newest-first reads.
+        t.active.clear()?;
+        for item in t.verifications.iter() {
+            let (_, b) = item?;
+            let v: Verification = decode(&b)?;
+            if !v.is_final() {
+                t.active.insert(active_key(&v), &[] as &[u8])?;
+            }
+        }
+    }
+    t.meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+    Ok(())
+}
+
+fn flusher(db: ::sled::Db, rx: std_mpsc::Receiver<FlushWaiter>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        let result = db.flush().map(|_| ()).map_err(|e| e.to_string());
+        for waiter in batch {
+            // A waiter whose caller went away needs no answer.
+            let _ = waiter.send(result.clone());
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SledStore {
+    fn describe(&self) -> String {
+        format!("sled in {}", self.path)
+    }
+
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    async fn insert_verification(
+        &self,
+        v: &Verification,
+        _owner: &str,
+    ) -> Result<Inserted, StoreError> {
+        let v = v.clone();
+        self.write(move |s| {
+            let t = &s.trees;
+            let record = encode(&v);
+            let active = active_key(&v);
+            let req_key = (!v.request_id.is_empty())
+                .then(|| scoped_key(&v.tenant_id, v.request_id.as_bytes()));
+            (&t.verifications, &t.active, &t.request_ids)
+                .transaction(|(vt, at, rt)| {
+                    if let Some(k) = &req_key {
+                        if let Some(existing) = rt.get(k)? {
+                            let id = Uuid::from_slice(&existing)
+                                .map_err(|e| StoreError::Decode(e.to_string()))?;
+                            return Ok(Inserted::Existing(id));
+                        }
+                        rt.insert(k.as_slice(), v.id.as_bytes().as_slice())?;
+                    }
+                    vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
+                    if !v.is_final() {
+                        at.insert(active.as_slice(), &[] as &[u8])?;
+                    }
+                    Ok(Inserted::New)
+                })
+                .map_err(|e| {
+                    tx_err(e, |a| match a {
+                        Abort::Store(e) => e,
+                        Abort::Conflict(_) => StoreError::Decode("unexpected conflict".into()),
+                    })
+                })
+        })
+        .await
+    }
+
+    async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
+        self.blocking(move |s| s.get(id)).await
+    }
+
+    async fn load(&self, id: Uuid) -> Result<Option<Loaded>, StoreError> {
+        self.blocking(move |s| {
+            Ok(s.get(id)?.map(|record| Loaded {
+                owner: s.owner_of(&record),
+                record,
+            }))
+        })
+        .await
+    }
+
+    async fn commit(&self, c: Commit<'_>) -> Result<Committed, StoreError> {
+        let v = c.record.clone();
+        let expected = c.expected_revision;
+        let events: Vec<(Vec<u8>, Vec<u8>)> = c
+            .events
+            .iter()
+            .map(|e| (event_key(v.id, e.revision), encode(e)))
+            .collect();
+        let outcome = self
+            .blocking(move |s| {
+                let t = &s.trees;
+                let record = encode(&v);
+                let active = active_key(&v);
+                let done = (&t.verifications, &t.active, &t.events).transaction(|(vt, at, et)| {
+                    let current: Verification = match vt.get(v.id.as_bytes())? {
+                        Some(b) => decode(&b)?,
+                        None => {
+                            return Err(StoreError::Decode(
+                                "commit of an unknown verification".into(),
+                            )
+                            .into());
+                        }
+                    };
+                    if current.revision != expected {
+                        return Err(ConflictableTransactionError::Abort(Abort::Conflict(
+                            Box::new(current),
+                        )));
+                    }
+                    vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
+                    if v.is_final() {
+                        at.remove(active.as_slice())?;
+                    } else {
+                        at.insert(active.as_slice(), &[] as &[u8])?;
+                    }
+                    for (k, e) in &events {
+                        et.insert(k.as_slice(), e.as_slice())?;
+                    }
+                    Ok(())
+                });
+                match done {
+                    Ok(()) => Ok(Committed::Done),
+                    Err(TransactionError::Abort(Abort::Conflict(current))) => {
+                        Ok(Committed::Conflict(Box::new(Loaded {
+                            owner: s.owner_of(&current),
+                            record: *current,
+                        })))
+                    }
+                    Err(TransactionError::Abort(Abort::Store(e))) => Err(e),
+                    Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+                }
+            })
+            .await?;
+        if matches!(outcome, Committed::Done) {
+            self.flush().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn active(&self, tenant: &str, limit: usize) -> Result<Active, StoreError> {
+        let prefix = scoped_key(tenant, &[]);
+        self.blocking(move |s| {
+            let mut total = 0;
+            let mut newest = Vec::new();
+            for item in s.trees.active.scan_prefix(&prefix).keys().rev() {
+                let k = item?;
+                total += 1;
+                if newest.len() < limit {
+                    let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
+                    let id =
+                        Uuid::from_slice(raw).map_err(|e| StoreError::Decode(e.to_string()))?;
+                    if let Some(v) = s.get(id)? {
+                        newest.push(v);
+                    }
+                }
+            }
+            Ok(Active { newest, total })
+        })
+        .await
+    }
+
+    async fn events_after(&self, id: Uuid, after: u64) -> Result<EventsAfter, StoreError> {
+        self.blocking(move |s| {
+            let from = event_key(id, after.saturating_add(1));
+            let to = event_key(id, u64::MAX);
+            let events = s
+                .trees
+                .events
+                .range(from..=to)
+                .values()
+                .map(|b| decode::<StoredEvent>(&b?))
+                .collect::<Result<_, _>>()?;
+            Ok(EventsAfter {
+                events,
+                current: s.get(id)?,
+            })
+        })
+        .await
+    }
+
+    async fn find_request(
+        &self,
+        tenant: &str,
+        request_id: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let key = scoped_key(tenant, request_id.as_bytes());
+        let found = self
+            .blocking(move |s| {
+                s.trees
+                    .request_ids
+                    .get(key)?
+                    .map(|b| Uuid::from_slice(&b).map_err(|e| StoreError::Decode(e.to_string())))
+                    .transpose()
+            })
+            .await?;
+        if found.is_some() {
+            // The first call may still be waiting for its flush; a replay must not
+            // answer with what could yet be lost.
+            self.flush().await?;
+        }
+        Ok(found)
+    }
+
+    async fn heartbeat(&self, _node: &str, _lease: Duration) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    async fn claim_orphans(
+        &self,
+        _node: &str,
+        limit: usize,
+    ) -> Result<Vec<Verification>, StoreError> {
+        self.blocking(move |s| {
+            let mut cursor = s.claim_cursor.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(after) = cursor.clone() else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            let mut last = None;
+            for item in s.trees.active.range(after.clone()..).keys() {
+                let k = item?;
+                if k.as_ref() == after.as_slice() {
+                    continue;
+                }
+                if out.len() == limit.max(1) {
+                    *cursor = last;
+                    return Ok(out);
+                }
+                let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
+                let id = Uuid::from_slice(raw).map_err(|e| StoreError::Decode(e.to_string()))?;
+                if let Some(v) = s.get(id)? {
+                    out.push(v);
+                }
+                last = Some(k.to_vec());
+            }
+            *cursor = None;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn release(&self, _node: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn notices(&self) -> broadcast::Receiver<Notice> {
+        self.notices.subscribe()
+    }
+
+    async fn load_directory(&self) -> Result<DirectorySnapshot, StoreError> {
+        self.blocking(|s| {
+            let t = &s.trees;
+            let tenants = t
+                .tenants
+                .iter()
+                .values()
+                .map(|b| decode(&b?))
+                .collect::<Result<_, _>>()?;
+            let mut api_keys = Vec::new();
+            for item in t.api_keys.iter() {
+                let (k, b) = item?;
+                if let Ok(h) = <[u8; 32]>::try_from(k.as_ref()) {
+                    api_keys.push((h, decode(&b)?));
+                }
+            }
+            let admin_token_sha256 = t
+                .meta
+                .get(ADMIN_KEY)?
+                .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok());
+            Ok(DirectorySnapshot {
+                tenants,
+                api_keys,
+                admin_token_sha256,
+                version: u64_of(t.meta.get(DIRECTORY_VERSION_KEY)?),
+            })
+        })
+        .await
+    }
+
+    async fn directory_version(&self) -> Result<u64, StoreError> {
+        self.blocking(|s| Ok(u64_of(s.trees.meta.get(DIRECTORY_VERSION_KEY)?)))
+            .await
+    }
+
+    async fn create_tenant(&self, t: &Tenant, _origin: &str) -> Result<bool, StoreError> {
+        let t = t.clone();
+        self.write(move |s| {
+            let record = encode(&t);
+            s.directory_tx(&s.trees.tenants, |tt| {
+                if tt.get(t.id.as_bytes())?.is_some() {
+                    return Ok(false);
+                }
+                tt.insert(t.id.as_bytes(), record.as_slice())?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
+    async fn put_tenant(&self, t: &Tenant, _origin: &str) -> Result<(), StoreError> {
+        let t = t.clone();
+        self.write(move |s| {
+            let record = encode(&t);
+            s.directory_tx(&s.trees.tenants, |tt| {
+                tt.insert(t.id.as_bytes(), record.as_slice())?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn put_api_key(
+        &self,
+        key_sha256: &[u8; 32],
+        rec: &ApiKeyRecord,
+        _origin: &str,
+    ) -> Result<(), StoreError> {
+        let (h, record) = (*key_sha256, encode(rec));
+        self.write(move |s| {
+            s.directory_tx(&s.trees.api_keys, |kt| {
+                kt.insert(&h, record.as_slice())?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn remove_api_key(&self, key_sha256: &[u8; 32], _origin: &str) -> Result<(), StoreError> {
+        let h = *key_sha256;
+        self.write(move |s| {
+            s.directory_tx(&s.trees.api_keys, |kt| {
+                kt.remove(&h)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn set_admin_token_hash(&self, hash: &[u8; 32], _origin: &str) -> Result<(), StoreError> {
+        let h = *hash;
+        self.write(move |s| {
+            s.trees
+                .meta
+                .transaction(|mt| {
+                    mt.insert(ADMIN_KEY, &h)?;
+                    bump_directory_version(mt)
+                })
+                .map_err(|e| tx_err(e, |e| e))
+        })
+        .await
+    }
+
+    async fn check_secrets(&self, value: &[u8]) -> Result<SecretsCheck, StoreError> {
+        let value = value.to_vec();
+        self.write(move |s| {
+            let meta = &s.trees.meta;
+            match meta.compare_and_swap(
+                SECRETS_CHECK_KEY,
+                None as Option<&[u8]>,
+                Some(value.as_slice()),
+            )? {
+                Ok(()) => Ok(SecretsCheck::Stored),
+                Err(cas) if cas.current.as_deref() == Some(value.as_slice()) => {
+                    Ok(SecretsCheck::Matches)
+                }
+                Err(_) => Ok(SecretsCheck::Mismatch),
+            }
+        })
+        .await
+    }
+}
