@@ -503,10 +503,7 @@ mod tests {
             record,
             step: about,
             ..
-        } = &fx[0]
-        else {
-            panic!()
-        };
+        } = &fx[0];
         assert_eq!(*about, Some(0));
         assert_eq!(record.history[1].status, DeliveryStatus::New);
         assert_eq!(v.history[1].status, DeliveryStatus::InProgress);
