@@ -86,6 +86,9 @@ pub struct Directory {
     node: String,
     // std RwLock: held for a map lookup or a swap only, never across an await.
     state: Arc<RwLock<Cached>>,
+    /// Serialises this node's directory writes with reloads, so that a reload that
+    /// read the store before a local write cannot put the copy back behind it.
+    writing: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Default)]
@@ -129,6 +132,7 @@ impl Directory {
             store,
             node: node.to_owned(),
             state: Arc::new(RwLock::new(Cached::from_snapshot(snapshot))),
+            writing: Arc::default(),
         };
         let mut shown = None;
         let empty = dir.read().tenants.is_empty();
@@ -198,18 +202,15 @@ impl Directory {
     }
 
     async fn reload(&self) -> Result<(), DirectoryError> {
+        let _writing = self.writing.lock().await;
         let snapshot = self.store.load_directory().await?;
-        let mut state = self.write();
-        // A write of this node that raced the read is already in the copy, and in the
-        // store; the newer of the two versions wins.
-        if snapshot.version >= state.version {
-            *state = Cached::from_snapshot(snapshot);
-        }
+        *self.write() = Cached::from_snapshot(snapshot);
         Ok(())
     }
 
     async fn set_admin_token(&self, token: &Secret) -> Result<(), DirectoryError> {
         let h = sha256(token.expose());
+        let _writing = self.writing.lock().await;
         self.store.set_admin_token_hash(&h, &self.node).await?;
         self.write().admin = Some(h);
         Ok(())
@@ -229,6 +230,7 @@ impl Directory {
             created_at: now,
         };
         let h = sha256(key.expose());
+        let _writing = self.writing.lock().await;
         self.store.put_api_key(&h, &rec, &self.node).await?;
         self.write().keys.insert(h, rec.clone());
         Ok(rec.key_id)
@@ -269,6 +271,7 @@ impl Directory {
             settings,
             created_at: now,
         };
+        let _writing = self.writing.lock().await;
         if !self.store.create_tenant(&t, &self.node).await? {
             return Err(DirectoryError::TenantExists(id.into()));
         }
@@ -281,6 +284,7 @@ impl Directory {
         settings: TenantSettings,
     ) -> Result<Arc<Tenant>, DirectoryError> {
         settings.validate()?;
+        let _writing = self.writing.lock().await;
         let old = self
             .tenant(id)
             .ok_or_else(|| DirectoryError::TenantNotFound(id.into()))?;
@@ -338,6 +342,7 @@ impl Directory {
         tenant_id: &str,
         key_id: &str,
     ) -> Result<(), DirectoryError> {
+        let _writing = self.writing.lock().await;
         let hash = self
             .read()
             .keys

@@ -1,5 +1,5 @@
 //! Durability: no code in the store's bytes, resumption after a restart, and a real
-//! server process killed with SIGKILL mid-fallback.
+//! server process killed with SIGKILL mid-fallback. On both backends.
 
 mod common;
 
@@ -48,26 +48,52 @@ async fn no_issued_code_in_the_store_bytes() {
             ts.check(id, "00000000").await.unwrap();
         }
     }
-    let dir = ts.stop().await;
-    let sled_dir = dir.path().join("sled");
-    let files = files_under(&sled_dir);
-    assert!(!files.is_empty());
-    let mut total = 0;
-    for f in &files {
-        let bytes = std::fs::read(f).unwrap();
-        total += bytes.len();
+    let data = ts.stop().await;
+    let stored = stored_bytes(&data).await;
+    assert!(!stored.is_empty());
+    for (what, bytes) in &stored {
         for (_, code) in &codes {
             assert!(
                 !bytes.windows(code.len()).any(|w| w == code.as_bytes()),
-                "code found in {}",
-                f.display()
+                "code found in {what}"
             );
         }
     }
-    assert!(total > 0);
     // The keys that protect the codes live outside the store.
-    assert!(dir.path().join("secrets.json").exists());
-    assert!(!dir.path().join("secrets.json").starts_with(&sled_dir));
+    assert!(data.path().join("secrets.json").exists());
+}
+
+/// Everything the store holds: sled's files, or every stored value on PostgreSQL.
+async fn stored_bytes(data: &Data) -> Vec<(String, Vec<u8>)> {
+    match &data.database_url {
+        None => files_under(&data.path().join("sled"))
+            .into_iter()
+            .map(|f| (f.display().to_string(), std::fs::read(&f).unwrap()))
+            .collect(),
+        Some(url) => {
+            use sqlx::{Connection, Row};
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            let mut out = Vec::new();
+            for (table, query) in [
+                ("verifications", "SELECT record, tenant_id, owner FROM verifications"),
+                ("events", "SELECT record, kind, tenant_id, '' FROM events"),
+                ("request_ids", "SELECT ''::bytea, request_id, tenant_id, '' FROM request_ids"),
+                ("tenants", "SELECT record, id, '' FROM tenants"),
+                ("api_keys", "SELECT record, '', '' FROM api_keys"),
+                ("meta", "SELECT value, key, '' FROM meta"),
+            ] {
+                for row in sqlx::query(query).fetch_all(&mut c).await.unwrap() {
+                    let mut bytes: Vec<u8> = row.get(0);
+                    for i in 1..row.len() {
+                        let text: Option<String> = row.get(i);
+                        bytes.extend(text.unwrap_or_default().into_bytes());
+                    }
+                    out.push((table.to_owned(), bytes));
+                }
+            }
+            out
+        }
+    }
 }
 
 #[tokio::test]
@@ -82,9 +108,9 @@ async fn a_restart_resumes_pending_verifications_and_expiry() {
     r.ttl_sec = Some(120);
     let expiring = ts.start_v(r).await.unwrap();
     ts.wait_delivery_done(&expiring.id).await;
-    let dir = ts.stop().await;
+    let data = ts.stop().await;
 
-    let ts = TestServer::start_in(dir, &[]).await;
+    let ts = TestServer::start_in(data, &[]).await;
     assert_eq!(ts.running().resumed, 2);
     // The stored telegram deadline still holds after the restart.
     ts.advance(31);
@@ -103,7 +129,7 @@ struct Proc {
     addr: String,
 }
 
-async fn spawn_server(dir: &std::path::Path) -> Proc {
+async fn spawn_server(data: &Data) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_verifyd"))
         .args([
             "serve",
@@ -115,8 +141,7 @@ async fn spawn_server(dir: &std::path::Path) -> Proc {
             "4",
         ])
         .args(["--admin-token", ADMIN_TOKEN, "--bootstrap-api-key", API_KEY])
-        .arg("--data-dir")
-        .arg(dir)
+        .args(data.flags())
         .env("VERIFYD_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -139,8 +164,8 @@ async fn spawn_server(dir: &std::path::Path) -> Proc {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut p = spawn_server(dir.path()).await;
+    let data = Data::fresh().await;
+    let mut p = spawn_server(&data).await;
     let c = Client::connect(&p.addr).await;
 
     // A code used before the crash.
@@ -218,7 +243,7 @@ async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
     acked.extend(burst.lock().unwrap().drain());
     assert!(acked.len() >= 28);
 
-    let p2 = spawn_server(dir.path()).await;
+    let p2 = spawn_server(&data).await;
     let c = Client::connect(&p2.addr).await;
     for (id, code) in &acked {
         let v = c.get(id).await;

@@ -85,7 +85,7 @@ async fn health_turns_not_serving_when_draining() {
     );
     let TestServer {
         running,
-        dir,
+        data,
         client,
     } = ts;
     let stopping = tokio::spawn(running.unwrap().shutdown());
@@ -101,12 +101,12 @@ async fn health_turns_not_serving_when_draining() {
         .unwrap()
         .unwrap()
         .unwrap();
-    drop((client, dir));
+    drop((client, data));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_and_logs_hold_no_secrets() {
-    let dir = tempfile::tempdir().unwrap();
+    let data = Data::fresh().await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_verifyd"))
         .args([
             "serve",
@@ -118,8 +118,7 @@ async fn sigterm_drains_and_logs_hold_no_secrets() {
             "trace",
         ])
         .args(["--admin-token", ADMIN_TOKEN, "--bootstrap-api-key", API_KEY])
-        .arg("--data-dir")
-        .arg(dir.path())
+        .args(data.flags())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)

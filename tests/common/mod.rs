@@ -1,6 +1,13 @@
-//! Shared harness: a real verifyd server on 127.0.0.1:0 with a real sled directory
-//! and a manual clock, and real gRPC clients that attach the tenant's metadata.
+//! Shared harness: a real verifyd server on 127.0.0.1:0 with a real store and a
+//! manual clock, and real gRPC clients that attach the tenant's metadata.
+//!
+//! The store is sled in a temporary directory, or, with
+//! `VERIFYD_TEST_BACKEND=postgres`, a fresh database on the PostgreSQL cluster named
+//! by `VERIFYD_TEST_DATABASE_URL` (`scripts/test.sh` starts one and runs every
+//! integration test on both backends).
 #![allow(dead_code)]
+
+pub mod pg;
 
 use std::time::Duration;
 
@@ -31,8 +38,45 @@ pub fn magic(t: u8, w: u8, v: u8, s: u8) -> String {
 
 pub struct TestServer {
     pub running: Option<Running>,
-    pub dir: TempDir,
+    pub data: Data,
     pub client: Client,
+}
+
+/// Where a server keeps its state: a data directory (sled, secrets, sandbox outbox)
+/// and, on PostgreSQL, a database of its own. A restart reuses both.
+pub struct Data {
+    pub dir: TempDir,
+    pub database_url: Option<String>,
+}
+
+impl Data {
+    /// Fresh state on the backend the tests run on.
+    pub async fn fresh() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match pg::backend() {
+            pg::Backend::Sled => None,
+            pg::Backend::Postgres => Some(pg::fresh_database().await),
+        };
+        Self { dir, database_url }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The flags that point a server at this state.
+    pub fn flags(&self) -> Vec<String> {
+        let mut f = vec!["--data-dir".to_owned(), self.dir.path().display().to_string()];
+        if let Some(url) = &self.database_url {
+            f.push("--database-url".into());
+            f.push(url.clone());
+            // A restart takes the old process's verifications over once its lease
+            // ran out; keep that short so tests need not wait.
+            f.push("--lease-ms".into());
+            f.push("1000".into());
+        }
+        f
+    }
 }
 
 impl std::ops::Deref for TestServer {
@@ -47,7 +91,7 @@ pub struct Client {
     pub channel: GrpcChannel,
 }
 
-pub fn args(dir: &std::path::Path, extra: &[&str]) -> ServeArgs {
+pub fn args(data: &Data, extra: &[&str]) -> ServeArgs {
     let mut argv: Vec<String> = [
         "verifyd",
         "serve",
@@ -61,12 +105,11 @@ pub fn args(dir: &std::path::Path, extra: &[&str]) -> ServeArgs {
         "manual",
         "--bcrypt-cost",
         "4",
-        "--data-dir",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    argv.push(dir.display().to_string());
+    argv.extend(data.flags());
     argv.extend(extra.iter().map(|s| s.to_string()));
     let a = <Cli as clap::Parser>::parse_from(argv).into_serve();
     a.validate().expect("test config is valid");
@@ -79,13 +122,12 @@ impl TestServer {
     }
 
     pub async fn start_with(extra: &[&str]) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        Self::start_in(dir, extra).await
+        Self::start_in(Data::fresh().await, extra).await
     }
 
-    /// Starts a server on an existing data directory.
-    pub async fn start_in(dir: TempDir, extra: &[&str]) -> Self {
-        let a = args(dir.path(), extra);
+    /// Starts a server on existing state.
+    pub async fn start_in(data: Data, extra: &[&str]) -> Self {
+        let a = args(&data, extra);
         let listener = TcpListener::bind(a.listen).await.expect("bind");
         let running = verifyd::app::start(&a, listener)
             .await
@@ -93,7 +135,7 @@ impl TestServer {
         let client = Client::connect(&running.addr.to_string()).await;
         Self {
             running: Some(running),
-            dir,
+            data,
             client,
         }
     }
@@ -111,11 +153,11 @@ impl TestServer {
             .expect("manual clock");
     }
 
-    pub async fn stop(mut self) -> TempDir {
+    pub async fn stop(mut self) -> Data {
         if let Some(r) = self.running.take() {
             r.shutdown().await.expect("clean shutdown");
         }
-        self.dir
+        self.data
     }
 }
 
