@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The one test command (README, CI): everything, in order, stopping at the first failure.
 #   1. tools into .tools/ (buf, grpcurl, code generators, jq if missing): idempotent
-#   2. Rust: unit and integration tests (`cargo test`)
-#   3. proto: buf lint, buf breaking against the previous commit, generated clients fresh
-#   4. the four clients' tests against a real server process
-#   5. the README's grpcurl walkthrough, step by step, against a real server process
-# It ends with one line `N passed, N failed` counting the five stages.
+#   2. a throwaway PostgreSQL cluster on loopback (scripts/pg.sh; Debian's package is
+#      installed if missing), stopped on exit
+#   3. Rust style: `cargo fmt --check` and `cargo clippy --all-targets -- -D warnings`
+#   4. Rust tests on sled: unit, integration, the store contract on both backends,
+#      the three-node cluster on PostgreSQL
+#   5. Rust integration tests again, every server on PostgreSQL
+#   6. proto: buf lint, buf breaking against the previous commit, generated clients fresh
+#   7. the four clients' tests against a real server process
+#   8. the README's grpcurl walkthrough, step by step, against a real server process
+# It ends with one line `N passed, N failed` counting the stages.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -28,7 +33,18 @@ stage() {
 }
 
 stage "install tools" bash scripts/install-tools.sh
-stage "rust tests" cargo test --locked
+
+PG_DIR="$(mktemp -d -u "${TMPDIR:-/tmp}/verifyd-pg.XXXXXX")"
+trap 'bash "$ROOT/scripts/pg.sh" stop "$PG_DIR"' EXIT
+start_pg() {
+  VERIFYD_TEST_DATABASE_URL="$(bash scripts/pg.sh start "$PG_DIR")" || return 1
+  export VERIFYD_TEST_DATABASE_URL
+  echo "PostgreSQL at $VERIFYD_TEST_DATABASE_URL"
+}
+stage "postgresql for the tests" start_pg
+stage "rust style" bash -c 'cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings'
+stage "rust tests (sled; store contract and cluster on postgresql)" cargo test --locked
+stage "rust integration tests on postgresql" env VERIFYD_TEST_BACKEND=postgres cargo test --locked --tests
 stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
 cargo build --locked --bin verifyd
 export VERIFYD_BIN="$ROOT/target/debug/verifyd"

@@ -4,12 +4,10 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use verifyd::pb;
 use verifyd::pb::{Channel::*, CheckResult as R, DeliveryStatus as S, VerificationState as St};
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -75,9 +73,15 @@ async fn stored_bytes(data: &Data) -> Vec<(String, Vec<u8>)> {
             let mut c = sqlx::PgConnection::connect(url).await.unwrap();
             let mut out = Vec::new();
             for (table, query) in [
-                ("verifications", "SELECT record, tenant_id, owner FROM verifications"),
+                (
+                    "verifications",
+                    "SELECT record, tenant_id, owner FROM verifications",
+                ),
                 ("events", "SELECT record, kind, tenant_id, '' FROM events"),
-                ("request_ids", "SELECT ''::bytea, request_id, tenant_id, '' FROM request_ids"),
+                (
+                    "request_ids",
+                    "SELECT ''::bytea, request_id, tenant_id, '' FROM request_ids",
+                ),
                 ("tenants", "SELECT record, id, '' FROM tenants"),
                 ("api_keys", "SELECT record, '', '' FROM api_keys"),
                 ("meta", "SELECT value, key, '' FROM meta"),
@@ -124,48 +128,10 @@ async fn a_restart_resumes_pending_verifications_and_expiry() {
     ts.stop().await;
 }
 
-struct Proc {
-    child: Child,
-    addr: String,
-}
-
-async fn spawn_server(data: &Data) -> Proc {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_verifyd"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--clock",
-            "manual",
-            "--bcrypt-cost",
-            "4",
-        ])
-        .args(["--admin-token", ADMIN_TOKEN, "--bootstrap-api-key", API_KEY])
-        .args(data.flags())
-        .env("VERIFYD_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn verifyd");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = tokio::time::timeout(PATIENCE, async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(a) = line.strip_prefix("listening on ") {
-                return a.to_owned();
-            }
-        }
-        panic!("verifyd exited before listening");
-    })
-    .await
-    .expect("verifyd starts");
-    Proc { child, addr }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
     let data = Data::fresh().await;
-    let mut p = spawn_server(&data).await;
+    let mut p = node::spawn(&data.flags()).await;
     let c = Client::connect(&p.addr).await;
 
     // A code used before the crash.
@@ -235,15 +201,14 @@ async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
     })
     .await
     .expect("the burst makes progress");
-    p.child.start_kill().expect("SIGKILL");
-    p.child.wait().await.unwrap();
+    p.kill9().await;
     for w in writers {
         w.await.unwrap();
     }
     acked.extend(burst.lock().unwrap().drain());
     assert!(acked.len() >= 28);
 
-    let p2 = spawn_server(&data).await;
+    let p2 = node::spawn(&data.flags()).await;
     let c = Client::connect(&p2.addr).await;
     for (id, code) in &acked {
         let v = c.get(id).await;
@@ -272,4 +237,89 @@ async fn kill_9_mid_fallback_loses_nothing_acknowledged() {
         .await;
     assert_eq!(v.state(), St::Expired);
     drop(p2);
+}
+
+/// A data directory written by the previous release (schema 1, see
+/// `tests/fixtures/sled-v1/README.md`) still serves: its tenant, key, settings and
+/// verifications, with the idempotency key still bound.
+#[tokio::test]
+async fn a_schema_1_data_dir_still_serves() {
+    if common::pg::backend() == common::pg::Backend::Postgres {
+        eprintln!("a_schema_1_data_dir_still_serves: a sled fixture; runs on the sled pass");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sled-v1");
+    for sub in ["", "sled"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in std::fs::read_dir(fixture.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() && p.file_name().unwrap() != "README.md" {
+                std::fs::copy(&p, dir.path().join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let ts = TestServer::start_in(
+        Data {
+            dir,
+            database_url: None,
+        },
+        &[],
+    )
+    .await;
+    let key = "vfd_8f251a46cbe302489bd47fa10b477e70fda9a7a723a743e8aa8aa3a0b17b281d";
+    let get = |id: &str| {
+        let mut v = ts.verify();
+        let r = req_as(pb::GetVerificationRequest { id: id.into() }, key, "acme");
+        async move {
+            v.get_verification(r)
+                .await
+                .unwrap()
+                .into_inner()
+                .verification
+                .unwrap()
+        }
+    };
+    let pending = get("cb095275-4894-4a2c-9568-53d2b34f1978").await;
+    assert_eq!(pending.code.as_deref(), Some("424242"));
+    assert_eq!(pending.request_id, "fixture-pending");
+    // Its driver resumed it: it expires at its stored time (at most 600 s after the
+    // fixture was made, which is before now).
+    ts.advance(600);
+    let pending = ts
+        .wait_for_as(&pending.id, key, "acme", "expiry", |v| {
+            v.state() == St::Expired
+        })
+        .await;
+    assert_eq!(pending.history[0].status(), S::Failed);
+    let verified = get("f787df5d-0a10-4615-8db7-ad0d7de41937").await;
+    assert_eq!(verified.state(), St::Verified);
+    let r = ts
+        .verify()
+        .check_code(req_as(
+            pb::CheckCodeRequest {
+                id: verified.id.clone(),
+                code: "515151".into(),
+            },
+            key,
+            "acme",
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.result(), R::NotPending);
+    let acme = ts
+        .admin()
+        .get_tenant(admin_req(pb::GetTenantRequest {
+            tenant_id: "acme".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .tenant
+        .unwrap();
+    let settings = acme.settings.unwrap();
+    assert_eq!(settings.blocked_numbers, vec!["+33199009999".to_string()]);
+    assert_eq!(settings.default_app_name, "Acme");
+    ts.stop().await;
 }

@@ -188,7 +188,10 @@ async fn commit(
 async fn compare_and_set(o: Opened) {
     let s = &o.store;
     let v = record("t", 1_000);
-    assert_eq!(s.insert_verification(&v, NODE).await.unwrap(), Inserted::New);
+    assert_eq!(
+        s.insert_verification(&v, NODE).await.unwrap(),
+        Inserted::New
+    );
     let v2 = bumped(&v);
     assert!(matches!(commit(s, &v2, 1, &[]).await, Committed::Done));
     // A writer that read revision 1 lost: it gets what is stored now.
@@ -238,7 +241,11 @@ async fn concurrent_writers_lose_no_update(o: Opened) {
         w.await.unwrap();
     }
     let end = s.get_verification(v.id).await.unwrap().unwrap();
-    assert_eq!(end.attempts_remaining, 1_000 - 80, "every write applied once");
+    assert_eq!(
+        end.attempts_remaining,
+        1_000 - 80,
+        "every write applied once"
+    );
     assert_eq!(end.revision, 81);
 }
 
@@ -260,15 +267,22 @@ async fn events_are_stored_with_their_transition(o: Opened) {
     assert_eq!(found.events, events);
     assert_eq!(found.current.as_ref(), Some(&end));
     // Events never keep the code's secrets.
-    assert!(found.events.iter().all(|e| e.record.secret.sealed.is_none()
-        && e.record.secret.hash.is_empty()));
+    assert!(
+        found
+            .events
+            .iter()
+            .all(|e| e.record.secret.sealed.is_none() && e.record.secret.hash.is_empty())
+    );
     let later = s.events_after(v.id, 2).await.unwrap();
     assert_eq!(later.events, events[1..]);
     // A lost race stores none of its events.
     let mut stale = end.clone();
     stale.revision = 9;
     let lost = [StoredEvent::new(EventKind::Canceled, None, &stale)];
-    assert!(matches!(commit(s, &stale, 1, &lost).await, Committed::Conflict(_)));
+    assert!(matches!(
+        commit(s, &stale, 1, &lost).await,
+        Committed::Conflict(_)
+    ));
     assert_eq!(s.events_after(v.id, 0).await.unwrap().events.len(), 2);
 }
 
@@ -277,7 +291,10 @@ async fn writes_survive_a_restart(o: Opened) {
     o.store.insert_verification(&v, NODE).await.unwrap();
     let v2 = bumped(&v);
     let ev = [StoredEvent::new(EventKind::ChannelSent, Some(0), &v2)];
-    assert!(matches!(commit(&o.store, &v2, 1, &ev).await, Committed::Done));
+    assert!(matches!(
+        commit(&o.store, &v2, 1, &ev).await,
+        Committed::Done
+    ));
     let t = Tenant {
         id: "acme".into(),
         settings: TenantSettings::default(),
@@ -319,18 +336,31 @@ async fn request_ids_are_unique_per_tenant(o: Opened) {
     let s = &o.store;
     let mut first = record("acme", 1);
     first.request_id = "order-1".into();
-    assert_eq!(s.insert_verification(&first, NODE).await.unwrap(), Inserted::New);
+    assert_eq!(
+        s.insert_verification(&first, NODE).await.unwrap(),
+        Inserted::New
+    );
     let mut again = record("acme", 2);
     again.request_id = "order-1".into();
     assert_eq!(
         s.insert_verification(&again, NODE).await.unwrap(),
         Inserted::Existing(first.id)
     );
-    assert_eq!(s.get_verification(again.id).await.unwrap(), None, "nothing written");
+    assert_eq!(
+        s.get_verification(again.id).await.unwrap(),
+        None,
+        "nothing written"
+    );
     let mut elsewhere = record("other", 3);
     elsewhere.request_id = "order-1".into();
-    assert_eq!(s.insert_verification(&elsewhere, NODE).await.unwrap(), Inserted::New);
-    assert_eq!(s.find_request("acme", "order-1").await.unwrap(), Some(first.id));
+    assert_eq!(
+        s.insert_verification(&elsewhere, NODE).await.unwrap(),
+        Inserted::New
+    );
+    assert_eq!(
+        s.find_request("acme", "order-1").await.unwrap(),
+        Some(first.id)
+    );
     assert_eq!(s.find_request("acme", "order-2").await.unwrap(), None);
 
     // Concurrent inserts with one request id: exactly one wins.
@@ -393,10 +423,19 @@ async fn directory_writes_bump_the_version(o: Opened) {
 async fn secrets_check_value(o: Opened) {
     let s = &o.store;
     assert_eq!(s.check_secrets(b"one").await.unwrap(), SecretsCheck::Stored);
-    assert_eq!(s.check_secrets(b"one").await.unwrap(), SecretsCheck::Matches);
-    assert_eq!(s.check_secrets(b"two").await.unwrap(), SecretsCheck::Mismatch);
+    assert_eq!(
+        s.check_secrets(b"one").await.unwrap(),
+        SecretsCheck::Matches
+    );
+    assert_eq!(
+        s.check_secrets(b"two").await.unwrap(),
+        SecretsCheck::Mismatch
+    );
     let o = o.reopen().await;
-    assert_eq!(o.store.check_secrets(b"one").await.unwrap(), SecretsCheck::Matches);
+    assert_eq!(
+        o.store.check_secrets(b"one").await.unwrap(),
+        SecretsCheck::Matches
+    );
 }
 
 /// Opening resumes: on sled, every verification that is not final is handed out
@@ -422,8 +461,12 @@ async fn fresh_store_has_no_orphans_after_resume(o: Opened) {
 
 async fn pg_pair(cluster: &str) -> (SharedStore, SharedStore, String) {
     let url = pg::fresh_database_on(cluster).await;
-    let (a, _) = store::open(&Backend::Postgres(pg_config(&url)), "a").await.unwrap();
-    let (b, _) = store::open(&Backend::Postgres(pg_config(&url)), "b").await.unwrap();
+    let (a, _) = store::open(&Backend::Postgres(pg_config(&url)), "a")
+        .await
+        .unwrap();
+    let (b, _) = store::open(&Backend::Postgres(pg_config(&url)), "b")
+        .await
+        .unwrap();
     (a, b, url)
 }
 
@@ -437,7 +480,10 @@ async fn postgres_takeover_fences_the_old_owner() {
     b.heartbeat("b", Duration::from_secs(60)).await.unwrap();
     let v = record("t", 1);
     a.insert_verification(&v, "a").await.unwrap();
-    assert!(b.claim_orphans("b", 10).await.unwrap().is_empty(), "a's lease is live");
+    assert!(
+        b.claim_orphans("b", 10).await.unwrap().is_empty(),
+        "a's lease is live"
+    );
     // a stops renewing; once its lease ran out by the database's clock, b takes over.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let claimed = loop {
@@ -449,8 +495,15 @@ async fn postgres_takeover_fences_the_old_owner() {
         tokio::task::yield_now().await;
     };
     assert_eq!(claimed.len(), 1);
-    assert_eq!(claimed[0].revision, v.revision + 1, "a takeover bumps the revision");
-    assert_eq!(b.load(v.id).await.unwrap().unwrap().owner.as_deref(), Some("b"));
+    assert_eq!(
+        claimed[0].revision,
+        v.revision + 1,
+        "a takeover bumps the revision"
+    );
+    assert_eq!(
+        b.load(v.id).await.unwrap().unwrap().owner.as_deref(),
+        Some("b")
+    );
     // a's next write conflicts, and names the new owner.
     match a
         .commit(Commit {
@@ -540,7 +593,10 @@ async fn postgres_migrates_an_empty_database_and_refuses_a_newer_schema() {
             .fetch_all(&mut c)
             .await
             .unwrap();
-    let known: Vec<i64> = store::postgres::MIGRATOR.iter().map(|m| m.version).collect();
+    let known: Vec<i64> = store::postgres::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .collect();
     assert_eq!(versions, known);
     drop(s);
     closer.close(Duration::from_secs(5)).await;
@@ -558,7 +614,10 @@ async fn postgres_migrates_an_empty_database_and_refuses_a_newer_schema() {
     .unwrap();
     match store::open(&backend, NODE).await {
         Err(e @ StoreError::SchemaTooNew { found: 9999 }) => {
-            assert!(e.to_string().contains("newer than this verifyd knows"), "{e}");
+            assert!(
+                e.to_string().contains("newer than this verifyd knows"),
+                "{e}"
+            );
         }
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("opened a schema from the future"),
@@ -596,15 +655,24 @@ async fn sled_migrates_a_schema_1_store() {
     assert_eq!(p.phone, "+33199002000");
     assert_eq!(p.request_id, "fixture-pending");
     assert_eq!(p.history[0].status, DeliveryStatus::InProgress);
-    assert_eq!(s.get_verification(verified).await.unwrap().unwrap().state, State::Verified);
+    assert_eq!(
+        s.get_verification(verified).await.unwrap().unwrap().state,
+        State::Verified
+    );
     // The active index was rebuilt in the new layout.
     let a = s.active("acme", 10).await.unwrap();
     assert_eq!((a.total, a.newest[0].id), (1, pending));
-    assert_eq!(s.find_request("acme", "fixture-pending").await.unwrap(), Some(pending));
+    assert_eq!(
+        s.find_request("acme", "fixture-pending").await.unwrap(),
+        Some(pending)
+    );
     let dir_snap = s.load_directory().await.unwrap();
     let acme = dir_snap.tenants.iter().find(|t| t.id == "acme").unwrap();
     assert_eq!(acme.settings.price(Channel::Sms), 3);
-    assert_eq!(acme.settings.blocked_numbers, vec!["+33199009999".to_string()]);
+    assert_eq!(
+        acme.settings.blocked_numbers,
+        vec!["+33199009999".to_string()]
+    );
     assert_eq!(dir_snap.api_keys.len(), 2);
     assert!(dir_snap.admin_token_sha256.is_some());
     drop(s);

@@ -7,6 +7,7 @@
 //! integration test on both backends).
 #![allow(dead_code)]
 
+pub mod node;
 pub mod pg;
 
 use std::time::Duration;
@@ -66,7 +67,10 @@ impl Data {
 
     /// The flags that point a server at this state.
     pub fn flags(&self) -> Vec<String> {
-        let mut f = vec!["--data-dir".to_owned(), self.dir.path().display().to_string()];
+        let mut f = vec![
+            "--data-dir".to_owned(),
+            self.dir.path().display().to_string(),
+        ];
         if let Some(url) = &self.database_url {
             f.push("--database-url".into());
             f.push(url.clone());
@@ -223,9 +227,25 @@ impl Client {
         what: &str,
         pred: impl Fn(&pb::Verification) -> bool,
     ) -> pb::Verification {
+        self.wait_for_as(id, API_KEY, TENANT, what, pred).await
+    }
+
+    /// `wait_for` with another tenant's credentials.
+    pub async fn wait_for_as(
+        &self,
+        id: &str,
+        key: &str,
+        tenant: &str,
+        what: &str,
+        pred: impl Fn(&pb::Verification) -> bool,
+    ) -> pb::Verification {
         let mut stream = self
             .verify()
-            .watch_status(req(pb::WatchStatusRequest { id: id.into() }))
+            .watch_status(req_as(
+                pb::WatchStatusRequest { id: id.into() },
+                key,
+                tenant,
+            ))
             .await
             .expect("watch")
             .into_inner();
@@ -243,8 +263,8 @@ impl Client {
         };
         match tokio::time::timeout(PATIENCE, fut).await {
             Ok(Some(v)) => v,
-            Ok(None) => panic!("stream ended before {what}; now {:?}", self.get(id).await),
-            Err(_) => panic!("timed out waiting for {what}; now {:?}", self.get(id).await),
+            Ok(None) => panic!("stream ended before {what}"),
+            Err(_) => panic!("timed out waiting for {what}"),
         }
     }
 
