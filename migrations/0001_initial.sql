@@ -61,3 +61,13 @@ CREATE TABLE counters (
     value BIGINT NOT NULL
 );
 INSERT INTO counters (name, value) VALUES ('directory_version', 0);
+
+-- A provider's message id → the attempt that sent it, for callbacks that carry only
+-- the provider's id.
+CREATE TABLE external_ids (
+    provider        TEXT NOT NULL,
+    external_id     TEXT NOT NULL,
+    verification_id UUID NOT NULL,
+    attempt_id      UUID NOT NULL,
+    PRIMARY KEY (provider, external_id)
+);

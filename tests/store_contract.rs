@@ -20,8 +20,8 @@ use verifyd::domain::verification::{
 };
 use verifyd::store::postgres::PgConfig;
 use verifyd::store::{
-    self, ApiKeyRecord, Backend, Closer, Commit, Committed, Inserted, Notice, SecretsCheck,
-    SharedStore, StoreError, StoredEvent,
+    self, ApiKeyRecord, Backend, Closer, Commit, Committed, ExternalRef, Inserted, Notice,
+    SecretsCheck, SharedStore, StoreError, StoredEvent,
 };
 
 const NODE: &str = "node-a";
@@ -118,6 +118,7 @@ on_both_backends!(
     directory_writes_bump_the_version,
     secrets_check_value,
     fresh_store_has_no_orphans_after_resume,
+    provider_ids_lead_to_their_attempt,
 );
 
 fn record(tenant: &str, created_at: i64) -> Verification {
@@ -179,6 +180,7 @@ async fn commit(
         record: v,
         expected_revision: expected,
         events,
+        external_refs: &[],
         origin: NODE,
     })
     .await
@@ -284,6 +286,58 @@ async fn events_are_stored_with_their_transition(o: Opened) {
         Committed::Conflict(_)
     ));
     assert_eq!(s.events_after(v.id, 0).await.unwrap().events.len(), 2);
+}
+
+async fn provider_ids_lead_to_their_attempt(o: Opened) {
+    let v = record("t", 1);
+    o.store.insert_verification(&v, NODE).await.unwrap();
+    let mut sent = bumped(&v);
+    sent.history[0].external_id = Some("SM123".into());
+    let refs = [ExternalRef {
+        provider: "twilio".into(),
+        external_id: "SM123".into(),
+        verification_id: v.id,
+        attempt_id: v.history[0].id,
+    }];
+    let c = o
+        .store
+        .commit(Commit {
+            record: &sent,
+            expected_revision: 1,
+            events: &[],
+            external_refs: &refs,
+            origin: NODE,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(c, Committed::Done));
+    let want = Some((v.id, v.history[0].id));
+    assert_eq!(o.store.find_attempt("twilio", "SM123").await.unwrap(), want);
+    // Ids are per provider.
+    assert_eq!(o.store.find_attempt("vonage", "SM123").await.unwrap(), None);
+    // A lost race indexes nothing.
+    let mut stale = bumped(&v);
+    stale.history[1].external_id = Some("SM999".into());
+    let lost = [ExternalRef {
+        external_id: "SM999".into(),
+        attempt_id: v.history[1].id,
+        ..refs[0].clone()
+    }];
+    let c = o
+        .store
+        .commit(Commit {
+            record: &stale,
+            expected_revision: 1,
+            events: &[],
+            external_refs: &lost,
+            origin: NODE,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(c, Committed::Conflict(_)));
+    assert_eq!(o.store.find_attempt("twilio", "SM999").await.unwrap(), None);
+    let o = o.reopen().await;
+    assert_eq!(o.store.find_attempt("twilio", "SM123").await.unwrap(), want);
 }
 
 async fn writes_survive_a_restart(o: Opened) {
@@ -510,6 +564,7 @@ async fn postgres_takeover_fences_the_old_owner() {
             record: &bumped(&v),
             expected_revision: v.revision,
             events: &[],
+            external_refs: &[],
             origin: "a",
         })
         .await
@@ -541,6 +596,7 @@ async fn postgres_notices_reach_the_other_node_in_commit_order() {
                 record: &next,
                 expected_revision: cur.revision,
                 events: &[],
+                external_refs: &[],
                 origin: "a",
             })
             .await

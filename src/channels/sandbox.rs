@@ -22,11 +22,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use futures::future::BoxFuture;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Backend, ChannelReport, Outbound, Receipt, Report, ReportSink, SendFailure};
+use super::{ChannelReport, Outbound, Provider, Receipt, Report, ReportSink, SendError, Settles};
 use crate::domain::channel::Channel;
 use crate::domain::verification::Millis;
 
@@ -177,59 +176,77 @@ impl Sandbox {
     }
 }
 
-impl Backend for Sandbox {
-    fn send<'a>(&'a self, msg: &'a Outbound) -> BoxFuture<'a, Result<Receipt, SendFailure>> {
-        Box::pin(async move {
-            let behaviour = Behaviour::of(msg.channel, &msg.recipient);
-            let external_id = format!("sbx_{}", Uuid::new_v4().simple());
-            self.record(SandboxMessage {
-                verification_id: msg.verification_id,
-                tenant_id: msg.tenant_id.clone(),
-                channel: msg.channel,
-                recipient: msg.recipient.clone(),
-                sender_id: msg.sender_id.clone().unwrap_or_default(),
-                code: msg.code.clone(),
-                text: msg.content.text.clone(),
-                ssml: msg.content.ssml.clone().unwrap_or_default(),
-                subject: msg.content.subject.clone().unwrap_or_default(),
-                html: msg.content.html.clone().unwrap_or_default(),
-                external_id: external_id.clone(),
-                outcome: behaviour.outcome(msg.channel).into(),
-                sent_at: msg.sent_at,
-            });
-            let report = |report| {
-                self.sink.report(ChannelReport {
-                    verification_id: msg.verification_id,
-                    attempt_id: msg.attempt_id,
-                    report,
-                })
-            };
-            let reports_later = !msg.channel.must_be_last();
-            match behaviour {
-                Behaviour::Blocked => {
-                    return Err(SendFailure::Blocked(
-                        "sandbox: the number is blocked by the carrier".into(),
-                    ));
-                }
-                Behaviour::ProviderError => {
-                    return Err(SendFailure::ProviderError(
-                        "sandbox: the provider could not be reached".into(),
-                    ));
-                }
-                Behaviour::Fail if !reports_later => {
-                    return Err(SendFailure::Rejected(
-                        "sandbox: the provider rejected the message".into(),
-                    ));
-                }
-                Behaviour::Fail => report(Report::Failed(if msg.channel == Channel::Voice {
-                    "sandbox: the call was not answered".into()
-                } else {
-                    "sandbox: the message was not delivered".into()
-                })),
-                Behaviour::Succeed if reports_later => report(Report::Delivered),
-                Behaviour::Succeed | Behaviour::NoReport => {}
+/// The name the sandbox has in attempts' histories.
+pub const NAME: &str = "sandbox";
+
+#[async_trait::async_trait]
+impl Provider for Sandbox {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    async fn send(&self, msg: &Outbound) -> Result<Receipt, SendError> {
+        let behaviour = Behaviour::of(msg.channel, &msg.recipient);
+        let external_id = format!("sbx_{}", Uuid::new_v4().simple());
+        self.record(SandboxMessage {
+            verification_id: msg.verification_id,
+            tenant_id: msg.tenant_id.clone(),
+            channel: msg.channel,
+            recipient: msg.recipient.clone(),
+            sender_id: msg.sender_id.clone().unwrap_or_default(),
+            code: msg.code.clone(),
+            text: msg.content.text.clone(),
+            ssml: msg.content.ssml.clone().unwrap_or_default(),
+            subject: msg.content.subject.clone().unwrap_or_default(),
+            html: msg.content.html.clone().unwrap_or_default(),
+            external_id: external_id.clone(),
+            outcome: behaviour.outcome(msg.channel).into(),
+            sent_at: msg.sent_at,
+        });
+        // SMS and email succeed when accepted; the others on a report.
+        let reports_later = !msg.channel.must_be_last();
+        let report = |report| ChannelReport {
+            verification_id: msg.verification_id,
+            attempt_id: msg.attempt_id,
+            report,
+        };
+        let sandbox = |message: &str| (String::new(), format!("sandbox: {message}"));
+        match behaviour {
+            Behaviour::Blocked => {
+                let (code, message) = sandbox("the number is blocked by the carrier");
+                return Err(SendError::Blocked { code, message });
             }
-            Ok(Receipt { external_id })
+            Behaviour::ProviderError => {
+                return Err(SendError::Down {
+                    message: "sandbox: the provider could not be reached".into(),
+                });
+            }
+            Behaviour::Fail if !reports_later => {
+                let (code, message) = sandbox("the provider rejected the message");
+                return Err(SendError::Rejected { code, message });
+            }
+            Behaviour::Fail => {
+                self.sink
+                    .report(report(Report::Failed(if msg.channel == Channel::Voice {
+                        "sandbox: the call was not answered".into()
+                    } else {
+                        "sandbox: the message was not delivered".into()
+                    })))
+                    .await
+            }
+            Behaviour::Succeed if reports_later => {
+                self.sink.report(report(Report::Delivered)).await
+            }
+            Behaviour::Succeed | Behaviour::NoReport => {}
+        }
+        Ok(Receipt {
+            external_id,
+            settles: if reports_later {
+                Settles::OnReport
+            } else {
+                Settles::OnAccept
+            },
+            cost: None,
         })
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::channel::Channel;
+use super::delivery::{ProviderCost, ProviderTry};
 use super::lang::Lang;
 
 /// Unix time in milliseconds. Every time in the domain is one of these, handed in
@@ -74,6 +75,18 @@ pub struct Attempt {
     /// When waiting for this attempt's success signal ends. Stored, so that a
     /// restarted server keeps the same deadline.
     pub deadline: Option<Millis>,
+    /// The configured name of the provider that carried (or last tried) it.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The price the provider reported, beside the tenant's tariff in `cost`.
+    #[serde(default)]
+    pub provider_cost: Option<ProviderCost>,
+    /// The provider's last word on the message ("delivered", "undelivered: 30003", …).
+    #[serde(default)]
+    pub provider_status: Option<String>,
+    /// Every provider tried for this step, in order.
+    #[serde(default)]
+    pub tries: Vec<ProviderTry>,
 }
 
 impl Attempt {
@@ -89,6 +102,10 @@ impl Attempt {
             cost: None,
             error_reason: None,
             deadline: None,
+            provider: None,
+            provider_cost: None,
+            provider_status: None,
+            tries: Vec::new(),
         }
     }
 }

@@ -67,6 +67,16 @@ impl Clock {
     }
 }
 
+impl crate::channels::router::Timer for Clock {
+    fn now(&self) -> Millis {
+        Clock::now(self)
+    }
+
+    fn sleep_until(&self, at: Millis) -> futures::future::BoxFuture<'_, ()> {
+        Box::pin(Clock::sleep_until(self, at))
+    }
+}
+
 fn system_now() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

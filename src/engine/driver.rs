@@ -22,11 +22,14 @@ use uuid::Uuid;
 
 use super::machine::{self, Input};
 use super::{Command, EngineError, Inner, MAILBOX, View};
-use crate::channels::{Outbound, Receipt, Report, SendFailure};
+use crate::channels::{Accepted, Outbound, ProviderTry, Report, SendFailure};
 use crate::domain::messages;
 use crate::domain::verification::Verification;
 
-type InFlight = BoxFuture<'static, Result<Receipt, SendFailure>>;
+type InFlight = BoxFuture<'static, Result<Accepted, (SendFailure, Vec<ProviderTry>)>>;
+
+/// The longest a poll of a provider may take before the driver gives up on it.
+const POLL_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a driver that stopped on a store fault waits before it is started again.
 const RESTART_AFTER_FAULT: Duration = Duration::from_secs(1);
@@ -116,8 +119,11 @@ impl Driver {
         }
         let shutdown = self.inner.shutdown.clone();
         let clock = self.inner.clock.clone();
+        let mut next_poll: Option<(usize, crate::domain::verification::Millis)> = None;
         while let Some(deadline) = machine::next_deadline(&self.v) {
             let sending = self.in_flight.is_some();
+            next_poll = self.poll_schedule(next_poll);
+            let poll_at = next_poll.map_or(crate::domain::verification::Millis::MAX, |(_, at)| at);
             let in_flight = &mut self.in_flight;
             let mailbox = &mut self.rx;
             tokio::select! {
@@ -130,8 +136,8 @@ impl Driver {
                 }, if sending => {
                     let (attempt, _) = self.in_flight.take().expect("polled only while set");
                     let input = match result {
-                        Ok(r) => Input::Sent { attempt, external_id: r.external_id },
-                        Err(failure) => Input::SendFailed { attempt, failure },
+                        Ok(accepted) => Input::Sent { attempt, accepted },
+                        Err((failure, tries)) => Input::SendFailed { attempt, failure, tries },
                     };
                     self.feed(input).await?;
                     let (now, later): (Vec<_>, Vec<_>) =
@@ -148,8 +154,52 @@ impl Driver {
                     None => return Ok(()),
                 },
                 _ = clock.sleep_until(deadline) => self.feed(Input::Tick).await?,
+                _ = clock.sleep_until(poll_at), if next_poll.is_some() && !sending => {
+                    let (attempt, _) = next_poll.take().expect("polled only while set");
+                    self.poll(attempt).await?;
+                    next_poll = Some((attempt, clock.now()));
+                }
                 _ = shutdown.cancelled(), if !sending => return Ok(()),
             }
+        }
+        Ok(())
+    }
+
+    /// When to poll the provider of the attempt waiting for a report, if its provider
+    /// is polled: `last` is the previous poll (attempt, time), kept while the same
+    /// attempt waits.
+    fn poll_schedule(
+        &self,
+        last: Option<(usize, crate::domain::verification::Millis)>,
+    ) -> Option<(usize, crate::domain::verification::Millis)> {
+        let i = self.v.current_attempt()?;
+        let a = &self.v.history[i];
+        a.external_id.as_ref()?;
+        let provider = self.inner.channels.provider(a.provider.as_deref()?)?;
+        let every = i64::try_from(provider.poll_interval()?.as_millis()).unwrap_or(i64::MAX);
+        let since = match last {
+            Some((j, at)) if j == i => at,
+            _ => a.processed_at.unwrap_or_else(|| self.inner.clock.now()),
+        };
+        Some((i, since.saturating_add(every)))
+    }
+
+    /// Asks the attempt's provider for its status, and applies a decisive answer.
+    async fn poll(&mut self, attempt: usize) -> Result<(), Halt> {
+        let a = &self.v.history[attempt];
+        let (Some(name), Some(external_id)) = (a.provider.clone(), a.external_id.clone()) else {
+            return Ok(());
+        };
+        let Some(provider) = self.inner.channels.provider(&name) else {
+            return Ok(());
+        };
+        match tokio::time::timeout(POLL_TIMEOUT, provider.poll(&external_id)).await {
+            Ok(Ok(Some(report))) => self.feed(Input::Report { attempt, report }).await?,
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(provider = %name, error = %e, "polling the provider failed")
+            }
+            Err(_) => tracing::warn!(provider = %name, "polling the provider timed out"),
         }
         Ok(())
     }
@@ -209,7 +259,11 @@ impl Driver {
         }
         match self.start_send(attempt) {
             Ok(()) => None,
-            Err(failure) => Some(Input::SendFailed { attempt, failure }),
+            Err(failure) => Some(Input::SendFailed {
+                attempt,
+                failure,
+                tries: Vec::new(),
+            }),
         }
     }
 
@@ -232,33 +286,37 @@ impl Driver {
             &code,
             step.template.as_deref(),
         );
+        let now = self.inner.clock.now();
+        let a = &v.history[attempt];
         let msg = Outbound {
             verification_id: v.id,
-            attempt_id: v.history[attempt].id,
+            attempt_id: a.id,
+            step: attempt,
             tenant_id: v.tenant_id.clone(),
             channel: step.channel,
             recipient: v.recipient(step.channel).to_owned(),
             sender_id: step.sender_id.clone(),
             code,
             content,
-            sent_at: self.inner.clock.now(),
+            sent_at: now,
+            timeout_sec: a
+                .deadline
+                .zip(a.sent_at)
+                .map(|(d, s)| u32::try_from((d - s) / 1000).unwrap_or(u32::MAX)),
+            idempotency_key: format!("{}:{attempt}", v.id),
         };
-        let backend = self.inner.channels.backend(step.channel).clone();
-        let limit = self.inner.cfg.send_timeout;
+        // The step's budget: its own deadline if it waits for a report, else the
+        // time a provider may take to accept.
+        let send_ms = i64::try_from(self.inner.cfg.send_timeout.as_millis()).unwrap_or(i64::MAX);
+        let budget_end = a.deadline.unwrap_or(now.saturating_add(send_ms));
+        let channels = self.inner.channels.clone();
+        let clock = self.inner.clock.clone();
         tracing::info!(channel = %step.channel, attempt, "sending");
         // A send still in flight for an earlier step that someone else closed is
         // dropped: its outcome no longer matters.
         self.in_flight = Some((
             attempt,
-            Box::pin(async move {
-                match tokio::time::timeout(limit, backend.send(&msg)).await {
-                    Ok(r) => r,
-                    Err(_) => Err(SendFailure::ProviderError(format!(
-                        "the provider did not answer within {}s",
-                        limit.as_secs()
-                    ))),
-                }
-            }),
+            Box::pin(async move { channels.send(&msg, budget_end, &clock).await }),
         ));
         Ok(())
     }

@@ -18,7 +18,7 @@
 //! - every change bumps `revision` and `updated_at`.
 
 use crate::domain::channel::Channel;
-use crate::domain::delivery::{Report, SendFailure};
+use crate::domain::delivery::{Accepted, ProviderTry, Report, SendFailure, Settles};
 use crate::domain::tenant::TenantSettings;
 use crate::domain::validate::STEP_TIMEOUT_DEFAULT_SEC;
 use crate::domain::verification::{
@@ -33,17 +33,22 @@ pub struct Ctx<'a> {
     pub voice_answer_timeout_ms: i64,
 }
 
+/// How long a step whose provider settles on a report waits for it, when the step
+/// itself has no timeout (an SMS provider with delivery receipts, say).
+pub const REPORT_TIMEOUT_DEFAULT_MS: i64 = STEP_TIMEOUT_DEFAULT_SEC as i64 * 1000;
+
 /// Something that happened to a verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// Start delivery, or pick it up again after a restart.
     Resume,
-    /// The provider accepted the send of attempt `attempt`.
-    Sent { attempt: usize, external_id: String },
-    /// The provider refused or could not take the send.
+    /// A provider accepted the send of attempt `attempt`.
+    Sent { attempt: usize, accepted: Accepted },
+    /// The providers refused or could not take the send; `tries` says who was tried.
     SendFailed {
         attempt: usize,
         failure: SendFailure,
+        tries: Vec<ProviderTry>,
     },
     /// A later report about an accepted send.
     Report { attempt: usize, report: Report },
@@ -62,6 +67,13 @@ pub enum Effect {
         kind: EventKind,
         step: Option<usize>,
         record: Box<Verification>,
+    },
+    /// Ask the provider to withdraw a message it accepted for an attempt that the end
+    /// of the verification closed before the message was delivered.
+    Revoke {
+        attempt: usize,
+        provider: String,
+        external_id: String,
     },
 }
 
@@ -99,12 +111,16 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
     let mut fx = Vec::new();
     match input {
         Input::Resume => resume(v, ctx, &mut fx),
-        Input::Sent {
+        Input::Sent { attempt, accepted } => on_sent(v, attempt, accepted, ctx, &mut fx),
+        Input::SendFailed {
             attempt,
-            external_id,
-        } => on_sent(v, attempt, external_id, ctx, &mut fx),
-        Input::SendFailed { attempt, failure } => {
+            failure,
+            tries,
+        } => {
             if is_current(v, attempt) {
+                let a = &mut v.history[attempt];
+                a.provider = tries.last().map(|t| t.provider.clone());
+                a.tries.extend(tries);
                 match failure {
                     SendFailure::Rejected(why) => {
                         fail_attempt(v, attempt, DeliveryStatus::Failed, why, ctx, &mut fx)
@@ -116,19 +132,7 @@ pub fn step(v: &mut Verification, input: Input, ctx: &Ctx) -> Result<Vec<Effect>
                 }
             }
         }
-        Input::Report { attempt, report } => {
-            if is_current(v, attempt) {
-                match report {
-                    Report::Delivered => succeed_attempt(v, attempt, None, ctx, &mut fx),
-                    Report::Failed(why) => {
-                        fail_attempt(v, attempt, DeliveryStatus::Failed, why, ctx, &mut fx)
-                    }
-                    Report::Progress(_) => {
-                        emit(v, ctx, &mut fx, EventKind::ChannelUpdated, Some(attempt));
-                    }
-                }
-            }
-        }
+        Input::Report { attempt, report } => on_report(v, attempt, report, ctx, &mut fx),
         Input::Tick => tick(v, ctx, &mut fx),
         Input::Cancel => {
             if v.is_final() {
@@ -161,8 +165,10 @@ pub fn apply_check(v: &mut Verification, matched: bool, ctx: &Ctx) -> (CheckResu
         return (r, fx);
     }
     if matched {
-        // The person typed the code, so the step in flight evidently delivered it.
+        // The person typed the code, so the step in flight evidently delivered it,
+        // or another did: a message still on its way is withdrawn.
         if let Some(i) = v.current_attempt() {
+            revoke(v, i, &mut fx);
             succeed_attempt(
                 v,
                 i,
@@ -294,26 +300,81 @@ fn start_attempt(v: &mut Verification, i: usize, ctx: &Ctx, fx: &mut Vec<Effect>
     touch(v, ctx);
 }
 
-fn on_sent(v: &mut Verification, i: usize, external_id: String, ctx: &Ctx, fx: &mut Vec<Effect>) {
+fn on_sent(v: &mut Verification, i: usize, accepted: Accepted, ctx: &Ctx, fx: &mut Vec<Effect>) {
     let Some(a) = v.history.get_mut(i) else {
         return;
     };
-    let new_id = a.external_id.is_none();
-    if new_id {
-        a.external_id = Some(external_id);
+    if a.external_id.is_some() {
+        // A second acceptance of the same step (a resend after a restart): the
+        // first one stands.
+        return;
     }
+    a.external_id = Some(accepted.external_id.clone());
+    a.provider = Some(accepted.provider.clone());
+    a.provider_cost = accepted.cost;
+    a.tries.extend(accepted.tries);
     if !is_current(v, i) {
-        if new_id {
-            touch(v, ctx);
+        touch(v, ctx);
+        // Accepted after the verification ended: withdraw it.
+        if v.is_final() {
+            fx.push(Effect::Revoke {
+                attempt: i,
+                provider: accepted.provider,
+                external_id: accepted.external_id,
+            });
         }
         return;
     }
     v.history[i].processed_at = Some(ctx.now);
     emit(v, ctx, fx, EventKind::ChannelSent, Some(i));
-    if !v.history[i].channel.confirms_delivery() && v.history[i].channel != Channel::Voice {
-        // SMS and email succeed when accepted.
-        succeed_attempt(v, i, None, ctx, fx);
+    match accepted.settles {
+        Settles::OnAccept => succeed_attempt(v, i, None, ctx, fx),
+        Settles::OnReport => {
+            let a = &mut v.history[i];
+            if a.deadline.is_none() {
+                a.deadline = Some(ctx.now + REPORT_TIMEOUT_DEFAULT_MS);
+                touch(v, ctx);
+            }
+        }
     }
+}
+
+fn on_report(v: &mut Verification, i: usize, report: Report, ctx: &Ctx, fx: &mut Vec<Effect>) {
+    if is_current(v, i) {
+        match report {
+            Report::Delivered => succeed_attempt(v, i, None, ctx, fx),
+            Report::Failed(why) => {
+                v.history[i].provider_status = Some(why.clone());
+                fail_attempt(v, i, DeliveryStatus::Failed, why, ctx, fx)
+            }
+            Report::Progress(status) => {
+                v.history[i].provider_status = Some(status);
+                emit(v, ctx, fx, EventKind::ChannelUpdated, Some(i));
+            }
+        }
+        return;
+    }
+    // A receipt about a message whose step already succeeded on acceptance (an SMS
+    // later reported undelivered, say): recorded as an update, without reopening
+    // anything. Other late reports change nothing.
+    let settled_on_accept = v
+        .history
+        .get(i)
+        .is_some_and(|a| a.status == DeliveryStatus::Success && a.external_id.is_some());
+    if v.is_final() || !settled_on_accept {
+        return;
+    }
+    let status = match report {
+        Report::Delivered => "delivered".to_owned(),
+        Report::Failed(why) => why,
+        Report::Progress(s) => s,
+    };
+    if v.history[i].provider_status.as_deref() == Some(status.as_str()) {
+        return;
+    }
+    v.history[i].provider_status = Some(status);
+    v.history[i].processed_at = Some(ctx.now);
+    emit(v, ctx, fx, EventKind::ChannelUpdated, Some(i));
 }
 
 fn succeed_attempt(
@@ -372,12 +433,25 @@ fn block(v: &mut Verification, i: usize, why: String, ctx: &Ctx, fx: &mut Vec<Ef
     finish_delivery(v, DeliveryStatus::Failed, ctx, fx);
 }
 
+/// The withdrawal of attempt `i`'s message, if a provider accepted one.
+fn revoke(v: &Verification, i: usize, fx: &mut Vec<Effect>) {
+    let a = &v.history[i];
+    if let (Some(provider), Some(external_id)) = (&a.provider, &a.external_id) {
+        fx.push(Effect::Revoke {
+            attempt: i,
+            provider: provider.clone(),
+            external_id: external_id.clone(),
+        });
+    }
+}
+
 /// Closes delivery before it ended by itself (cancel, expiry, max attempts).
 fn end_delivery_early(v: &mut Verification, why: &str, ctx: &Ctx, fx: &mut Vec<Effect>) {
     if v.status.is_final() {
         return;
     }
     if let Some(i) = v.current_attempt() {
+        revoke(v, i, fx);
         let a = &mut v.history[i];
         a.status = DeliveryStatus::Failed;
         a.processed_at = Some(ctx.now);
@@ -463,10 +537,31 @@ mod tests {
         }
     }
 
+    /// The acceptance of attempt `attempt` by a provider that judges success the way
+    /// the sandbox does for that channel.
+    fn sent(v: &Verification, attempt: usize, id: &str) -> Input {
+        let settles = if v.history[attempt].channel.must_be_last() {
+            Settles::OnAccept
+        } else {
+            Settles::OnReport
+        };
+        Input::Sent {
+            attempt,
+            accepted: Accepted {
+                external_id: id.into(),
+                provider: "p".into(),
+                settles,
+                cost: None,
+                tries: vec![],
+            },
+        }
+    }
+
     fn emitted(fx: &[Effect]) -> Vec<EventKind> {
         fx.iter()
-            .map(|e| match e {
-                Effect::Emit { kind, .. } => *kind,
+            .filter_map(|e| match e {
+                Effect::Emit { kind, .. } => Some(*kind),
+                Effect::Revoke { .. } => None,
             })
             .collect()
     }
@@ -479,15 +574,8 @@ mod tests {
         assert!(fx.is_empty());
         assert_eq!(awaiting_send(&v), Some(0));
         assert_eq!(next_deadline(&v), Some(T0 + 30_000));
-        let fx = step(
-            &mut v,
-            Input::Sent {
-                attempt: 0,
-                external_id: "x".into(),
-            },
-            &ctx(T0 + 5, &s),
-        )
-        .unwrap();
+        let input = sent(&v, 0, "x");
+        let fx = step(&mut v, input, &ctx(T0 + 5, &s)).unwrap();
         assert_eq!(emitted(&fx), vec![EventKind::ChannelSent]);
         // Before the deadline nothing happens.
         assert!(
@@ -503,19 +591,15 @@ mod tests {
             record,
             step: about,
             ..
-        } = &fx[0];
+        } = &fx[0]
+        else {
+            panic!("not an event: {:?}", fx[0])
+        };
         assert_eq!(*about, Some(0));
         assert_eq!(record.history[1].status, DeliveryStatus::New);
         assert_eq!(v.history[1].status, DeliveryStatus::InProgress);
-        let fx = step(
-            &mut v,
-            Input::Sent {
-                attempt: 1,
-                external_id: "y".into(),
-            },
-            &ctx(T0 + 30_001, &s),
-        )
-        .unwrap();
+        let input = sent(&v, 1, "y");
+        let fx = step(&mut v, input, &ctx(T0 + 30_001, &s)).unwrap();
         assert_eq!(
             emitted(&fx),
             vec![
@@ -580,6 +664,7 @@ mod tests {
             Input::SendFailed {
                 attempt: 0,
                 failure: SendFailure::ProviderError("down".into()),
+                tries: vec![],
             },
             &ctx(T0, &s),
         )
@@ -684,15 +769,8 @@ mod tests {
             Some(0),
             "not accepted yet: send it again"
         );
-        step(
-            &mut v,
-            Input::Sent {
-                attempt: 0,
-                external_id: "e".into(),
-            },
-            &ctx(T0 + 20, &s),
-        )
-        .unwrap();
+        let input = sent(&v, 0, "e");
+        step(&mut v, input, &ctx(T0 + 20, &s)).unwrap();
         // Accepted before the restart: resume waits out the stored deadline.
         assert!(
             step(&mut v, Input::Resume, &ctx(T0 + 40, &s))

@@ -48,7 +48,9 @@ use crate::domain::validate::{NewVerification, ValidationError, check_code_forma
 use crate::domain::verification::{
     Attempt, CheckResult, CodeSecret, DeliveryStatus, State, Verification,
 };
-use crate::store::{Commit, Committed, Inserted, Notice, SharedStore, StoreError, StoredEvent};
+use crate::store::{
+    Commit, Committed, ExternalRef, Inserted, Notice, SharedStore, StoreError, StoredEvent,
+};
 
 pub use clock::Clock;
 pub use hub::{Event, Hub, HubItem};
@@ -181,7 +183,7 @@ impl Engine {
     /// before serving. Returns how many verifications it resumed.
     pub async fn start_background(
         &self,
-        mut reports: mpsc::UnboundedReceiver<ChannelReport>,
+        mut reports: mpsc::Receiver<ChannelReport>,
     ) -> Result<usize, EngineError> {
         let inner = &self.inner;
         if inner.store.is_shared() {
@@ -417,6 +419,27 @@ impl Engine {
         Ok(inner.view(&applied.v))
     }
 
+    /// Routes a provider's callback report, which names only the provider's id for
+    /// the message, to its attempt. Returns whether the id was known.
+    pub async fn report_external(
+        &self,
+        provider: &str,
+        external_id: &str,
+        report: Report,
+    ) -> Result<bool, EngineError> {
+        let Some((id, attempt_id)) = self.inner.store.find_attempt(provider, external_id).await?
+        else {
+            return Ok(false);
+        };
+        self.report(id, attempt_id, report).await;
+        Ok(true)
+    }
+
+    /// The channels and their providers.
+    pub fn channels(&self) -> &Channels {
+        &self.inner.channels
+    }
+
     /// Applies a provider's report about an attempt: through the verification's
     /// driver if this node has it (which keeps "sent" before "delivered"), else
     /// directly in the store, telling the owner.
@@ -435,6 +458,23 @@ impl Engine {
             .apply_report(verification_id, attempt_id, report)
             .await;
     }
+}
+
+/// The provider ids that `next` gained over `before`, for the store's index.
+fn new_external_refs(before: &Verification, next: &Verification) -> Vec<ExternalRef> {
+    next.history
+        .iter()
+        .zip(&before.history)
+        .filter(|(n, b)| b.external_id.is_none() && n.external_id.is_some())
+        .filter_map(|(n, _)| {
+            Some(ExternalRef {
+                provider: n.provider.clone()?,
+                external_id: n.external_id.clone().filter(|e| !e.is_empty())?,
+                verification_id: next.id,
+                attempt_id: n.id,
+            })
+        })
+        .collect()
 }
 
 /// Expiry comes before anything else a caller asks of a verification.
@@ -544,17 +584,25 @@ impl Inner {
             }
             let events: Vec<StoredEvent> = fx
                 .iter()
-                .map(|Effect::Emit { kind, step, record }| StoredEvent::new(*kind, *step, record))
+                .filter_map(|e| match e {
+                    Effect::Emit { kind, step, record } => {
+                        Some(StoredEvent::new(*kind, *step, record))
+                    }
+                    Effect::Revoke { .. } => None,
+                })
                 .collect();
+            let external_refs = new_external_refs(&v, &next);
             let commit = Commit {
                 record: &next,
                 expected_revision: before,
                 events: &events,
+                external_refs: &external_refs,
                 origin: &self.node,
             };
             match self.store.commit(commit).await? {
                 Committed::Done => {
                     self.publish(&next, before, &fx);
+                    self.revoke(&next, &fx);
                     if !as_driver {
                         self.poke(next.id);
                     }
@@ -599,9 +647,35 @@ impl Inner {
         }
     }
 
+    /// Carries out a commit's withdrawals of messages, in the background: the
+    /// verification is already final, and a provider that fails to withdraw only
+    /// leaves a message that can no longer be used.
+    fn revoke(self: &Arc<Self>, committed: &Verification, fx: &[Effect]) {
+        for e in fx {
+            let Effect::Revoke {
+                attempt,
+                provider,
+                external_id,
+            } = e
+            else {
+                continue;
+            };
+            let Some(p) = self.channels.provider(provider) else {
+                continue;
+            };
+            let (id, attempt, external_id) = (committed.id, *attempt, external_id.clone());
+            self.tracker.spawn(async move {
+                match p.revoke(&external_id).await {
+                    Ok(()) => tracing::info!(verification_id = %id, attempt, provider = p.name(), "message withdrawn"),
+                    Err(e) => tracing::warn!(verification_id = %id, attempt, provider = p.name(), error = %e, "could not withdraw the message"),
+                }
+            });
+        }
+    }
+
     /// Publishes a commit's events to this node's watchers.
     fn publish(&self, committed: &Verification, before: u64, fx: &[Effect]) {
-        if fx.is_empty() {
+        if !fx.iter().any(|e| matches!(e, Effect::Emit { .. })) {
             return;
         }
         // With the code erased by now, no event may carry it either.
@@ -609,7 +683,11 @@ impl Inner {
         let mut from = before;
         let events: Vec<_> = fx
             .iter()
-            .map(|Effect::Emit { kind, step, record }| {
+            .filter_map(|e| match e {
+                Effect::Emit { kind, step, record } => Some((kind, step, record)),
+                Effect::Revoke { .. } => None,
+            })
+            .map(|(kind, step, record)| {
                 tracing::info!(verification_id = %record.id, event = kind.name(), ?step, "transition");
                 let e = Arc::new(Event {
                     kind: *kind,

@@ -173,6 +173,7 @@ pub mod v1 {
                     cost: a.cost,
                     error_reason: a.error_reason,
                     deadline: a.deadline,
+                    ..dv::Attempt::new(a.channel)
                 })
                 .collect(),
             is_code_deleted: v.is_code_deleted,

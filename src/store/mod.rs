@@ -116,6 +116,17 @@ impl StoredEvent {
     }
 }
 
+/// An entry of the index from a provider's message id to the attempt it carried, so
+/// that a callback that names only the provider's id reaches its attempt, on any node
+/// and after a restart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalRef {
+    pub provider: String,
+    pub external_id: String,
+    pub verification_id: Uuid,
+    pub attempt_id: Uuid,
+}
+
 /// A compare-and-set write of one verification.
 pub struct Commit<'a> {
     /// The new record; its `revision` is the new revision.
@@ -124,6 +135,8 @@ pub struct Commit<'a> {
     pub expected_revision: u64,
     /// The transitions this write makes, stored in the same atomic write.
     pub events: &'a [StoredEvent],
+    /// New entries of the provider-id index, written in the same atomic write.
+    pub external_refs: &'a [ExternalRef],
     /// The node making the write, for the change notice other nodes get.
     pub origin: &'a str,
 }
@@ -278,6 +291,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// A verification's events with a revision above `after`, and its current record.
     async fn events_after(&self, id: Uuid, after: u64) -> Result<EventsAfter, StoreError>;
+
+    /// The attempt a provider's message id belongs to: (verification id, attempt id).
+    async fn find_attempt(
+        &self,
+        provider: &str,
+        external_id: &str,
+    ) -> Result<Option<(Uuid, Uuid)>, StoreError>;
 
     /// The verification a tenant's request id created, if any.
     async fn find_request(

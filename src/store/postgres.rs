@@ -316,6 +316,12 @@ impl Store for PgStore {
             ats.push(e.at);
             records.push(encode(e));
         }
+        let (mut ref_providers, mut ref_ids, mut ref_attempts) = (vec![], vec![], vec![]);
+        for r in c.external_refs {
+            ref_providers.push(r.provider.as_str());
+            ref_ids.push(r.external_id.as_str());
+            ref_attempts.push(r.attempt_id);
+        }
         let notice = format!(
             "c {} {} {} {} {}",
             c.origin, v.tenant_id, v.id, c.expected_revision, v.revision
@@ -333,11 +339,18 @@ impl Store for PgStore {
                  FROM upd, unnest($6::bigint[], $7::text[], $8::bigint[], $9::bytea[])
                       AS e(revision, kind, at, record)
                  RETURNING 1
+             ), x AS (
+                 INSERT INTO external_ids (provider, external_id, verification_id, attempt_id)
+                 SELECT r.provider, r.external_id, $1, r.attempt_id
+                 FROM upd, unnest($12::text[], $13::text[], $14::uuid[])
+                      AS r(provider, external_id, attempt_id)
+                 ON CONFLICT DO NOTHING
+                 RETURNING 1
              ), n AS (
                  SELECT pg_notify($10, $11) FROM upd
              )
              SELECT (SELECT count(*) FROM upd) + 0 * (SELECT count(*) FROM ev)
-                    + 0 * (SELECT count(*) FROM n)",
+                    + 0 * (SELECT count(*) FROM x) + 0 * (SELECT count(*) FROM n)",
         )
         .bind(v.id)
         .bind(rev(c.expected_revision))
@@ -350,6 +363,9 @@ impl Store for PgStore {
         .bind(&records)
         .bind(CHANNEL)
         .bind(notice)
+        .bind(&ref_providers)
+        .bind(&ref_ids)
+        .bind(&ref_attempts)
         .fetch_one(&self.pool)
         .await?;
         if updated == 1 {
@@ -405,6 +421,23 @@ impl Store for PgStore {
             events,
             current: self.get_verification(id).await?,
         })
+    }
+
+    async fn find_attempt(
+        &self,
+        provider: &str,
+        external_id: &str,
+    ) -> Result<Option<(Uuid, Uuid)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT verification_id, attempt_id FROM external_ids
+             WHERE provider = $1 AND external_id = $2",
+        )
+        .bind(provider)
+        .bind(external_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((r.try_get("verification_id")?, r.try_get("attempt_id")?)))
+            .transpose()
     }
 
     async fn find_request(

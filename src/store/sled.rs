@@ -7,6 +7,7 @@
 //!   the verifications that are not final, newest last within a tenant
 //! - `events`: verification id ‖ revision (8 bytes, big-endian) → event
 //! - `request_ids`: tenant ‖ 0x00 ‖ request id → verification id
+//! - `external_ids`: provider ‖ 0x00 ‖ provider's message id → verification id ‖ attempt id
 //! - `tenants`: tenant id → record
 //! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
 //! - `meta`: `schema_version`, `directory_version`, `admin_token_sha256`, `secrets_check`
@@ -61,6 +62,7 @@ struct Trees {
     active: ::sled::Tree,
     events: ::sled::Tree,
     request_ids: ::sled::Tree,
+    external_ids: ::sled::Tree,
     tenants: ::sled::Tree,
     api_keys: ::sled::Tree,
     meta: ::sled::Tree,
@@ -136,6 +138,7 @@ impl SledStore {
             active: db.open_tree("active")?,
             events: db.open_tree("events")?,
             request_ids: db.open_tree("request_ids")?,
+            external_ids: db.open_tree("external_ids")?,
             tenants: db.open_tree("tenants")?,
             api_keys: db.open_tree("api_keys")?,
             meta: db.open_tree("meta")?,
@@ -367,37 +370,51 @@ impl Store for SledStore {
             .iter()
             .map(|e| (event_key(v.id, e.revision), encode(e)))
             .collect();
+        let refs: Vec<(Vec<u8>, Vec<u8>)> = c
+            .external_refs
+            .iter()
+            .map(|r| {
+                let mut val = r.verification_id.as_bytes().to_vec();
+                val.extend_from_slice(r.attempt_id.as_bytes());
+                (scoped_key(&r.provider, r.external_id.as_bytes()), val)
+            })
+            .collect();
         let outcome = self
             .blocking(move |s| {
                 let t = &s.trees;
                 let record = encode(&v);
                 let active = active_key(&v);
-                let done = (&t.verifications, &t.active, &t.events).transaction(|(vt, at, et)| {
-                    let current: Verification = match vt.get(v.id.as_bytes())? {
-                        Some(b) => decode(&b)?,
-                        None => {
-                            return Err(StoreError::Decode(
-                                "commit of an unknown verification".into(),
-                            )
-                            .into());
+                let done = (&t.verifications, &t.active, &t.events, &t.external_ids).transaction(
+                    |(vt, at, et, xt)| {
+                        let current: Verification = match vt.get(v.id.as_bytes())? {
+                            Some(b) => decode(&b)?,
+                            None => {
+                                return Err(StoreError::Decode(
+                                    "commit of an unknown verification".into(),
+                                )
+                                .into());
+                            }
+                        };
+                        if current.revision != expected {
+                            return Err(ConflictableTransactionError::Abort(Abort::Conflict(
+                                Box::new(current),
+                            )));
                         }
-                    };
-                    if current.revision != expected {
-                        return Err(ConflictableTransactionError::Abort(Abort::Conflict(
-                            Box::new(current),
-                        )));
-                    }
-                    vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
-                    if v.is_final() {
-                        at.remove(active.as_slice())?;
-                    } else {
-                        at.insert(active.as_slice(), &[] as &[u8])?;
-                    }
-                    for (k, e) in &events {
-                        et.insert(k.as_slice(), e.as_slice())?;
-                    }
-                    Ok(())
-                });
+                        vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
+                        if v.is_final() {
+                            at.remove(active.as_slice())?;
+                        } else {
+                            at.insert(active.as_slice(), &[] as &[u8])?;
+                        }
+                        for (k, e) in &events {
+                            et.insert(k.as_slice(), e.as_slice())?;
+                        }
+                        for (k, r) in &refs {
+                            xt.insert(k.as_slice(), r.as_slice())?;
+                        }
+                        Ok(())
+                    },
+                );
                 match done {
                     Ok(()) => Ok(Committed::Done),
                     Err(TransactionError::Abort(Abort::Conflict(current))) => {
@@ -454,6 +471,26 @@ impl Store for SledStore {
                 events,
                 current: s.get(id)?,
             })
+        })
+        .await
+    }
+
+    async fn find_attempt(
+        &self,
+        provider: &str,
+        external_id: &str,
+    ) -> Result<Option<(Uuid, Uuid)>, StoreError> {
+        let key = scoped_key(provider, external_id.as_bytes());
+        self.blocking(move |s| {
+            let Some(b) = s.trees.external_ids.get(key)? else {
+                return Ok(None);
+            };
+            let bad = |e: uuid::Error| StoreError::Decode(e.to_string());
+            let (v, a) = b.split_at(16.min(b.len()));
+            Ok(Some((
+                Uuid::from_slice(v).map_err(bad)?,
+                Uuid::from_slice(a).map_err(bad)?,
+            )))
         })
         .await
     }

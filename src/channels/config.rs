@@ -1,0 +1,280 @@
+//! The delivery configuration file (`--config`, TOML): which providers serve each
+//! channel, in order; their settings; the public base URL handed to providers for
+//! callbacks; and failover tuning. Secrets are given inline (`auth_token = "…"`) or,
+//! better, named as environment variables (`auth_token_env = "TWILIO_AUTH_TOKEN"`).
+//! Everything is validated before any port is bound, and `verifyd check-config` runs
+//! the same validation; an incomplete provider is named with the missing setting.
+//!
+//! ```toml
+//! [callbacks]
+//! public_url = "https://verifyd.example.com"   # + /callbacks/<provider name>
+//!
+//! [[sms]]
+//! provider = "twilio"
+//! account_sid = "AC0123456789abcdef0123456789abcdef"
+//! auth_token_env = "TWILIO_AUTH_TOKEN"
+//! from = "+15005550006"
+//! ```
+//!
+//! A channel with no entry goes to the sandbox.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::Provider;
+use super::router::{Channels, Failover};
+use super::sandbox::Sandbox;
+use crate::directory::Secret;
+use crate::domain::channel::Channel;
+
+/// The environment, as read once by `config`; providers look their secrets up here.
+#[derive(Debug, Clone, Default)]
+pub struct Env(HashMap<String, String>);
+
+impl Env {
+    pub fn new(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(vars.into_iter().collect())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// A secret setting: `inline` or the variable named by `env_name`; `setting` is the
+/// inline setting's name, for the message when neither is given.
+pub fn secret(
+    inline: Option<&Secret>,
+    env_name: Option<&str>,
+    setting: &str,
+    env: &Env,
+) -> Result<Secret, String> {
+    match (inline, env_name) {
+        (Some(_), Some(_)) => Err(format!("give {setting} or {setting}_env, not both")),
+        (Some(s), None) if !s.expose().is_empty() => Ok(s.clone()),
+        (_, Some(name)) => env.get(name).map(Secret::new).ok_or_else(|| {
+            format!("{setting}_env names the environment variable {name}, which is not set")
+        }),
+        _ => Err(format!(
+            "{setting} is missing: set {setting}_env to the name of an environment variable that holds it"
+        )),
+    }
+}
+
+/// A required plain setting.
+pub fn required<'a>(v: &'a Option<String>, setting: &str) -> Result<&'a str, String> {
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("{setting} is missing"))
+}
+
+/// A base URL: `http://` or `https://`, without a trailing slash.
+pub fn base_url(v: &Option<String>, default: &str, setting: &str) -> Result<String, String> {
+    let url = v.as_deref().unwrap_or(default).trim_end_matches('/');
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!("{setting} must start with https:// or http://"));
+    }
+    Ok(url.to_owned())
+}
+
+/// What building a provider can use.
+pub struct BuildCtx<'a> {
+    pub channel: Channel,
+    /// The entry's name: unique, in callback URLs and attempts' histories.
+    pub name: String,
+    pub env: &'a Env,
+    /// `<public_url>/callbacks/<name>`, if `[callbacks] public_url` is set.
+    pub callback_url: Option<String>,
+    /// Whether callbacks can reach this server: a public URL and `--callback-listen`.
+    pub callbacks_enabled: bool,
+    pub sandbox: Arc<Sandbox>,
+}
+
+/// `[callbacks]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbacksConfig {
+    /// The base URL providers reach this server's `--callback-listen` at.
+    pub public_url: Option<String>,
+}
+
+/// `[failover]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailoverConfig {
+    pub faults_before_cooldown: Option<u32>,
+    pub cooldown_sec: Option<u64>,
+    pub max_tries: Option<u32>,
+}
+
+/// `provider = "sandbox"`: the built-in sandbox, by name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    pub name: Option<String>,
+}
+
+/// One provider entry; `provider = "…"` picks its kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "provider", rename_all = "kebab-case")]
+pub enum ProviderSettings {
+    Sandbox(SandboxSettings),
+}
+
+impl ProviderSettings {
+    /// The kind, as written after `provider =`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProviderSettings::Sandbox(_) => "sandbox",
+        }
+    }
+
+    fn name(&self) -> Option<&str> {
+        match self {
+            ProviderSettings::Sandbox(s) => s.name.as_deref(),
+        }
+    }
+
+    /// Which channels this kind can serve.
+    fn serves(&self, channel: Channel) -> bool {
+        matches!((self, channel), (ProviderSettings::Sandbox(_), _))
+    }
+
+    fn build(&self, ctx: &BuildCtx) -> Result<Arc<dyn Provider>, String> {
+        match self {
+            ProviderSettings::Sandbox(_) => Ok(ctx.sandbox.clone()),
+        }
+    }
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryConfig {
+    #[serde(default)]
+    pub callbacks: CallbacksConfig,
+    #[serde(default)]
+    pub failover: FailoverConfig,
+    #[serde(default)]
+    pub telegram: Vec<ProviderSettings>,
+    #[serde(default)]
+    pub voice: Vec<ProviderSettings>,
+    #[serde(default)]
+    pub sms: Vec<ProviderSettings>,
+    #[serde(default)]
+    pub whatsapp: Vec<ProviderSettings>,
+    #[serde(default)]
+    pub email: Vec<ProviderSettings>,
+}
+
+impl DeliveryConfig {
+    /// Reads and parses `path`; a syntax error names the file, line and column.
+    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--config {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("--config {}: {e}", path.display()))
+    }
+
+    fn entries(&self) -> [(Channel, &Vec<ProviderSettings>); 5] {
+        [
+            (Channel::Telegram, &self.telegram),
+            (Channel::Voice, &self.voice),
+            (Channel::Sms, &self.sms),
+            (Channel::Whatsapp, &self.whatsapp),
+            (Channel::Email, &self.email),
+        ]
+    }
+
+    /// Builds every provider and the routes. `callbacks_listen`: whether
+    /// `--callback-listen` is given. Errors name the entry and the setting.
+    pub fn build(
+        &self,
+        env: &Env,
+        sandbox: Arc<Sandbox>,
+        callbacks_listen: bool,
+    ) -> Result<Channels, String> {
+        let public = match &self.callbacks.public_url {
+            Some(u) => Some(base_url(&Some(u.clone()), "", "[callbacks] public_url")?),
+            None => None,
+        };
+        if public.is_some() != callbacks_listen {
+            return Err(if callbacks_listen {
+                "--callback-listen is set but [callbacks] public_url is not: providers would not know where to call".into()
+            } else {
+                "[callbacks] public_url is set but --callback-listen is not: nothing would receive the callbacks".into()
+            });
+        }
+        // Default names: the kind, or kind-channel where a kind serves several channels.
+        let mut kinds: HashMap<&str, usize> = HashMap::new();
+        for (_, list) in self.entries() {
+            for e in list.iter() {
+                *kinds.entry(e.kind()).or_default() += 1;
+            }
+        }
+        let mut names = HashSet::new();
+        let mut channels = Channels::new(sandbox.clone());
+        let f = &self.failover;
+        let defaults = Failover::default();
+        channels.set_failover(Failover {
+            faults_before_cooldown: f
+                .faults_before_cooldown
+                .unwrap_or(defaults.faults_before_cooldown)
+                .max(1),
+            cooldown: f
+                .cooldown_sec
+                .map_or(defaults.cooldown, Duration::from_secs),
+            max_tries: f.max_tries.unwrap_or(defaults.max_tries).max(1),
+        });
+        for (channel, list) in self.entries() {
+            let mut providers = Vec::new();
+            for (i, e) in list.iter().enumerate() {
+                let at = format!("{channel}[{i}] ({})", e.kind());
+                if !e.serves(channel) {
+                    return Err(format!("{at}: this provider does not serve {channel}"));
+                }
+                let name = match e.name() {
+                    Some(n) => n.to_owned(),
+                    None if kinds[e.kind()] == 1 => e.kind().to_owned(),
+                    None => format!("{}-{channel}", e.kind()),
+                };
+                if name.is_empty()
+                    || name.len() > 64
+                    || !name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return Err(format!(
+                        "{at}: name must be 1 to 64 letters, digits, '-' or '_'"
+                    ));
+                }
+                if !names.insert(name.clone()) && e.kind() != "sandbox" {
+                    return Err(format!(
+                        "{at}: the name {name} is taken; give each entry its own name"
+                    ));
+                }
+                let ctx = BuildCtx {
+                    channel,
+                    callback_url: public.as_ref().map(|p| format!("{p}/callbacks/{name}")),
+                    callbacks_enabled: public.is_some(),
+                    name,
+                    env,
+                    sandbox: sandbox.clone(),
+                };
+                providers.push(
+                    e.build(&ctx)
+                        .map_err(|why| format!("{at} \"{}\": {why}", ctx.name))?,
+                );
+            }
+            if !providers.is_empty() {
+                channels.set(channel, providers);
+            }
+        }
+        Ok(channels)
+    }
+}
