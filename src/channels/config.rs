@@ -178,7 +178,12 @@ impl DeliveryConfig {
     pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--config {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("--config {}: {e}", path.display()))
+        Self::parse(&text).map_err(|e| format!("--config {}: {e}", path.display()))
+    }
+
+    /// Parses the file's text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
     }
 
     fn entries(&self) -> [(Channel, &Vec<ProviderSettings>); 5] {

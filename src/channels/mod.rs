@@ -42,6 +42,8 @@ pub struct Outbound {
     /// E.164 phone number, or email address.
     pub recipient: String,
     pub sender_id: Option<String>,
+    /// The language of the texts, for providers that pick a template by language.
+    pub lang: crate::domain::lang::Lang,
     pub code: String,
     pub content: Rendered,
     /// When the engine handed it over, by the engine's clock.

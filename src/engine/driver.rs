@@ -296,6 +296,7 @@ impl Driver {
             channel: step.channel,
             recipient: v.recipient(step.channel).to_owned(),
             sender_id: step.sender_id.clone(),
+            lang: v.lang,
             code,
             content,
             sent_at: now,

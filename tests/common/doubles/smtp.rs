@@ -1,0 +1,1 @@
+//! The smtp double (being written).

@@ -1,0 +1,1 @@
+//! The vonage double (being written).

@@ -1,0 +1,1 @@
+//! The whatsapp double (being written).
