@@ -5,10 +5,17 @@
 #   3. proto: buf lint, buf breaking against the previous commit, generated clients fresh
 #   4. the four clients' tests against a real server process
 #   5. the README's grpcurl walkthrough, step by step, against a real server process
-# It ends with one line `N passed, N failed` counting the five stages.
+#   6. the newcomer run (scripts/test-newcomer.sh): a fresh clone of HEAD that follows the
+#      READMEs' commands as written, this test command included. That inner run sets
+#      VERIFYD_SKIP_NEWCOMER=1, which skips this stage (set it yourself for a quicker run).
+# It ends with one line `N passed, N failed` counting the stages that ran.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# Where cargo puts the binaries: CARGO_TARGET_DIR (the newcomer run shares this
+# checkout's), else target/ here.
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ "$TARGET_DIR" == /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
 
 passed=0
 stage() {
@@ -31,8 +38,14 @@ stage "install tools" bash scripts/install-tools.sh
 stage "rust tests" cargo test --locked
 stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
 cargo build --locked --bin verifyd
-export VERIFYD_BIN="$ROOT/target/debug/verifyd"
+export VERIFYD_BIN="$TARGET_DIR/debug/verifyd"
 stage "client tests" bash scripts/test-clients.sh
 stage "grpcurl walkthrough" bash scripts/test-walkthrough.sh
+if [[ "${VERIFYD_SKIP_NEWCOMER:-}" == 1 ]]; then
+  echo
+  echo "==== newcomer run: skipped (VERIFYD_SKIP_NEWCOMER=1)"
+else
+  stage "newcomer run" bash scripts/test-newcomer.sh
+fi
 echo
 echo "$passed passed, 0 failed"
