@@ -6,8 +6,8 @@
 #      part of the run) into a temporary directory; everything below runs in the clone;
 #   2. the README's first command (the first line of its first ```sh block,
 #      `cargo run --release -- serve`), in the background until it prints `listening on`;
-#      its output must start with the lines of the README's "First start" sample (`…`
-#      ends what must match; timestamps are not compared);
+#      its output must start with the lines of the README's "First start" sample (a word
+#      with `…` is an example value, and ends what must match; timestamps are not compared);
 #   3. API_KEY and ADMIN_TOKEN exported from what the server printed, as the README says;
 #   4. the grpcurl install line (the block marked `<!-- newcomer:tools -->`) and the
 #      walkthrough (the ```sh blocks between the walkthrough markers), in ONE shell, from
@@ -100,7 +100,7 @@ newcomer_server() {
   local block="$1" timeout="${2:-300}"
   local log
   log="$NEWCOMER_WORK/server-$(basename "$block" .body).log"
-  echo "+ (in a second terminal, at the root of the clone)"
+  echo "+ (in the background, from the root of the clone)"
   cat "$block"
   # No job control here, so this subshell is not a group leader and setsid needs no
   # fork: $! is the new group's id.
@@ -172,7 +172,12 @@ i=0
 while IFS= read -r want; do
   i=$((i + 1))
   got="$(sed -n "${i}p" "$WORK/actual")"
-  prefix="${want%%…*}"
+  prefix="$want"
+  if [[ "$want" == *…* ]]; then
+    # `…` ends an example value (a key, say): compare up to the start of that word.
+    prefix="${want%%…*}"
+    prefix="${prefix%"${prefix##* }"}"
+  fi
   if [[ "$got" != "$prefix"* ]]; then
     echo "--- the server printed:" >&2
     cat "$serve_log" >&2
