@@ -93,13 +93,13 @@ fail() {
 }
 step() { printf '\n=== newcomer: %s\n' "$*"; }
 
-# newcomer_server BLOCK [TIMEOUT]: starts the commands of BLOCK in the background from
-# the clone's root, in a process group of their own (recorded for stop_servers), and
-# waits until their output says `listening on`. Used here and in the client scripts.
+# newcomer_server BLOCK [TIMEOUT [LOG]]: starts the commands of BLOCK in the background
+# from the clone's root, in a process group of their own (recorded for stop_servers),
+# with their output in LOG (default: a new file), and waits until that output says
+# `listening on`. Used here and in the client scripts.
 newcomer_server() {
-  local block="$1" timeout="${2:-300}"
-  local log
-  log="$NEWCOMER_WORK/server-$(basename "$block" .body).log"
+  local block="$1" timeout="${2:-300}" log="${3:-}"
+  [[ -n "$log" ]] || log="$(mktemp "$NEWCOMER_WORK/server-XXXXXX.log")"
   echo "+ (in the background, from the root of the clone)"
   cat "$block"
   # No job control here, so this subshell is not a group leader and setsid needs no
@@ -153,8 +153,9 @@ for port in 50051 50052; do
   port_free "$port" || fail "port $port is in use; the READMEs' servers need it (stop what listens there)"
 done
 step "the README's first command (its first start builds the release binary)"
-newcomer_server "$WORK/serve.body" "$BUILD_TIMEOUT_SEC" || fail "the README's first command did not start the service"
 serve_log="$WORK/server-serve.log"
+newcomer_server "$WORK/serve.body" "$BUILD_TIMEOUT_SEC" "$serve_log" ||
+  fail "the README's first command did not start the service"
 
 # The "First start" sample: the ``` block after `## First start` that shows the command.
 awk '/^## First start/ { section = 1; next } section && /^## / { exit }
