@@ -27,9 +27,14 @@
 # Everything started is stopped at the end, also on failure or interrupt.
 #
 # Ports 50051 (the README's server) and 50052 (the client READMEs' server) must be free.
-# Caches are shared with this checkout, so CI does not build everything twice:
-# CARGO_TARGET_DIR (default: this checkout's target/), and the user's cargo, Go, npm,
-# pip and Maven caches. The clone's .tools/ starts empty, so the install line really runs.
+# The user's cargo registry, Go, npm, pip and Maven caches are shared, so nothing is
+# downloaded twice. The clone's .tools/ starts empty, so the install line really runs.
+# Build output goes to <target>/newcomer (<target>: CARGO_TARGET_DIR, else this
+# checkout's target/), which persists, so later runs rebuild only verifyd itself. It is
+# NOT this checkout's own target dir: cargo records the crate's sources relative to the
+# package root, so a clone building into the same dir leaves binaries that cargo then
+# takes as fresh for this checkout (built from HEAD, not from the work tree, and with the
+# clone's CARGO_MANIFEST_DIR).
 # The last line is `newcomer: 1 passed, 0 failed` or `newcomer: 0 passed, 1 failed`.
 #
 # Env: NEWCOMER_KEEP=1 keeps the temporary directory; NEWCOMER_BUILD_TIMEOUT_SEC (default
@@ -48,8 +53,9 @@ CLIENTS=(python go typescript java)
 
 # A newcomer's shell has none of our settings.
 for v in $(compgen -e | grep '^VERIFYD_' || true); do unset "$v"; done
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-[[ "$CARGO_TARGET_DIR" == /* ]] || CARGO_TARGET_DIR="$ROOT/$CARGO_TARGET_DIR"
+OUTER_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ "$OUTER_TARGET" == /* ]] || OUTER_TARGET="$ROOT/$OUTER_TARGET"
+export CARGO_TARGET_DIR="$OUTER_TARGET/newcomer"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/verifyd-newcomer.XXXXXX")"
 export NEWCOMER_WORK="$WORK"
