@@ -110,6 +110,7 @@ fn bind_error(args: &ServeArgs, addr: SocketAddr, e: std::io::Error) -> anyhow::
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let signals = StopSignals::install()?;
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| bind_error(&args, args.listen, e))?;
@@ -133,20 +134,44 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     writeln!(out, "listening on {}", running.addr)?;
     out.flush()?;
     drop(out);
-    wait_for_signal().await?;
+    signals.recv().await?;
     running.shutdown().await
 }
 
-async fn wait_for_signal() -> std::io::Result<()> {
+/// SIGTERM and Ctrl-C, listened for from creation on.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            _ = term.recv() => {}
-            r = tokio::signal::ctrl_c() => r?,
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Installs the handlers. Call it before announcing readiness: a SIGTERM sent right
+    /// after the `listening on` line must drain, not kill with the default action.
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
-        Ok(())
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await
+
+    async fn recv(mut self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await
+    }
 }
