@@ -2823,7 +2823,8 @@ export const VerifyServiceService = {
   },
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification: {
     path: "/verifyd.v1.VerifyService/CancelVerification" as const,
@@ -2867,7 +2868,8 @@ export interface VerifyServiceServer extends UntypedServiceImplementation {
   getVerification: handleUnaryCall<GetVerificationRequest, GetVerificationResponse>;
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification: handleUnaryCall<CancelVerificationRequest, CancelVerificationResponse>;
   /**
@@ -2935,7 +2937,8 @@ export interface VerifyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification(
     request: CancelVerificationRequest,
