@@ -20,7 +20,20 @@
 #
 # Idempotent and fast on a second run: each tool is skipped when the stamp of its pinned
 # version is present. Delete .tools/ to start over. Needs go, python3 (3.11), npm and mvn.
+#
+# With arguments, installs only the named groups: buf, grpcurl, go-plugins, protoc,
+# python, typescript, java, jq. The README's walkthrough uses
+#   bash scripts/install-tools.sh grpcurl jq      (needs only Go)
 set -euo pipefail
+GROUPS_ALL=(buf grpcurl go-plugins protoc python typescript java jq)
+ONLY=("$@")
+for g in "${ONLY[@]}"; do
+  if [[ " ${GROUPS_ALL[*]} " != *" $g "* ]]; then
+    echo "install-tools: unknown tool group '$g'; choose from: ${GROUPS_ALL[*]} (none: all)" >&2
+    exit 2
+  fi
+done
+want() { ((${#ONLY[@]} == 0)) || [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
@@ -51,9 +64,15 @@ mkdir -p "$BIN" "$STAMPS"
 have() { [[ -f "$STAMPS/$1" ]]; }
 done_() { touch "$STAMPS/$1"; }
 log() { echo "install-tools: $*" >&2; }
+need() { # command, what needs it, how to get it
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "FAILED: $2 needs '$1', which is not on PATH; $3"
+  exit 1
+}
 
 # ---- buf (npm) ----
-if ! have "buf-$BUF_VERSION" || [[ ! -x "$BIN/buf" ]]; then
+if want buf && { ! have "buf-$BUF_VERSION" || [[ ! -x "$BIN/buf" ]]; }; then
+  need npm buf "install Node.js >= 20 with npm (Debian: apt-get install nodejs npm)"
   log "buf $BUF_VERSION"
   rm -rf "$TOOLS/npm-buf"
   mkdir -p "$TOOLS/npm-buf"
@@ -68,17 +87,23 @@ fi
 go_tool() { # name stamp-version package@version
   local name="$1" ver="$2" pkg="$3"
   if ! have "$name-$ver" || [[ ! -x "$BIN/$name" ]]; then
+    need go "$name" "install Go >= 1.25 (https://go.dev/dl/, or Debian: apt-get install golang-go)"
     log "$name $ver"
     GOBIN="$BIN" GOFLAGS="${GOFLAGS:-} -mod=mod" go install "$pkg"
     done_ "$name-$ver"
   fi
 }
-go_tool grpcurl "$GRPCURL_VERSION" "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
-go_tool protoc-gen-go "$PROTOC_GEN_GO_VERSION" "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
-go_tool protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION" "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
+if want grpcurl; then
+  go_tool grpcurl "$GRPCURL_VERSION" "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+fi
+if want go-plugins; then
+  go_tool protoc-gen-go "$PROTOC_GEN_GO_VERSION" "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION"
+  go_tool protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION" "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
+fi
 
 # ---- protoc from Maven Central (for builtin generators that grpcio-tools lacks, e.g. java) ----
-if ! have "protoc-$PROTOC_MAVEN_VERSION" || [[ ! -x "$BIN/protoc" ]]; then
+if want protoc && { ! have "protoc-$PROTOC_MAVEN_VERSION" || [[ ! -x "$BIN/protoc" ]]; }; then
+  need mvn protoc "install Maven (Debian: apt-get install maven)"
   log "protoc $PROTOC_MAVEN_VERSION (Maven Central)"
   mvn -q -B dependency:copy \
     -Dartifact="com.google.protobuf:protoc:$PROTOC_MAVEN_VERSION:exe:linux-x86_64" \
@@ -90,7 +115,7 @@ fi
 
 # ---- Python code generators (venv) ----
 PY_STAMP="py-$(printf '%s\n' "${PY_TOOL_REQUIREMENTS[@]}" | sha256sum | cut -c1-16)"
-if ! have "$PY_STAMP" || [[ ! -x "$TOOLS/venv/bin/python" ]]; then
+if want python && { ! have "$PY_STAMP" || [[ ! -x "$TOOLS/venv/bin/python" ]]; }; then
   log "python venv: ${PY_TOOL_REQUIREMENTS[*]}"
   [[ -x "$TOOLS/venv/bin/python" ]] || "$PYTHON" -m venv "$TOOLS/venv"
   "$TOOLS/venv/bin/python" -m pip install -q --disable-pip-version-check "${PY_TOOL_REQUIREMENTS[@]}"
@@ -98,17 +123,19 @@ if ! have "$PY_STAMP" || [[ ! -x "$TOOLS/venv/bin/python" ]]; then
 fi
 # A protoc front end that buf can call as protoc_path: grpcio-tools' protoc, which has
 # the python, pyi and grpc_python generators built in and prints `libprotoc X.Y`.
-cat >"$BIN/protoc-grpcio.tmp" <<EOF
+if want python; then
+  cat >"$BIN/protoc-grpcio.tmp" <<EOF
 #!/bin/sh
 exec "$TOOLS/venv/bin/python" -m grpc_tools.protoc "\$@"
 EOF
-chmod 0755 "$BIN/protoc-grpcio.tmp" && mv -f "$BIN/protoc-grpcio.tmp" "$BIN/protoc-grpcio"
-ln -sf "../venv/bin/protoc-gen-mypy_grpc" "$BIN/protoc-gen-mypy_grpc"
+  chmod 0755 "$BIN/protoc-grpcio.tmp" && mv -f "$BIN/protoc-grpcio.tmp" "$BIN/protoc-grpcio"
+  ln -sf "../venv/bin/protoc-gen-mypy_grpc" "$BIN/protoc-gen-mypy_grpc"
+fi
 
 # ---- TypeScript client generator plugins (ts-proto etc.), declared in that client's
 # lockfile. Only when node_modules is absent (a fresh machine): `npm ci` wipes an existing
 # node_modules, and that folder's owner manages it day to day.
-if [[ -f "$ROOT/clients/typescript/package-lock.json" && ! -d "$ROOT/clients/typescript/node_modules" ]]; then
+if want typescript && [[ -f "$ROOT/clients/typescript/package-lock.json" && ! -d "$ROOT/clients/typescript/node_modules" ]]; then
   log "clients/typescript: npm ci"
   (cd "$ROOT/clients/typescript" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
@@ -118,7 +145,8 @@ fi
 # version equal to grpc.version in clients/java/pom.xml. (The Java messages come from the
 # protoc above, whose version must equal protobuf.version there.)
 GRPC_JAVA_PLUGIN_VERSION=1.83.1     # io.grpc:protoc-gen-grpc-java (newest with a linux-x86_64 exe on Maven Central)
-if ! have "protoc-gen-grpc-java-$GRPC_JAVA_PLUGIN_VERSION" || [[ ! -x "$BIN/protoc-gen-grpc-java" ]]; then
+if want java && { ! have "protoc-gen-grpc-java-$GRPC_JAVA_PLUGIN_VERSION" || [[ ! -x "$BIN/protoc-gen-grpc-java" ]]; }; then
+  need mvn protoc-gen-grpc-java "install Maven (Debian: apt-get install maven)"
   log "protoc-gen-grpc-java $GRPC_JAVA_PLUGIN_VERSION (Maven Central)"
   mvn -q -B dependency:copy \
     -Dartifact="io.grpc:protoc-gen-grpc-java:$GRPC_JAVA_PLUGIN_VERSION:exe:linux-x86_64" \
@@ -132,9 +160,9 @@ fi
 # A system jq is used as it is. Without one, gojq (a jq in Go) goes into .tools/bin, with
 # .tools/bin/jq -> gojq, so that `jq` works once .tools/bin is on PATH.
 GOJQ_VERSION=v0.12.19               # github.com/itchyny/gojq (v0.12.20 needs a go-yaml version our module proxy lacks)
-if ! PATH="$(tr ':' '\n' <<<"$PATH" | grep -vxF "$BIN" | paste -sd: -)" command -v jq >/dev/null 2>&1; then
+if want jq && ! PATH="$(tr ':' '\n' <<<"$PATH" | grep -vxF "$BIN" | paste -sd: -)" command -v jq >/dev/null 2>&1; then
   go_tool gojq "$GOJQ_VERSION" "github.com/itchyny/gojq/cmd/gojq@$GOJQ_VERSION"
   ln -sfn gojq "$BIN/jq"
 fi
 
-log "ok ($BIN)"
+log "ok${ONLY[*]:+ (${ONLY[*]})}: $BIN"

@@ -14,8 +14,12 @@
 #   3. exports API_KEY and ADMIN_TOKEN as the reader would, and runs the blocks,
 #      concatenated, in ONE `bash -euo pipefail` process in a temporary working
 #      directory, echoing each block before running it;
-#   4. requires the output to contain CHECK_RESULT_VERIFIED and SERVING;
-#   5. stops the server with SIGTERM and requires exit status 0.
+#   4. requires the output to contain CHECK_RESULT_VERIFIED and SERVING, and the working
+#      directory to stay empty (the walkthrough must not leave files in the reader's tree);
+#   5. runs the blocks again with a wrong API key, as a reader without `set -e` would, and
+#      requires them to stop at once, with an error, instead of watching the whole tenant
+#      and waiting forever;
+#   6. stops the server with SIGTERM and requires exit status 0.
 # The last line is `walkthrough: 1 passed, 0 failed` or `walkthrough: 0 passed, 1 failed`.
 #
 # Env: VERIFYD_BIN (default target/debug/verifyd of this repository; build it with
@@ -24,6 +28,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=lib/readme.sh
+source "$ROOT/scripts/lib/readme.sh"
 
 export PATH="$ROOT/.tools/bin:$PATH"
 VERIFYD_BIN="${VERIFYD_BIN:-$ROOT/target/debug/verifyd}"
@@ -71,19 +77,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/verifyd-walkthrough.XXXXXX")"
 mkdir -p "$WORK/data" "$WORK/cwd" "$WORK/blocks"
 
 # ---- the walkthrough blocks: ```sh fences between the two markers
-awk -v dir="$WORK/blocks" '
-  /^[[:space:]]*<!--[[:space:]]*walkthrough:begin[[:space:]]*-->[[:space:]]*$/ { inside = 1; began = 1; next }
-  /^[[:space:]]*<!--[[:space:]]*walkthrough:end[[:space:]]*-->[[:space:]]*$/ { if (fence) { bad = "unterminated ```sh block" } inside = 0; ended = 1; next }
-  inside && !fence && /^[[:space:]]*```sh[[:space:]]*$/ { fence = 1; n++; file = sprintf("%s/%03d.sh", dir, n); printf "" > file; next }
-  inside && fence && /^[[:space:]]*```[[:space:]]*$/ { fence = 0; close(file); next }
-  inside && fence { print > file }
-  END {
-    if (!began) { print "no <!-- walkthrough:begin --> line" > "/dev/stderr"; exit 2 }
-    if (!ended) { print "no <!-- walkthrough:end --> line after walkthrough:begin" > "/dev/stderr"; exit 2 }
-    if (bad != "") { print bad > "/dev/stderr"; exit 2 }
-    if (n == 0) { print "no ```sh block between the walkthrough markers" > "/dev/stderr"; exit 2 }
-  }
-' "$README" || fail "cannot extract the walkthrough from $README"
+readme_walkthrough "$README" "$WORK/blocks" || fail "cannot extract the walkthrough from $README"
 blocks=("$WORK"/blocks/*.sh)
 
 # One script: each block is printed, then run, in the same shell.
@@ -92,14 +86,8 @@ script="$WORK/walkthrough.sh"
   i=0
   for b in "${blocks[@]}"; do
     i=$((i + 1))
-    delim="WALKTHROUGH_BLOCK_${i}_$RANDOM$RANDOM"
     printf "printf '\\\\n### walkthrough block %d of %d\\\\n'\n" "$i" "${#blocks[@]}"
-    printf "cat <<'%s'\n" "$delim"
-    cat "$b"
-    printf "%s\n" "$delim"
-    printf "printf -- '---\\\\n'\n"
-    cat "$b"
-    printf "\n"
+    readme_echo_and_run "$b"
   done
 } >"$script"
 
@@ -133,6 +121,25 @@ rc=0
 for want in CHECK_RESULT_VERIFIED SERVING; do
   grep -q "$want" "$WORK/output" || fail "the walkthrough's output has no $want"
 done
+left="$(ls -A "$WORK/cwd")"
+[[ -z "$left" ]] || fail "the walkthrough left files in the reader's directory: $left"
+
+# ---- a failed StartVerification stops the walkthrough instead of hanging it
+# A reader's interactive shell has no `set -e`: run the blocks without it. With a wrong
+# API key, StartVerification fails, and the guard must stop before WatchStatus{"id": ""}
+# (which would watch the whole tenant, so the final `wait` would never return).
+echo "test-walkthrough: the blocks again with a wrong API key (must stop at once)"
+rc=0
+(cd "$WORK/cwd" && API_KEY=wrong-api-key-0123456789 timeout 60 bash "$script") >"$WORK/output-bad-key" 2>&1 || rc=$?
+if [[ $rc -eq 0 || $rc -eq 124 ]]; then
+  tail -n 20 "$WORK/output-bad-key" >&2
+  fail "with a wrong API key the walkthrough exited with status $rc, want an error before the watch (124: it hung)"
+fi
+grep -q "ID: StartVerification failed" "$WORK/output-bad-key" ||
+  fail "with a wrong API key the walkthrough did not say that StartVerification failed"
+grep -q "Unauthenticated" "$WORK/output-bad-key" ||
+  fail "with a wrong API key grpcurl did not show the UNAUTHENTICATED error"
+echo "test-walkthrough: stopped with status $rc: $(grep -m1 "ID: StartVerification failed" "$WORK/output-bad-key")"
 
 # ---- SIGTERM drains and exits 0
 kill -TERM "$server_pid"

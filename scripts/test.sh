@@ -10,10 +10,16 @@
 #   6. proto: buf lint, buf breaking against the previous commit, generated clients fresh
 #   7. the four clients' tests against a real server process
 #   8. the README's grpcurl walkthrough, step by step, against a real server process
-# It ends with one line `N passed, N failed` counting the stages.
+#   9. the newcomer run (scripts/test-newcomer.sh): a fresh clone of HEAD that follows the
+#      READMEs' commands as written, this test command included. That inner run sets
+#      VERIFYD_SKIP_NEWCOMER=1, which skips this stage (set it yourself for a quicker run).
+# It ends with one line `N passed, N failed` counting the stages that ran.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# Where cargo puts the binaries: CARGO_TARGET_DIR, else target/ here.
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ "$TARGET_DIR" == /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
 
 passed=0
 stage() {
@@ -47,8 +53,14 @@ stage "rust tests (sled; store contract and cluster on postgresql)" cargo test -
 stage "rust integration tests on postgresql" env VERIFYD_TEST_BACKEND=postgres cargo test --locked --tests
 stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
 cargo build --locked --bin verifyd
-export VERIFYD_BIN="$ROOT/target/debug/verifyd"
+export VERIFYD_BIN="$TARGET_DIR/debug/verifyd"
 stage "client tests" bash scripts/test-clients.sh
 stage "grpcurl walkthrough" bash scripts/test-walkthrough.sh
+if [[ "${VERIFYD_SKIP_NEWCOMER:-}" == 1 ]]; then
+  echo
+  echo "==== newcomer run: skipped (VERIFYD_SKIP_NEWCOMER=1)"
+else
+  stage "newcomer run" bash scripts/test-newcomer.sh
+fi
 echo
 echo "$passed passed, 0 failed"

@@ -43,10 +43,13 @@ pub struct Running {
     server: JoinHandle<Result<(), tonic::transport::Error>>,
     grace: Duration,
     store_closer: Closer,
+    /// Released last, when `shutdown` returns, after the store has closed.
+    _data_dir_lock: crate::datadir::DataDirLock,
 }
 
 /// Starts everything on `listener`. `args` must have passed `validate`.
 pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
+    let data_dir_lock = crate::datadir::lock(&args.data_dir)?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
     let node = args
@@ -161,6 +164,7 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
         server,
         grace: args.grace(),
         store_closer,
+        _data_dir_lock: data_dir_lock,
     })
 }
 

@@ -1,12 +1,19 @@
 //! The command line: one clap struct, every flag with its environment variable and
 //! its default as a named constant. Nothing else in the crate reads the environment.
 //! `ServeArgs::validate` runs before any port is bound.
+//!
+//! `parse_from` is the binary's entry: it parses, remembers which settings came from
+//! an environment variable, and validates, so that every configuration error names
+//! what the person must fix: the flag (`--voice-answer-timeout-sec 0: ...`) or, when
+//! the value came from the environment, the variable (`VERIFYD_BCRYPT_COST=99: ...`).
+//! Secret values are never repeated in a message.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::directory::Secret;
 
@@ -56,6 +63,17 @@ pub enum ClockKind {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// When the text log on stderr is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Only when stderr is a terminal and NO_COLOR is unset or empty.
+    Auto,
+    /// Always, even into a file or a pipe (and despite NO_COLOR).
+    Always,
+    /// Never.
+    Never,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -146,6 +164,122 @@ pub struct ServeArgs {
     /// Log format on stderr.
     #[arg(long, env = "VERIFYD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// When to colour the text log: `auto` colours only when stderr is a terminal and
+    /// NO_COLOR (https://no-color.org) is unset or empty; `always`; `never`. JSON logs
+    /// are never coloured.
+    #[arg(long, env = "VERIFYD_COLOR", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// The NO_COLOR convention, read through clap like every other setting: set and
+    /// not empty, `--color auto` writes no colour.
+    #[arg(long = "no-color", env = "NO_COLOR", hide = true, value_name = "ANY")]
+    pub no_color: Option<String>,
+
+    /// The ids of the settings whose value came from their environment variable, so
+    /// that an error names the variable rather than the flag. Filled by `parse_from`.
+    #[arg(skip)]
+    pub from_env: Vec<String>,
+}
+
+/// What stops the command line from being used: a clap error (usage, `--help`,
+/// `--version`; print it with `clap::Error::exit`), or a configuration error.
+#[derive(Debug)]
+pub enum ParseError {
+    Clap(clap::Error),
+    Config(ConfigError),
+}
+
+/// Parses `argv` (the program name first), maps a bad value from an environment
+/// variable to an error that names the variable, and validates.
+pub fn parse_from<I, T>(argv: I) -> Result<ServeArgs, ParseError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let argv: Vec<std::ffi::OsString> = argv.into_iter().map(Into::into).collect();
+    let matches = Cli::command()
+        .try_get_matches_from(&argv)
+        .map_err(|e| env_error(e, &argv))?;
+    let cli = Cli::from_arg_matches(&matches).map_err(ParseError::Clap)?;
+    let mut args = cli.into_serve();
+    if let Some((_, sub)) = matches.subcommand() {
+        args.from_env = sub
+            .ids()
+            .filter(|id| sub.value_source(id.as_str()) == Some(ValueSource::EnvVariable))
+            .map(|id| id.as_str().to_owned())
+            .collect();
+    }
+    args.validate().map_err(ParseError::Config)?;
+    Ok(args)
+}
+
+/// The serve subcommand's argument with this id.
+fn serve_arg(id: &str) -> Option<clap::Arg> {
+    Cli::command()
+        .find_subcommand("serve")?
+        .get_arguments()
+        .find(|a| a.get_id() == id)
+        .cloned()
+}
+
+/// A clap error about a bad value, rewritten to name the environment variable when
+/// that is where the value came from. Clap reads the command line before the
+/// environment, and an error about an argument the command line did not give can only
+/// come from its variable; to know for sure, the parse is repeated without that
+/// argument's variable and must no longer fail on that argument.
+fn env_error(e: clap::Error, argv: &[std::ffi::OsString]) -> ParseError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        e.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return ParseError::Clap(e);
+    }
+    let invalid_arg = |e: &clap::Error| match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.split_whitespace().next().map(str::to_owned),
+        _ => None,
+    };
+    let Some(flag) = invalid_arg(&e) else {
+        return ParseError::Clap(e);
+    };
+    let Some(arg) = Cli::command()
+        .find_subcommand("serve")
+        .and_then(|c| {
+            c.get_arguments()
+                .find(|a| a.get_long().is_some_and(|l| flag == format!("--{l}")))
+        })
+        .cloned()
+    else {
+        return ParseError::Clap(e);
+    };
+    let Some(env) = arg.get_env().map(|v| v.to_string_lossy().into_owned()) else {
+        return ParseError::Clap(e);
+    };
+    let id = arg.get_id().clone();
+    let retry = Cli::command()
+        .mut_subcommand("serve", |c| c.mut_arg(id, |a| a.env(None)))
+        .try_get_matches_from(argv);
+    if let Err(again) = &retry
+        && invalid_arg(again).as_deref() == Some(flag.as_str())
+    {
+        return ParseError::Clap(e); // the command line's own value is bad
+    }
+    let problem = match e.kind() {
+        ErrorKind::InvalidValue => match e.get(ContextKind::ValidValue) {
+            Some(ContextValue::Strings(valid)) => format!("must be one of {}", valid.join(", ")),
+            _ => "invalid value".to_owned(),
+        },
+        _ => std::error::Error::source(&e)
+            .map_or_else(|| "invalid value".to_owned(), |s| s.to_string()),
+    };
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) if !arg.is_hide_env_values_set() => format!("={v}"),
+        _ => String::new(),
+    };
+    ParseError::Config(ConfigError(format!(
+        "{env}{value}: {problem} (the variable sets {flag}; fix it or unset it)"
+    )))
 }
 
 /// A configuration that cannot work; reported before anything starts.
@@ -154,29 +288,40 @@ pub struct ServeArgs {
 pub struct ConfigError(pub String);
 
 impl ServeArgs {
+    /// Checks what clap's types cannot. Each error names the flag, or the variable
+    /// when the value came from the environment (see `parse_from`).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for (name, s) in [
-            ("--admin-token", &self.admin_token),
-            ("--bootstrap-api-key", &self.bootstrap_api_key),
+        for (id, s) in [
+            ("admin_token", &self.admin_token),
+            ("bootstrap_api_key", &self.bootstrap_api_key),
         ] {
             if let Some(s) = s {
                 let v = s.expose();
                 if v.len() < MIN_SECRET_LEN
                     || v.chars().any(|c| c.is_whitespace() || c.is_control())
                 {
-                    return Err(ConfigError(format!(
-                        "{name} must be at least {MIN_SECRET_LEN} characters without spaces"
-                    )));
+                    return Err(self.bad(
+                        id,
+                        None,
+                        format!("must be at least {MIN_SECRET_LEN} characters without spaces"),
+                    ));
                 }
             }
         }
         if self.watch_buffer == 0 || self.watch_buffer > 1 << 20 {
-            return Err(ConfigError(
-                "--watch-buffer must be between 1 and 1048576".into(),
+            return Err(self.bad(
+                "watch_buffer",
+                Some(self.watch_buffer.to_string()),
+                "must be between 1 and 1048576",
             ));
         }
-        if self.send_timeout_sec == 0 || self.voice_answer_timeout_sec == 0 {
-            return Err(ConfigError("timeouts must be at least 1 second".into()));
+        for (id, secs) in [
+            ("voice_answer_timeout_sec", self.voice_answer_timeout_sec),
+            ("send_timeout_sec", self.send_timeout_sec),
+        ] {
+            if secs == 0 {
+                return Err(self.bad(id, Some(secs.to_string()), "must be at least 1 second"));
+            }
         }
         if let Some(url) = &self.database_url {
             let u = url.expose();
@@ -213,8 +358,44 @@ impl ServeArgs {
             ));
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
-            .map_err(|e| ConfigError(format!("--log: {e}")))?;
+            .map_err(|e| self.bad("log", Some(format!("{:?}", self.log)), e))?;
         Ok(())
+    }
+
+    /// A configuration error about the setting `id` (a field name): `--flag VALUE:
+    /// problem`, or `VARIABLE=VALUE: problem (...)` when the value came from the
+    /// environment. `value` is `None` for secrets.
+    fn bad(&self, id: &str, value: Option<String>, problem: impl std::fmt::Display) -> ConfigError {
+        let arg = serve_arg(id);
+        let flag = arg
+            .as_ref()
+            .and_then(|a| a.get_long())
+            .map_or_else(|| id.to_owned(), |l| format!("--{l}"));
+        let env = arg
+            .as_ref()
+            .and_then(|a| a.get_env())
+            .map(|e| e.to_string_lossy().into_owned());
+        ConfigError(match (env, self.from_env.iter().any(|f| f == id)) {
+            (Some(env), true) => {
+                let value = value.map(|v| format!("={v}")).unwrap_or_default();
+                format!("{env}{value}: {problem} (the variable sets {flag}; fix it or unset it)")
+            }
+            _ => {
+                let value = value.map(|v| format!(" {v}")).unwrap_or_default();
+                format!("{flag}{value}: {problem}")
+            }
+        })
+    }
+
+    /// Whether the text log gets ANSI colours, given whether stderr is a terminal.
+    pub fn ansi(&self, stderr_is_terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stderr_is_terminal && self.no_color.as_deref().is_none_or(str::is_empty)
+            }
+        }
     }
 
     pub fn secrets_path(&self) -> PathBuf {
@@ -249,5 +430,84 @@ impl Cli {
         match self.command {
             Command::Serve(a) => a,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(extra: &[&str]) -> Result<ServeArgs, ParseError> {
+        parse_from(["verifyd", "serve"].iter().chain(extra))
+    }
+
+    fn config_error(extra: &[&str]) -> String {
+        match parse(extra) {
+            Err(ParseError::Config(e)) => e.to_string(),
+            other => panic!("want a configuration error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_bad_flag_is_named_with_its_value() {
+        assert_eq!(
+            config_error(&["--voice-answer-timeout-sec", "0"]),
+            "--voice-answer-timeout-sec 0: must be at least 1 second"
+        );
+        assert_eq!(
+            config_error(&["--send-timeout-sec", "0"]),
+            "--send-timeout-sec 0: must be at least 1 second"
+        );
+        assert_eq!(
+            config_error(&["--watch-buffer", "0"]),
+            "--watch-buffer 0: must be between 1 and 1048576"
+        );
+        assert!(config_error(&["--log", "[["]).starts_with("--log \"[[\": "));
+    }
+
+    #[test]
+    fn a_bad_secret_is_named_but_never_repeated() {
+        let msg = config_error(&["--admin-token", "short secret"]);
+        assert_eq!(
+            msg,
+            "--admin-token: must be at least 16 characters without spaces"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_on_the_command_line_stays_clap_s_error() {
+        match parse(&["--bcrypt-cost", "99"]) {
+            Err(ParseError::Clap(e)) => {
+                assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+                assert!(e.to_string().contains("--bcrypt-cost"), "{e}");
+            }
+            other => panic!("want clap's error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_readme_examples_parse() {
+        let a = parse(&["--log", "verifyd=debug", "--color", "never"]).expect("valid");
+        assert_eq!(a.log, "verifyd=debug");
+        assert!(a.from_env.iter().all(|id| id != "log"));
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        let mut a = parse(&[]).expect("defaults are valid");
+        a.no_color = None;
+        assert!(a.ansi(true));
+        assert!(!a.ansi(false));
+        a.no_color = Some(String::new());
+        assert!(a.ansi(true), "an empty NO_COLOR is unset");
+        a.no_color = Some("1".into());
+        assert!(!a.ansi(true));
+        a.color = ColorChoice::Always;
+        assert!(
+            a.ansi(false),
+            "--color always wins over NO_COLOR and a pipe"
+        );
+        a.color = ColorChoice::Never;
+        assert!(!a.ansi(true));
     }
 }

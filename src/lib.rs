@@ -3,6 +3,7 @@
 //! Layout, from the edge inwards:
 //! - `config`: the command line (flags and their environment variables)
 //! - `app`: wiring, serving, draining
+//! - `datadir`: the data directory's owner lock (one verifyd per `--data-dir`)
 //! - `api`: tonic handlers, authentication, protobuf conversion, error mapping
 //! - `pb`: generated protobuf and gRPC code only
 //! - `engine`: verifications' lifecycle; the pure fallback `machine`, one `driver`
@@ -21,6 +22,7 @@ pub mod app;
 pub mod channels;
 pub mod config;
 pub mod crypto;
+pub mod datadir;
 pub mod directory;
 pub mod domain;
 pub mod engine;

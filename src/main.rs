@@ -1,20 +1,35 @@
 //! The `verifyd` binary: parse and validate the command line, set up logging, bind,
-//! serve until SIGTERM or Ctrl-C, drain. Exit codes: 0 after a clean drain, 2 for a
-//! bad configuration, 1 for anything else.
+//! serve until SIGTERM or Ctrl-C, drain.
+//!
+//! An error that stops verifyd is one line `verifyd: ...` on stderr (with
+//! `--log-format json`, one JSON log event instead) that says what to fix. Exit codes:
+//! - `0`: a clean drain after SIGTERM or Ctrl-C; `--help` and `--version`.
+//! - `2`: a bad configuration, found before anything is opened or bound. The message
+//!   names the flag (`--voice-answer-timeout-sec 0: must be at least 1 second`) or,
+//!   when the value came from the environment, the variable
+//!   (`VERIFYD_BCRYPT_COST=99: ...`).
+//! - `1`: verifyd could not start, or failed while running. Another verifyd holds
+//!   `--data-dir` (the message names the directory and that server's pid); the
+//!   `--listen` address is in use, or not an address of this machine (the message
+//!   names the address and `--listen`); any other I/O error.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::Parser;
 use tokio::net::TcpListener;
-use verifyd::config::{Cli, LogFormat, ServeArgs};
+use verifyd::config::{LogFormat, ParseError, ServeArgs};
 
 fn main() -> ExitCode {
-    let args = Cli::parse().into_serve();
-    if let Err(e) = args.validate() {
-        eprintln!("verifyd: {e}");
-        return ExitCode::from(2);
-    }
+    let args = match verifyd::config::parse_from(std::env::args_os()) {
+        Ok(args) => args,
+        // Usage errors (exit 2), and --help / --version (exit 0), as clap prints them.
+        Err(ParseError::Clap(e)) => e.exit(),
+        Err(ParseError::Config(e)) => {
+            eprintln!("verifyd: {e}");
+            return ExitCode::from(2);
+        }
+    };
     init_tracing(&args);
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -23,10 +38,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let json = args.log_format == LogFormat::Json;
     match rt.block_on(serve(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "verifyd failed");
+            let error = describe(&e);
+            if json {
+                tracing::error!(%error, "verifyd failed");
+            } else {
+                eprintln!("verifyd: {error}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -38,13 +59,61 @@ fn init_tracing(args: &ServeArgs) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     match args.log_format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder
+            .with_ansi(args.ansi(std::io::stderr().is_terminal()))
+            .init(),
+        LogFormat::Json => builder.json().with_ansi(false).init(),
     }
 }
 
+/// An error and its causes on one line, each cause once: some errors (sled's, for
+/// one) already repeat their source in their own text.
+fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// A bind error that names the address and the setting it came from, and says what
+/// to do about the usual causes.
+fn bind_error(args: &ServeArgs, addr: SocketAddr, e: std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let setting = if args.from_env.iter().any(|id| id == "listen") {
+        "--listen, from VERIFYD_LISTEN"
+    } else {
+        "--listen"
+    };
+    let what = match e.kind() {
+        ErrorKind::AddrInUse => "the address is already in use (another verifyd?); stop what \
+             holds it, or choose another --listen (port 0 picks a free one)"
+            .to_owned(),
+        ErrorKind::AddrNotAvailable => format!(
+            "{} is not an address of this machine; choose one that is, such as 127.0.0.1 \
+             (this machine only) or 0.0.0.0 (every interface)",
+            addr.ip()
+        ),
+        ErrorKind::PermissionDenied => "permission denied (ports below 1024 need privileges); \
+             choose another --listen"
+            .to_owned(),
+        _ => e.to_string(),
+    };
+    anyhow::anyhow!("cannot listen on {addr} ({setting}): {what}")
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(args.listen).await?;
+    let signals = StopSignals::install()?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| bind_error(&args, args.listen, e))?;
     let running = verifyd::app::start(&args, listener).await?;
     // Secrets go to the terminal once, never to the log.
     let mut out = std::io::stdout().lock();
@@ -65,20 +134,44 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     writeln!(out, "listening on {}", running.addr)?;
     out.flush()?;
     drop(out);
-    wait_for_signal().await?;
+    signals.recv().await?;
     running.shutdown().await
 }
 
-async fn wait_for_signal() -> std::io::Result<()> {
+/// SIGTERM and Ctrl-C, listened for from creation on.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            _ = term.recv() => {}
-            r = tokio::signal::ctrl_c() => r?,
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Installs the handlers. Call it before announcing readiness: a SIGTERM sent right
+    /// after the `listening on` line must drain, not kill with the default action.
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
-        Ok(())
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await
+
+    async fn recv(mut self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await
+    }
 }

@@ -143,7 +143,12 @@ pub fn parse_id(id: &str) -> Result<Uuid, crate::engine::EngineError> {
 fn step_to_pb(s: &RoutingStep) -> pb::RoutingStep {
     pb::RoutingStep {
         channel: channel_to_pb(s.channel) as i32,
-        timeout_sec: s.timeout_sec,
+        // Validation stores the timeout in force; a record stored before it did shows
+        // the default that the machine applies to it.
+        timeout_sec: s.timeout_sec.or(s
+            .channel
+            .confirms_delivery()
+            .then_some(crate::domain::validate::STEP_TIMEOUT_DEFAULT_SEC)),
         sender_id: s.sender_id.clone(),
         template: s.template.clone(),
     }
@@ -159,6 +164,7 @@ fn attempt_to_pb(a: &Attempt) -> pb::ChannelAttempt {
         cost: a.cost,
         error_reason: a.error_reason.clone().unwrap_or_default(),
         sent_at: a.sent_at.map(ts),
+        deadline: a.deadline.map(ts),
     }
 }
 

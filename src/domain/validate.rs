@@ -1,7 +1,9 @@
 //! The rules a StartVerification request must follow. Input is the request as the
 //! caller sent it (already out of protobuf, nothing checked); output is either a
 //! `NewVerification` that every later layer may trust, or every violation at once,
-//! each naming its field path the way AIP-193 `BadRequest` wants it.
+//! each naming its field path the way AIP-193 `BadRequest` wants it. Defaults that
+//! change behaviour are filled in here (a telegram or whatsapp step's `timeout_sec`),
+//! so the stored record says what is in force.
 
 use std::str::FromStr;
 
@@ -331,7 +333,14 @@ fn validate_steps(input: &[StepInput], v: &mut Violations) -> Vec<RoutingStep> {
         }
         steps.push(RoutingStep {
             channel,
-            timeout_sec: step.timeout_sec,
+            // The timeout in force, not only the one asked for: the record and every
+            // answer show what applies. Filled deterministically, so a retry with the
+            // same request_id still matches its fingerprint.
+            timeout_sec: if channel.confirms_delivery() {
+                Some(step.timeout_sec.unwrap_or(STEP_TIMEOUT_DEFAULT_SEC))
+            } else {
+                step.timeout_sec
+            },
             sender_id: step.sender_id.clone(),
             template: step.template.clone(),
         });

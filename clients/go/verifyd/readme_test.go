@@ -22,7 +22,7 @@ func TestReadmeExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)Then `go run .` this program:\n\n```go\n(.*?)```").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)<!-- newcomer:file main.go -->\n```go\n(.*?)```").FindSubmatch(readme)
 	if m == nil {
 		t.Fatal("README example not found")
 	}

@@ -80,17 +80,18 @@ func (x *ChannelPrice) GetPriceCents() int64 {
 // The settings of a tenant.
 type TenantSettings struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The price list. Channels not listed use the built-in defaults
-	// (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+	// The price list, each price 0 to 100000 euro cents. Channels not listed use the
+	// built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
 	Prices []*ChannelPrice `protobuf:"bytes,1,rep,name=prices,proto3" json:"prices,omitempty"`
-	// Phone numbers (E.164) and email addresses that are never sent to. A verification to
-	// one of them fails at its first step, without fallback.
+	// Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+	// them fails, and with it the verification, without fallback.
 	BlockedNumbers []string `protobuf:"bytes,2,rep,name=blocked_numbers,json=blockedNumbers,proto3" json:"blocked_numbers,omitempty"`
-	// Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-	// with `*` for any run of digits and `?` for one digit, for example "+7*" or
-	// "+4477009?????". A matching SMS step fails the verification without fallback.
+	// Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+	// then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+	// for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+	// without fallback.
 	SmsFilters []string `protobuf:"bytes,3,rep,name=sms_filters,json=smsFilters,proto3" json:"sms_filters,omitempty"`
-	// The app name used when a request has none.
+	// The app name used when a request has none, at most 64 characters.
 	DefaultAppName string `protobuf:"bytes,4,opt,name=default_app_name,json=defaultAppName,proto3" json:"default_app_name,omitempty"`
 	// The language used when a request has none.
 	DefaultLang   Lang `protobuf:"varint,5,opt,name=default_lang,json=defaultLang,proto3,enum=verifyd.v1.Lang" json:"default_lang,omitempty"`

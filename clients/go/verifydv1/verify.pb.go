@@ -506,12 +506,15 @@ type RoutingStep struct {
 	// The channel to send on. Must be set, and appear at most once in a strategy.
 	Channel Channel `protobuf:"varint,1,opt,name=channel,proto3,enum=verifyd.v1.Channel" json:"channel,omitempty"`
 	// How long to wait for the channel's delivery report before falling back, in seconds.
-	// Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+	// Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+	// set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+	// is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+	// (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
 	TimeoutSec *uint32 `protobuf:"varint,2,opt,name=timeout_sec,json=timeoutSec,proto3,oneof" json:"timeout_sec,omitempty"`
-	// The sender name or number shown to the recipient. At most 64 printable characters.
+	// The sender name or number shown to the recipient: 1 to 64 printable characters.
 	SenderId *string `protobuf:"bytes,3,opt,name=sender_id,json=senderId,proto3,oneof" json:"sender_id,omitempty"`
 	// A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-	// At most 1024 characters.
+	// At most 1024 characters, without control characters other than newline.
 	Template      *string `protobuf:"bytes,4,opt,name=template,proto3,oneof" json:"template,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -590,10 +593,16 @@ type ChannelAttempt struct {
 	ExternalId string `protobuf:"bytes,5,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
 	// The price of this attempt in euro cents; unset until the step was attempted.
 	Cost *int64 `protobuf:"varint,6,opt,name=cost,proto3,oneof" json:"cost,omitempty"`
-	// Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+	// Why the attempt failed, in words (for example "no delivery report within 30s");
+	// empty otherwise.
 	ErrorReason string `protobuf:"bytes,7,opt,name=error_reason,json=errorReason,proto3" json:"error_reason,omitempty"`
 	// When the step was handed to its channel; unset while NEW.
-	SentAt        *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	SentAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=sent_at,json=sentAt,proto3" json:"sent_at,omitempty"`
+	// When the step stops waiting for its channel's success signal and falls back: for
+	// telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+	// deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+	// deadline). Unset for sms and email, while NEW, and once the attempt finished.
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -684,6 +693,13 @@ func (x *ChannelAttempt) GetSentAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ChannelAttempt) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
 // The full record of one verification.
 type Verification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -701,7 +717,8 @@ type Verification struct {
 	CodeLength uint32 `protobuf:"varint,6,opt,name=code_length,json=codeLength,proto3" json:"code_length,omitempty"`
 	// The language of the default messages.
 	Lang Lang `protobuf:"varint,7,opt,name=lang,proto3,enum=verifyd.v1.Lang" json:"lang,omitempty"`
-	// The routing strategy, as requested.
+	// The routing strategy as requested, with the timeout in force on each telegram and
+	// whatsapp step (see RoutingStep.timeout_sec).
 	RoutingStrategy []*RoutingStep `protobuf:"bytes,8,rep,name=routing_strategy,json=routingStrategy,proto3" json:"routing_strategy,omitempty"`
 	// The delivery status of the whole verification.
 	Status DeliveryStatus `protobuf:"varint,9,opt,name=status,proto3,enum=verifyd.v1.DeliveryStatus" json:"status,omitempty"`
@@ -922,8 +939,9 @@ func (x *Verification) GetRequestId() string {
 // The request of StartVerification.
 type StartVerificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-	// phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+	// The recipient's phone number in E.164 (for example "+33199000000"), a number that
+	// exists in its country's numbering plan. Required when a phone channel (telegram,
+	// voice, sms, whatsapp) is in the strategy.
 	Phone string `protobuf:"bytes,1,opt,name=phone,proto3" json:"phone,omitempty"`
 	// The recipient's email address. Required when the email channel is in the strategy.
 	Email string `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
@@ -933,10 +951,11 @@ type StartVerificationRequest struct {
 	Code *string `protobuf:"bytes,4,opt,name=code,proto3,oneof" json:"code,omitempty"`
 	// The length of a generated code, 4 to 8, default 6. Must match a custom code's length.
 	CodeLength *uint32 `protobuf:"varint,5,opt,name=code_length,json=codeLength,proto3,oneof" json:"code_length,omitempty"`
-	// The language of the default messages. Default LANG_EN.
+	// The language of the default messages. When unset, the tenant's default language,
+	// else LANG_EN.
 	Lang Lang `protobuf:"varint,6,opt,name=lang,proto3,enum=verifyd.v1.Lang" json:"lang,omitempty"`
-	// The app name used in the default messages, at most 64 characters. Defaults to the
-	// tenant's default app name.
+	// The app name used in the default messages, at most 64 characters without control
+	// characters. Defaults to the tenant's default app name.
 	AppName string `protobuf:"bytes,7,opt,name=app_name,json=appName,proto3" json:"app_name,omitempty"`
 	// A free string of at most 4096 bytes, echoed back in the verification.
 	Payload string `protobuf:"bytes,8,opt,name=payload,proto3" json:"payload,omitempty"`
@@ -946,9 +965,10 @@ type StartVerificationRequest struct {
 	TtlSec *uint32 `protobuf:"varint,10,opt,name=ttl_sec,json=ttlSec,proto3,oneof" json:"ttl_sec,omitempty"`
 	// How many wrong codes may be tried, 1 to 10, default 5.
 	MaxAttempts *uint32 `protobuf:"varint,11,opt,name=max_attempts,json=maxAttempts,proto3,oneof" json:"max_attempts,omitempty"`
-	// An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-	// returns the first verification and sends nothing twice. Reusing a key with a
-	// different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+	// An idempotency key of at most 128 characters without control characters (AIP-155).
+	// A retry with the same key returns the first verification and sends nothing twice.
+	// Reusing a key with a different request is ALREADY_EXISTS with reason
+	// REQUEST_ID_REUSED.
 	RequestId     string `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1119,7 +1139,7 @@ type CheckCodeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The verification's id.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The code the person typed: 4 to 8 digits.
+	// The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
 	Code          string `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1608,7 +1628,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\f_timeout_secB\f\n" +
 	"\n" +
 	"_sender_idB\v\n" +
-	"\t_template\"\xdd\x02\n" +
+	"\t_template\"\x95\x03\n" +
 	"\x0eChannelAttempt\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12-\n" +
 	"\achannel\x18\x02 \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x122\n" +
@@ -1618,7 +1638,8 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"externalId\x12\x17\n" +
 	"\x04cost\x18\x06 \x01(\x03H\x00R\x04cost\x88\x01\x01\x12!\n" +
 	"\ferror_reason\x18\a \x01(\tR\verrorReason\x123\n" +
-	"\asent_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAtB\a\n" +
+	"\asent_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\x126\n" +
+	"\bdeadline\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bdeadlineB\a\n" +
 	"\x05_cost\"\x8f\a\n" +
 	"\fVerification\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
@@ -1818,42 +1839,43 @@ var file_verifyd_v1_verify_proto_depIdxs = []int32{
 	2,  // 2: verifyd.v1.ChannelAttempt.status:type_name -> verifyd.v1.DeliveryStatus
 	19, // 3: verifyd.v1.ChannelAttempt.processed_at:type_name -> google.protobuf.Timestamp
 	19, // 4: verifyd.v1.ChannelAttempt.sent_at:type_name -> google.protobuf.Timestamp
-	1,  // 5: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
-	6,  // 6: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	2,  // 7: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
-	0,  // 8: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
-	19, // 9: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
-	19, // 10: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
-	19, // 11: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
-	7,  // 12: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
-	3,  // 13: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
-	6,  // 14: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	1,  // 15: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
-	8,  // 16: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	4,  // 17: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
-	8,  // 18: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 19: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 20: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	5,  // 21: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
-	8,  // 22: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 23: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
-	19, // 24: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
-	0,  // 25: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
-	9,  // 26: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
-	11, // 27: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
-	13, // 28: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
-	15, // 29: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
-	17, // 30: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
-	10, // 31: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
-	12, // 32: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
-	14, // 33: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
-	16, // 34: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
-	18, // 35: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
-	31, // [31:36] is the sub-list for method output_type
-	26, // [26:31] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	19, // 5: verifyd.v1.ChannelAttempt.deadline:type_name -> google.protobuf.Timestamp
+	1,  // 6: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
+	6,  // 7: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	2,  // 8: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
+	0,  // 9: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
+	19, // 10: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
+	19, // 11: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
+	19, // 12: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
+	7,  // 13: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
+	3,  // 14: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
+	6,  // 15: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	1,  // 16: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
+	8,  // 17: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	4,  // 18: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
+	8,  // 19: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
+	8,  // 20: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	8,  // 21: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	5,  // 22: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
+	8,  // 23: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
+	8,  // 24: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
+	19, // 25: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
+	0,  // 26: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
+	9,  // 27: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
+	11, // 28: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
+	13, // 29: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
+	15, // 30: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
+	17, // 31: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
+	10, // 32: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
+	12, // 33: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
+	14, // 34: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
+	16, // 35: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
+	18, // 36: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
+	32, // [32:37] is the sub-list for method output_type
+	27, // [27:32] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_verifyd_v1_verify_proto_init() }

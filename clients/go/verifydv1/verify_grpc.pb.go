@@ -53,7 +53,8 @@ type VerifyServiceClient interface {
 	// Returns the full record of one verification.
 	GetVerification(ctx context.Context, in *GetVerificationRequest, opts ...grpc.CallOption) (*GetVerificationResponse, error)
 	// Stops delivery, invalidates the code and moves the verification to CANCELED.
-	// Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+	// Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+	// NOT_PENDING.
 	CancelVerification(ctx context.Context, in *CancelVerificationRequest, opts ...grpc.CallOption) (*CancelVerificationResponse, error)
 	// Streams status transitions. The first message is always a snapshot; every
 	// transition follows in order. See WatchStatusRequest for both modes and the policy
@@ -155,7 +156,8 @@ type VerifyServiceServer interface {
 	// Returns the full record of one verification.
 	GetVerification(context.Context, *GetVerificationRequest) (*GetVerificationResponse, error)
 	// Stops delivery, invalidates the code and moves the verification to CANCELED.
-	// Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+	// Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+	// NOT_PENDING.
 	CancelVerification(context.Context, *CancelVerificationRequest) (*CancelVerificationResponse, error)
 	// Streams status transitions. The first message is always a snapshot; every
 	// transition follows in order. See WatchStatusRequest for both modes and the policy

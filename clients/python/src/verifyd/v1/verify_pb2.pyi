@@ -155,7 +155,7 @@ class RoutingStep(_message.Message):
     def __init__(self, channel: _Optional[_Union[Channel, str]] = ..., timeout_sec: _Optional[int] = ..., sender_id: _Optional[str] = ..., template: _Optional[str] = ...) -> None: ...
 
 class ChannelAttempt(_message.Message):
-    __slots__ = ("id", "channel", "status", "processed_at", "external_id", "cost", "error_reason", "sent_at")
+    __slots__ = ("id", "channel", "status", "processed_at", "external_id", "cost", "error_reason", "sent_at", "deadline")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +164,7 @@ class ChannelAttempt(_message.Message):
     COST_FIELD_NUMBER: _ClassVar[int]
     ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
     id: str
     channel: Channel
     status: DeliveryStatus
@@ -172,7 +173,8 @@ class ChannelAttempt(_message.Message):
     cost: int
     error_reason: str
     sent_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., processed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., external_id: _Optional[str] = ..., cost: _Optional[int] = ..., error_reason: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    deadline: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., processed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., external_id: _Optional[str] = ..., cost: _Optional[int] = ..., error_reason: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Verification(_message.Message):
     __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id")

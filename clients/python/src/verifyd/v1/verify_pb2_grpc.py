@@ -113,7 +113,8 @@ class VerifyServiceServicer:
 
     def CancelVerification(self, request, context):
         """Stops delivery, invalidates the code and moves the verification to CANCELED.
-        Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+        Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+        NOT_PENDING.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -57,7 +57,8 @@ class VerifyServiceStub:
     """Returns the full record of one verification."""
     CancelVerification: _grpc.UnaryUnaryMultiCallable[_verify_pb2.CancelVerificationRequest, _verify_pb2.CancelVerificationResponse]
     """Stops delivery, invalidates the code and moves the verification to CANCELED.
-    Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+    Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+    NOT_PENDING.
     """
     WatchStatus: _grpc.UnaryStreamMultiCallable[_verify_pb2.WatchStatusRequest, _verify_pb2.WatchStatusResponse]
     """Streams status transitions. The first message is always a snapshot; every
@@ -94,7 +95,8 @@ class VerifyServiceAsyncStub(VerifyServiceStub):
     """Returns the full record of one verification."""
     CancelVerification: _aio.UnaryUnaryMultiCallable[_verify_pb2.CancelVerificationRequest, _verify_pb2.CancelVerificationResponse]  # type: ignore[assignment]
     """Stops delivery, invalidates the code and moves the verification to CANCELED.
-    Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+    Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+    NOT_PENDING.
     """
     WatchStatus: _aio.UnaryStreamMultiCallable[_verify_pb2.WatchStatusRequest, _verify_pb2.WatchStatusResponse]  # type: ignore[assignment]
     """Streams status transitions. The first message is always a snapshot; every
@@ -152,7 +154,8 @@ class VerifyServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_verify_pb2.CancelVerificationResponse, _abc.Awaitable[_verify_pb2.CancelVerificationResponse]]:
         """Stops delivery, invalidates the code and moves the verification to CANCELED.
-        Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+        Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+        NOT_PENDING.
         """
 
     @_abc_1.abstractmethod

@@ -36,22 +36,23 @@ export interface ChannelPrice {
 /** The settings of a tenant. */
 export interface TenantSettings {
   /**
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    */
   prices: ChannelPrice[];
   /**
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    */
   blockedNumbers: string[];
   /**
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    */
   smsFilters: string[];
-  /** The app name used when a request has none. */
+  /** The app name used when a request has none, at most 64 characters. */
   defaultAppName: string;
   /** The language used when a request has none. */
   defaultLang: Lang;

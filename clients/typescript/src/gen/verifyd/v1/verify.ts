@@ -575,18 +575,21 @@ export interface RoutingStep {
   channel: Channel;
   /**
    * How long to wait for the channel's delivery report before falling back, in seconds.
-   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+   * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+   * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+   * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
    */
   timeoutSec?:
     | number
     | undefined;
-  /** The sender name or number shown to the recipient. At most 64 printable characters. */
+  /** The sender name or number shown to the recipient: 1 to 64 printable characters. */
   senderId?:
     | string
     | undefined;
   /**
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    */
   template?: string | undefined;
 }
@@ -609,10 +612,22 @@ export interface ChannelAttempt {
   cost?:
     | number
     | undefined;
-  /** Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise. */
+  /**
+   * Why the attempt failed, in words (for example "no delivery report within 30s");
+   * empty otherwise.
+   */
   errorReason: string;
   /** When the step was handed to its channel; unset while NEW. */
-  sentAt: Date | undefined;
+  sentAt:
+    | Date
+    | undefined;
+  /**
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   */
+  deadline: Date | undefined;
 }
 
 /** The full record of one verification. */
@@ -633,7 +648,10 @@ export interface Verification {
   codeLength: number;
   /** The language of the default messages. */
   lang: Lang;
-  /** The routing strategy, as requested. */
+  /**
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
+   */
   routingStrategy: RoutingStep[];
   /** The delivery status of the whole verification. */
   status: DeliveryStatus;
@@ -676,8 +694,9 @@ export interface Verification {
 /** The request of StartVerification. */
 export interface StartVerificationRequest {
   /**
-   * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-   * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+   * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+   * exists in its country's numbering plan. Required when a phone channel (telegram,
+   * voice, sms, whatsapp) is in the strategy.
    */
   phone: string;
   /** The recipient's email address. Required when the email channel is in the strategy. */
@@ -692,11 +711,14 @@ export interface StartVerificationRequest {
   codeLength?:
     | number
     | undefined;
-  /** The language of the default messages. Default LANG_EN. */
+  /**
+   * The language of the default messages. When unset, the tenant's default language,
+   * else LANG_EN.
+   */
   lang: Lang;
   /**
-   * The app name used in the default messages, at most 64 characters. Defaults to the
-   * tenant's default app name.
+   * The app name used in the default messages, at most 64 characters without control
+   * characters. Defaults to the tenant's default app name.
    */
   appName: string;
   /** A free string of at most 4096 bytes, echoed back in the verification. */
@@ -712,9 +734,10 @@ export interface StartVerificationRequest {
     | number
     | undefined;
   /**
-   * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-   * returns the first verification and sends nothing twice. Reusing a key with a
-   * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+   * An idempotency key of at most 128 characters without control characters (AIP-155).
+   * A retry with the same key returns the first verification and sends nothing twice.
+   * Reusing a key with a different request is ALREADY_EXISTS with reason
+   * REQUEST_ID_REUSED.
    */
   requestId: string;
 }
@@ -729,7 +752,7 @@ export interface StartVerificationResponse {
 export interface CheckCodeRequest {
   /** The verification's id. */
   id: string;
-  /** The code the person typed: 4 to 8 digits. */
+  /** The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT). */
   code: string;
 }
 
@@ -965,6 +988,7 @@ function createBaseChannelAttempt(): ChannelAttempt {
     cost: undefined,
     errorReason: "",
     sentAt: undefined,
+    deadline: undefined,
   };
 }
 
@@ -993,6 +1017,9 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     }
     if (message.sentAt !== undefined) {
       Timestamp.encode(toTimestamp(message.sentAt), writer.uint32(66).fork()).join();
+    }
+    if (message.deadline !== undefined) {
+      Timestamp.encode(toTimestamp(message.deadline), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1074,6 +1101,14 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
             message.sentAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.deadline = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1112,6 +1147,7 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
         : isSet(object.sent_at)
         ? fromJsonTimestamp(object.sent_at)
         : undefined,
+      deadline: isSet(object.deadline) ? fromJsonTimestamp(object.deadline) : undefined,
     };
   },
 
@@ -1141,6 +1177,9 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     if (message.sentAt !== undefined) {
       obj.sentAt = message.sentAt.toISOString();
     }
+    if (message.deadline !== undefined) {
+      obj.deadline = message.deadline.toISOString();
+    }
     return obj;
   },
 
@@ -1157,6 +1196,7 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     message.cost = object.cost ?? undefined;
     message.errorReason = object.errorReason ?? "";
     message.sentAt = object.sentAt ?? undefined;
+    message.deadline = object.deadline ?? undefined;
     return message;
   },
 };
@@ -2783,7 +2823,8 @@ export const VerifyServiceService = {
   },
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification: {
     path: "/verifyd.v1.VerifyService/CancelVerification" as const,
@@ -2827,7 +2868,8 @@ export interface VerifyServiceServer extends UntypedServiceImplementation {
   getVerification: handleUnaryCall<GetVerificationRequest, GetVerificationResponse>;
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification: handleUnaryCall<CancelVerificationRequest, CancelVerificationResponse>;
   /**
@@ -2895,7 +2937,8 @@ export interface VerifyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Stops delivery, invalidates the code and moves the verification to CANCELED.
-   * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+   * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+   * NOT_PENDING.
    */
   cancelVerification(
     request: CancelVerificationRequest,

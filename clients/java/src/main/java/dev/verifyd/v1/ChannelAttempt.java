@@ -274,7 +274,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object errorReason_ = "";
   /**
    * <pre>
-   * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+   * Why the attempt failed, in words (for example "no delivery report within 30s");
+   * empty otherwise.
    * </pre>
    *
    * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -295,7 +296,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+   * Why the attempt failed, in words (for example "no delivery report within 30s");
+   * empty otherwise.
    * </pre>
    *
    * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -354,6 +356,53 @@ private static final long serialVersionUID = 0L;
     return sentAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : sentAt_;
   }
 
+  public static final int DEADLINE_FIELD_NUMBER = 9;
+  private com.google.protobuf.Timestamp deadline_;
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   * @return Whether the deadline field is set.
+   */
+  @java.lang.Override
+  public boolean hasDeadline() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   * @return The deadline.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getDeadline() {
+    return deadline_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : deadline_;
+  }
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getDeadlineOrBuilder() {
+    return deadline_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : deadline_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -392,6 +441,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000004) != 0)) {
       output.writeMessage(8, getSentAt());
     }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      output.writeMessage(9, getDeadline());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -424,6 +476,10 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000004) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(8, getSentAt());
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(9, getDeadline());
     }
     return size;
   }
@@ -472,6 +528,11 @@ private static final long serialVersionUID = 0L;
       if (!getSentAt()
           .equals(other.getSentAt())) return false;
     }
+    if (hasDeadline() != other.hasDeadline()) return false;
+    if (hasDeadline()) {
+      if (!getDeadline()
+          .equals(other.getDeadline())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -505,6 +566,10 @@ private static final long serialVersionUID = 0L;
     if (hasSentAt()) {
       hash = (37 * hash) + SENT_AT_FIELD_NUMBER;
       hash = (53 * hash) + getSentAt().hashCode();
+    }
+    if (hasDeadline()) {
+      hash = (37 * hash) + DEADLINE_FIELD_NUMBER;
+      hash = (53 * hash) + getDeadline().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -642,6 +707,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetProcessedAtFieldBuilder();
         internalGetSentAtFieldBuilder();
+        internalGetDeadlineFieldBuilder();
       }
     }
     @java.lang.Override
@@ -663,6 +729,11 @@ private static final long serialVersionUID = 0L;
       if (sentAtBuilder_ != null) {
         sentAtBuilder_.dispose();
         sentAtBuilder_ = null;
+      }
+      deadline_ = null;
+      if (deadlineBuilder_ != null) {
+        deadlineBuilder_.dispose();
+        deadlineBuilder_ = null;
       }
       return this;
     }
@@ -729,6 +800,12 @@ private static final long serialVersionUID = 0L;
             : sentAtBuilder_.build();
         to_bitField0_ |= 0x00000004;
       }
+      if (((from_bitField0_ & 0x00000100) != 0)) {
+        result.deadline_ = deadlineBuilder_ == null
+            ? deadline_
+            : deadlineBuilder_.build();
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -773,6 +850,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasSentAt()) {
         mergeSentAt(other.getSentAt());
+      }
+      if (other.hasDeadline()) {
+        mergeDeadline(other.getDeadline());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -842,6 +922,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000080;
               break;
             } // case 66
+            case 74: {
+              input.readMessage(
+                  internalGetDeadlineFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000100;
+              break;
+            } // case 74
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1401,7 +1488,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object errorReason_ = "";
     /**
      * <pre>
-     * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+     * Why the attempt failed, in words (for example "no delivery report within 30s");
+     * empty otherwise.
      * </pre>
      *
      * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -1421,7 +1509,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+     * Why the attempt failed, in words (for example "no delivery report within 30s");
+     * empty otherwise.
      * </pre>
      *
      * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -1442,7 +1531,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+     * Why the attempt failed, in words (for example "no delivery report within 30s");
+     * empty otherwise.
      * </pre>
      *
      * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -1459,7 +1549,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+     * Why the attempt failed, in words (for example "no delivery report within 30s");
+     * empty otherwise.
      * </pre>
      *
      * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -1473,7 +1564,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+     * Why the attempt failed, in words (for example "no delivery report within 30s");
+     * empty otherwise.
      * </pre>
      *
      * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -1643,6 +1735,188 @@ private static final long serialVersionUID = 0L;
         sentAt_ = null;
       }
       return sentAtBuilder_;
+    }
+
+    private com.google.protobuf.Timestamp deadline_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> deadlineBuilder_;
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     * @return Whether the deadline field is set.
+     */
+    public boolean hasDeadline() {
+      return ((bitField0_ & 0x00000100) != 0);
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     * @return The deadline.
+     */
+    public com.google.protobuf.Timestamp getDeadline() {
+      if (deadlineBuilder_ == null) {
+        return deadline_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : deadline_;
+      } else {
+        return deadlineBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public Builder setDeadline(com.google.protobuf.Timestamp value) {
+      if (deadlineBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        deadline_ = value;
+      } else {
+        deadlineBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public Builder setDeadline(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (deadlineBuilder_ == null) {
+        deadline_ = builderForValue.build();
+      } else {
+        deadlineBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public Builder mergeDeadline(com.google.protobuf.Timestamp value) {
+      if (deadlineBuilder_ == null) {
+        if (((bitField0_ & 0x00000100) != 0) &&
+          deadline_ != null &&
+          deadline_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getDeadlineBuilder().mergeFrom(value);
+        } else {
+          deadline_ = value;
+        }
+      } else {
+        deadlineBuilder_.mergeFrom(value);
+      }
+      if (deadline_ != null) {
+        bitField0_ |= 0x00000100;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public Builder clearDeadline() {
+      bitField0_ = (bitField0_ & ~0x00000100);
+      deadline_ = null;
+      if (deadlineBuilder_ != null) {
+        deadlineBuilder_.dispose();
+        deadlineBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getDeadlineBuilder() {
+      bitField0_ |= 0x00000100;
+      onChanged();
+      return internalGetDeadlineFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getDeadlineOrBuilder() {
+      if (deadlineBuilder_ != null) {
+        return deadlineBuilder_.getMessageOrBuilder();
+      } else {
+        return deadline_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : deadline_;
+      }
+    }
+    /**
+     * <pre>
+     * When the step stops waiting for its channel's success signal and falls back: for
+     * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+     * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+     * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        internalGetDeadlineFieldBuilder() {
+      if (deadlineBuilder_ == null) {
+        deadlineBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getDeadline(),
+                getParentForChildren(),
+                isClean());
+        deadline_ = null;
+      }
+      return deadlineBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:verifyd.v1.ChannelAttempt)

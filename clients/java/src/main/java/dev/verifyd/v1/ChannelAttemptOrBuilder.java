@@ -136,7 +136,8 @@ public interface ChannelAttemptOrBuilder extends
 
   /**
    * <pre>
-   * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+   * Why the attempt failed, in words (for example "no delivery report within 30s");
+   * empty otherwise.
    * </pre>
    *
    * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -145,7 +146,8 @@ public interface ChannelAttemptOrBuilder extends
   java.lang.String getErrorReason();
   /**
    * <pre>
-   * Why the attempt failed, in words (for example "timed out after 30s"); empty otherwise.
+   * Why the attempt failed, in words (for example "no delivery report within 30s");
+   * empty otherwise.
    * </pre>
    *
    * <code>string error_reason = 7 [json_name = "errorReason"];</code>
@@ -180,4 +182,40 @@ public interface ChannelAttemptOrBuilder extends
    * <code>.google.protobuf.Timestamp sent_at = 8 [json_name = "sentAt"];</code>
    */
   com.google.protobuf.TimestampOrBuilder getSentAtOrBuilder();
+
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   * @return Whether the deadline field is set.
+   */
+  boolean hasDeadline();
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   * @return The deadline.
+   */
+  com.google.protobuf.Timestamp getDeadline();
+  /**
+   * <pre>
+   * When the step stops waiting for its channel's success signal and falls back: for
+   * telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
+   * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
+   * deadline). Unset for sms and email, while NEW, and once the attempt finished.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getDeadlineOrBuilder();
 }

@@ -106,7 +106,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object code_ = "";
   /**
    * <pre>
-   * The code the person typed: 4 to 8 digits.
+   * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
    * </pre>
    *
    * <code>string code = 2 [json_name = "code"];</code>
@@ -127,7 +127,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The code the person typed: 4 to 8 digits.
+   * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
    * </pre>
    *
    * <code>string code = 2 [json_name = "code"];</code>
@@ -567,7 +567,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object code_ = "";
     /**
      * <pre>
-     * The code the person typed: 4 to 8 digits.
+     * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
      * </pre>
      *
      * <code>string code = 2 [json_name = "code"];</code>
@@ -587,7 +587,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The code the person typed: 4 to 8 digits.
+     * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
      * </pre>
      *
      * <code>string code = 2 [json_name = "code"];</code>
@@ -608,7 +608,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The code the person typed: 4 to 8 digits.
+     * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
      * </pre>
      *
      * <code>string code = 2 [json_name = "code"];</code>
@@ -625,7 +625,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The code the person typed: 4 to 8 digits.
+     * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
      * </pre>
      *
      * <code>string code = 2 [json_name = "code"];</code>
@@ -639,7 +639,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The code the person typed: 4 to 8 digits.
+     * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
      * </pre>
      *
      * <code>string code = 2 [json_name = "code"];</code>

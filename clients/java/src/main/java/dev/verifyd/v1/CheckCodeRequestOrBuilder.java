@@ -32,7 +32,7 @@ public interface CheckCodeRequestOrBuilder extends
 
   /**
    * <pre>
-   * The code the person typed: 4 to 8 digits.
+   * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
    * </pre>
    *
    * <code>string code = 2 [json_name = "code"];</code>
@@ -41,7 +41,7 @@ public interface CheckCodeRequestOrBuilder extends
   java.lang.String getCode();
   /**
    * <pre>
-   * The code the person typed: 4 to 8 digits.
+   * The code the person typed: 4 to 8 digits (anything else is INVALID_ARGUMENT).
    * </pre>
    *
    * <code>string code = 2 [json_name = "code"];</code>

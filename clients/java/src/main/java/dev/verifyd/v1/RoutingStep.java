@@ -87,7 +87,10 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * How long to wait for the channel's delivery report before falling back, in seconds.
-   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+   * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+   * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+   * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
    * </pre>
    *
    * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -100,7 +103,10 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * How long to wait for the channel's delivery report before falling back, in seconds.
-   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+   * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+   * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+   * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
    * </pre>
    *
    * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -116,7 +122,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object senderId_ = "";
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -128,7 +134,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -149,7 +155,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -176,7 +182,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>
@@ -189,7 +195,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>
@@ -211,7 +217,7 @@ private static final long serialVersionUID = 0L;
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>
@@ -697,7 +703,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * How long to wait for the channel's delivery report before falling back, in seconds.
-     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+     * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+     * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+     * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
      * </pre>
      *
      * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -710,7 +719,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * How long to wait for the channel's delivery report before falling back, in seconds.
-     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+     * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+     * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+     * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
      * </pre>
      *
      * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -723,7 +735,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * How long to wait for the channel's delivery report before falling back, in seconds.
-     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+     * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+     * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+     * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
      * </pre>
      *
      * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -740,7 +755,10 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * How long to wait for the channel's delivery report before falling back, in seconds.
-     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+     * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+     * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+     * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+     * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
      * </pre>
      *
      * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -756,7 +774,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object senderId_ = "";
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -767,7 +785,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -787,7 +805,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -808,7 +826,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -825,7 +843,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -839,7 +857,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The sender name or number shown to the recipient. At most 64 printable characters.
+     * The sender name or number shown to the recipient: 1 to 64 printable characters.
      * </pre>
      *
      * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -860,7 +878,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>
@@ -872,7 +890,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>
@@ -893,7 +911,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>
@@ -915,7 +933,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>
@@ -933,7 +951,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>
@@ -948,7 +966,7 @@ private static final long serialVersionUID = 0L;
     /**
      * <pre>
      * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-     * At most 1024 characters.
+     * At most 1024 characters, without control characters other than newline.
      * </pre>
      *
      * <code>optional string template = 4 [json_name = "template"];</code>

@@ -32,7 +32,10 @@ public interface RoutingStepOrBuilder extends
   /**
    * <pre>
    * How long to wait for the channel's delivery report before falling back, in seconds.
-   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+   * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+   * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+   * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
    * </pre>
    *
    * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -42,7 +45,10 @@ public interface RoutingStepOrBuilder extends
   /**
    * <pre>
    * How long to wait for the channel's delivery report before falling back, in seconds.
-   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30.
+   * Only for channels that confirm delivery (telegram, whatsapp): 30 to 3600, default 30;
+   * set on any other channel, it is INVALID_ARGUMENT. As stored and in every answer, it
+   * is the timeout in force: a telegram or whatsapp step sent without one shows 30.
+   * (Voice waits `--voice-answer-timeout-sec` of the server; see ChannelAttempt.deadline.)
    * </pre>
    *
    * <code>optional uint32 timeout_sec = 2 [json_name = "timeoutSec"];</code>
@@ -52,7 +58,7 @@ public interface RoutingStepOrBuilder extends
 
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -61,7 +67,7 @@ public interface RoutingStepOrBuilder extends
   boolean hasSenderId();
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -70,7 +76,7 @@ public interface RoutingStepOrBuilder extends
   java.lang.String getSenderId();
   /**
    * <pre>
-   * The sender name or number shown to the recipient. At most 64 printable characters.
+   * The sender name or number shown to the recipient: 1 to 64 printable characters.
    * </pre>
    *
    * <code>optional string sender_id = 3 [json_name = "senderId"];</code>
@@ -82,7 +88,7 @@ public interface RoutingStepOrBuilder extends
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>
@@ -92,7 +98,7 @@ public interface RoutingStepOrBuilder extends
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>
@@ -102,7 +108,7 @@ public interface RoutingStepOrBuilder extends
   /**
    * <pre>
    * A custom message text. Must contain `{{code}}`; `{{app_name}}` is also replaced.
-   * At most 1024 characters.
+   * At most 1024 characters, without control characters other than newline.
    * </pre>
    *
    * <code>optional string template = 4 [json_name = "template"];</code>

@@ -66,8 +66,9 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object phone_ = "";
   /**
    * <pre>
-   * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-   * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+   * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+   * exists in its country's numbering plan. Required when a phone channel (telegram,
+   * voice, sms, whatsapp) is in the strategy.
    * </pre>
    *
    * <code>string phone = 1 [json_name = "phone"];</code>
@@ -88,8 +89,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-   * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+   * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+   * exists in its country's numbering plan. Required when a phone channel (telegram,
+   * voice, sms, whatsapp) is in the strategy.
    * </pre>
    *
    * <code>string phone = 1 [json_name = "phone"];</code>
@@ -308,7 +310,8 @@ private static final long serialVersionUID = 0L;
   private int lang_ = 0;
   /**
    * <pre>
-   * The language of the default messages. Default LANG_EN.
+   * The language of the default messages. When unset, the tenant's default language,
+   * else LANG_EN.
    * </pre>
    *
    * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -319,7 +322,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The language of the default messages. Default LANG_EN.
+   * The language of the default messages. When unset, the tenant's default language,
+   * else LANG_EN.
    * </pre>
    *
    * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -335,8 +339,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object appName_ = "";
   /**
    * <pre>
-   * The app name used in the default messages, at most 64 characters. Defaults to the
-   * tenant's default app name.
+   * The app name used in the default messages, at most 64 characters without control
+   * characters. Defaults to the tenant's default app name.
    * </pre>
    *
    * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -357,8 +361,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The app name used in the default messages, at most 64 characters. Defaults to the
-   * tenant's default app name.
+   * The app name used in the default messages, at most 64 characters without control
+   * characters. Defaults to the tenant's default app name.
    * </pre>
    *
    * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -500,9 +504,10 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object requestId_ = "";
   /**
    * <pre>
-   * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-   * returns the first verification and sends nothing twice. Reusing a key with a
-   * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+   * An idempotency key of at most 128 characters without control characters (AIP-155).
+   * A retry with the same key returns the first verification and sends nothing twice.
+   * Reusing a key with a different request is ALREADY_EXISTS with reason
+   * REQUEST_ID_REUSED.
    * </pre>
    *
    * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -523,9 +528,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-   * returns the first verification and sends nothing twice. Reusing a key with a
-   * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+   * An idempotency key of at most 128 characters without control characters (AIP-155).
+   * A retry with the same key returns the first verification and sends nothing twice.
+   * Reusing a key with a different request is ALREADY_EXISTS with reason
+   * REQUEST_ID_REUSED.
    * </pre>
    *
    * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -1187,8 +1193,9 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object phone_ = "";
     /**
      * <pre>
-     * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-     * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+     * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+     * exists in its country's numbering plan. Required when a phone channel (telegram,
+     * voice, sms, whatsapp) is in the strategy.
      * </pre>
      *
      * <code>string phone = 1 [json_name = "phone"];</code>
@@ -1208,8 +1215,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-     * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+     * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+     * exists in its country's numbering plan. Required when a phone channel (telegram,
+     * voice, sms, whatsapp) is in the strategy.
      * </pre>
      *
      * <code>string phone = 1 [json_name = "phone"];</code>
@@ -1230,8 +1238,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-     * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+     * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+     * exists in its country's numbering plan. Required when a phone channel (telegram,
+     * voice, sms, whatsapp) is in the strategy.
      * </pre>
      *
      * <code>string phone = 1 [json_name = "phone"];</code>
@@ -1248,8 +1257,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-     * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+     * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+     * exists in its country's numbering plan. Required when a phone channel (telegram,
+     * voice, sms, whatsapp) is in the strategy.
      * </pre>
      *
      * <code>string phone = 1 [json_name = "phone"];</code>
@@ -1263,8 +1273,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-     * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+     * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+     * exists in its country's numbering plan. Required when a phone channel (telegram,
+     * voice, sms, whatsapp) is in the strategy.
      * </pre>
      *
      * <code>string phone = 1 [json_name = "phone"];</code>
@@ -1841,7 +1852,8 @@ private static final long serialVersionUID = 0L;
     private int lang_ = 0;
     /**
      * <pre>
-     * The language of the default messages. Default LANG_EN.
+     * The language of the default messages. When unset, the tenant's default language,
+     * else LANG_EN.
      * </pre>
      *
      * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -1852,7 +1864,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The language of the default messages. Default LANG_EN.
+     * The language of the default messages. When unset, the tenant's default language,
+     * else LANG_EN.
      * </pre>
      *
      * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -1867,7 +1880,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The language of the default messages. Default LANG_EN.
+     * The language of the default messages. When unset, the tenant's default language,
+     * else LANG_EN.
      * </pre>
      *
      * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -1880,7 +1894,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The language of the default messages. Default LANG_EN.
+     * The language of the default messages. When unset, the tenant's default language,
+     * else LANG_EN.
      * </pre>
      *
      * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -1897,7 +1912,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The language of the default messages. Default LANG_EN.
+     * The language of the default messages. When unset, the tenant's default language,
+     * else LANG_EN.
      * </pre>
      *
      * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -1913,8 +1929,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object appName_ = "";
     /**
      * <pre>
-     * The app name used in the default messages, at most 64 characters. Defaults to the
-     * tenant's default app name.
+     * The app name used in the default messages, at most 64 characters without control
+     * characters. Defaults to the tenant's default app name.
      * </pre>
      *
      * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -1934,8 +1950,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used in the default messages, at most 64 characters. Defaults to the
-     * tenant's default app name.
+     * The app name used in the default messages, at most 64 characters without control
+     * characters. Defaults to the tenant's default app name.
      * </pre>
      *
      * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -1956,8 +1972,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used in the default messages, at most 64 characters. Defaults to the
-     * tenant's default app name.
+     * The app name used in the default messages, at most 64 characters without control
+     * characters. Defaults to the tenant's default app name.
      * </pre>
      *
      * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -1974,8 +1990,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used in the default messages, at most 64 characters. Defaults to the
-     * tenant's default app name.
+     * The app name used in the default messages, at most 64 characters without control
+     * characters. Defaults to the tenant's default app name.
      * </pre>
      *
      * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -1989,8 +2005,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used in the default messages, at most 64 characters. Defaults to the
-     * tenant's default app name.
+     * The app name used in the default messages, at most 64 characters without control
+     * characters. Defaults to the tenant's default app name.
      * </pre>
      *
      * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -2258,9 +2274,10 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object requestId_ = "";
     /**
      * <pre>
-     * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-     * returns the first verification and sends nothing twice. Reusing a key with a
-     * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+     * An idempotency key of at most 128 characters without control characters (AIP-155).
+     * A retry with the same key returns the first verification and sends nothing twice.
+     * Reusing a key with a different request is ALREADY_EXISTS with reason
+     * REQUEST_ID_REUSED.
      * </pre>
      *
      * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -2280,9 +2297,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-     * returns the first verification and sends nothing twice. Reusing a key with a
-     * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+     * An idempotency key of at most 128 characters without control characters (AIP-155).
+     * A retry with the same key returns the first verification and sends nothing twice.
+     * Reusing a key with a different request is ALREADY_EXISTS with reason
+     * REQUEST_ID_REUSED.
      * </pre>
      *
      * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -2303,9 +2321,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-     * returns the first verification and sends nothing twice. Reusing a key with a
-     * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+     * An idempotency key of at most 128 characters without control characters (AIP-155).
+     * A retry with the same key returns the first verification and sends nothing twice.
+     * Reusing a key with a different request is ALREADY_EXISTS with reason
+     * REQUEST_ID_REUSED.
      * </pre>
      *
      * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -2322,9 +2341,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-     * returns the first verification and sends nothing twice. Reusing a key with a
-     * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+     * An idempotency key of at most 128 characters without control characters (AIP-155).
+     * A retry with the same key returns the first verification and sends nothing twice.
+     * Reusing a key with a different request is ALREADY_EXISTS with reason
+     * REQUEST_ID_REUSED.
      * </pre>
      *
      * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -2338,9 +2358,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-     * returns the first verification and sends nothing twice. Reusing a key with a
-     * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+     * An idempotency key of at most 128 characters without control characters (AIP-155).
+     * A retry with the same key returns the first verification and sends nothing twice.
+     * Reusing a key with a different request is ALREADY_EXISTS with reason
+     * REQUEST_ID_REUSED.
      * </pre>
      *
      * <code>string request_id = 12 [json_name = "requestId"];</code>

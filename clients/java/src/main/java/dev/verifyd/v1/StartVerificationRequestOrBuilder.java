@@ -12,8 +12,9 @@ public interface StartVerificationRequestOrBuilder extends
 
   /**
    * <pre>
-   * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-   * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+   * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+   * exists in its country's numbering plan. Required when a phone channel (telegram,
+   * voice, sms, whatsapp) is in the strategy.
    * </pre>
    *
    * <code>string phone = 1 [json_name = "phone"];</code>
@@ -22,8 +23,9 @@ public interface StartVerificationRequestOrBuilder extends
   java.lang.String getPhone();
   /**
    * <pre>
-   * The recipient's phone number in E.164 (for example "+33639980000"). Required when a
-   * phone channel (telegram, voice, sms, whatsapp) is in the strategy.
+   * The recipient's phone number in E.164 (for example "+33199000000"), a number that
+   * exists in its country's numbering plan. Required when a phone channel (telegram,
+   * voice, sms, whatsapp) is in the strategy.
    * </pre>
    *
    * <code>string phone = 1 [json_name = "phone"];</code>
@@ -146,7 +148,8 @@ public interface StartVerificationRequestOrBuilder extends
 
   /**
    * <pre>
-   * The language of the default messages. Default LANG_EN.
+   * The language of the default messages. When unset, the tenant's default language,
+   * else LANG_EN.
    * </pre>
    *
    * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -155,7 +158,8 @@ public interface StartVerificationRequestOrBuilder extends
   int getLangValue();
   /**
    * <pre>
-   * The language of the default messages. Default LANG_EN.
+   * The language of the default messages. When unset, the tenant's default language,
+   * else LANG_EN.
    * </pre>
    *
    * <code>.verifyd.v1.Lang lang = 6 [json_name = "lang"];</code>
@@ -165,8 +169,8 @@ public interface StartVerificationRequestOrBuilder extends
 
   /**
    * <pre>
-   * The app name used in the default messages, at most 64 characters. Defaults to the
-   * tenant's default app name.
+   * The app name used in the default messages, at most 64 characters without control
+   * characters. Defaults to the tenant's default app name.
    * </pre>
    *
    * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -175,8 +179,8 @@ public interface StartVerificationRequestOrBuilder extends
   java.lang.String getAppName();
   /**
    * <pre>
-   * The app name used in the default messages, at most 64 characters. Defaults to the
-   * tenant's default app name.
+   * The app name used in the default messages, at most 64 characters without control
+   * characters. Defaults to the tenant's default app name.
    * </pre>
    *
    * <code>string app_name = 7 [json_name = "appName"];</code>
@@ -255,9 +259,10 @@ public interface StartVerificationRequestOrBuilder extends
 
   /**
    * <pre>
-   * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-   * returns the first verification and sends nothing twice. Reusing a key with a
-   * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+   * An idempotency key of at most 128 characters without control characters (AIP-155).
+   * A retry with the same key returns the first verification and sends nothing twice.
+   * Reusing a key with a different request is ALREADY_EXISTS with reason
+   * REQUEST_ID_REUSED.
    * </pre>
    *
    * <code>string request_id = 12 [json_name = "requestId"];</code>
@@ -266,9 +271,10 @@ public interface StartVerificationRequestOrBuilder extends
   java.lang.String getRequestId();
   /**
    * <pre>
-   * An idempotency key of at most 128 characters (AIP-155). A retry with the same key
-   * returns the first verification and sends nothing twice. Reusing a key with a
-   * different request is ALREADY_EXISTS with reason REQUEST_ID_REUSED.
+   * An idempotency key of at most 128 characters without control characters (AIP-155).
+   * A retry with the same key returns the first verification and sends nothing twice.
+   * Reusing a key with a different request is ALREADY_EXISTS with reason
+   * REQUEST_ID_REUSED.
    * </pre>
    *
    * <code>string request_id = 12 [json_name = "requestId"];</code>

@@ -64,8 +64,8 @@ private static final long serialVersionUID = 0L;
   private java.util.List<dev.verifyd.v1.ChannelPrice> prices_;
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -76,8 +76,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -89,8 +89,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -101,8 +101,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -113,8 +113,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -131,8 +131,8 @@ private static final long serialVersionUID = 0L;
       com.google.protobuf.LazyStringArrayList.emptyList();
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -144,8 +144,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -156,8 +156,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -169,8 +169,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -188,9 +188,10 @@ private static final long serialVersionUID = 0L;
       com.google.protobuf.LazyStringArrayList.emptyList();
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -202,9 +203,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -215,9 +217,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -229,9 +232,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -248,7 +252,7 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object defaultAppName_ = "";
   /**
    * <pre>
-   * The app name used when a request has none.
+   * The app name used when a request has none, at most 64 characters.
    * </pre>
    *
    * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -269,7 +273,7 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The app name used when a request has none.
+   * The app name used when a request has none, at most 64 characters.
    * </pre>
    *
    * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -805,8 +809,8 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -820,8 +824,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -835,8 +839,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -850,8 +854,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -870,8 +874,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -889,8 +893,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -908,8 +912,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -928,8 +932,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -947,8 +951,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -966,8 +970,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -986,8 +990,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1004,8 +1008,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1022,8 +1026,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1034,8 +1038,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1049,8 +1053,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1065,8 +1069,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1077,8 +1081,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1090,8 +1094,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The price list. Channels not listed use the built-in defaults
-     * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+     * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+     * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
      * </pre>
      *
      * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -1125,8 +1129,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1139,8 +1143,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1151,8 +1155,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1164,8 +1168,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1178,8 +1182,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1198,8 +1202,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1217,8 +1221,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1236,8 +1240,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1252,8 +1256,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-     * one of them fails at its first step, without fallback.
+     * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+     * them fails, and with it the verification, without fallback.
      * </pre>
      *
      * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -1281,9 +1285,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1296,9 +1301,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1309,9 +1315,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1323,9 +1330,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1338,9 +1346,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1359,9 +1368,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1379,9 +1389,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1399,9 +1410,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1416,9 +1428,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-     * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-     * "+4477009?????". A matching SMS step fails the verification without fallback.
+     * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+     * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+     * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+     * without fallback.
      * </pre>
      *
      * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -1439,7 +1452,7 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object defaultAppName_ = "";
     /**
      * <pre>
-     * The app name used when a request has none.
+     * The app name used when a request has none, at most 64 characters.
      * </pre>
      *
      * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -1459,7 +1472,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used when a request has none.
+     * The app name used when a request has none, at most 64 characters.
      * </pre>
      *
      * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -1480,7 +1493,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used when a request has none.
+     * The app name used when a request has none, at most 64 characters.
      * </pre>
      *
      * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -1497,7 +1510,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used when a request has none.
+     * The app name used when a request has none, at most 64 characters.
      * </pre>
      *
      * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -1511,7 +1524,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The app name used when a request has none.
+     * The app name used when a request has none, at most 64 characters.
      * </pre>
      *
      * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>

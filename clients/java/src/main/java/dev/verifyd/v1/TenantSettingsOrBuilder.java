@@ -12,8 +12,8 @@ public interface TenantSettingsOrBuilder extends
 
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -22,8 +22,8 @@ public interface TenantSettingsOrBuilder extends
       getPricesList();
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -31,8 +31,8 @@ public interface TenantSettingsOrBuilder extends
   dev.verifyd.v1.ChannelPrice getPrices(int index);
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -40,8 +40,8 @@ public interface TenantSettingsOrBuilder extends
   int getPricesCount();
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -50,8 +50,8 @@ public interface TenantSettingsOrBuilder extends
       getPricesOrBuilderList();
   /**
    * <pre>
-   * The price list. Channels not listed use the built-in defaults
-   * (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
+   * The price list, each price 0 to 100000 euro cents. Channels not listed use the
+   * built-in defaults (telegram 1, whatsapp 5, voice 12, sms 8, email 1 euro cents).
    * </pre>
    *
    * <code>repeated .verifyd.v1.ChannelPrice prices = 1 [json_name = "prices"];</code>
@@ -61,8 +61,8 @@ public interface TenantSettingsOrBuilder extends
 
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -72,8 +72,8 @@ public interface TenantSettingsOrBuilder extends
       getBlockedNumbersList();
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -82,8 +82,8 @@ public interface TenantSettingsOrBuilder extends
   int getBlockedNumbersCount();
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -93,8 +93,8 @@ public interface TenantSettingsOrBuilder extends
   java.lang.String getBlockedNumbers(int index);
   /**
    * <pre>
-   * Phone numbers (E.164) and email addresses that are never sent to. A verification to
-   * one of them fails at its first step, without fallback.
+   * Phone numbers (E.164) and email addresses that are never sent to. A step to one of
+   * them fails, and with it the verification, without fallback.
    * </pre>
    *
    * <code>repeated string blocked_numbers = 2 [json_name = "blockedNumbers"];</code>
@@ -106,9 +106,10 @@ public interface TenantSettingsOrBuilder extends
 
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -118,9 +119,10 @@ public interface TenantSettingsOrBuilder extends
       getSmsFiltersList();
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -129,9 +131,10 @@ public interface TenantSettingsOrBuilder extends
   int getSmsFiltersCount();
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -141,9 +144,10 @@ public interface TenantSettingsOrBuilder extends
   java.lang.String getSmsFilters(int index);
   /**
    * <pre>
-   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is E.164
-   * with `*` for any run of digits and `?` for one digit, for example "+7*" or
-   * "+4477009?????". A matching SMS step fails the verification without fallback.
+   * Number patterns that SMS is never sent to, to stop SMS pumping. A pattern is `+`
+   * then digits, `*` for any run of digits and `?` for one digit, at most 32 characters,
+   * for example "+7*" or "+4477009?????". A matching SMS step fails the verification
+   * without fallback.
    * </pre>
    *
    * <code>repeated string sms_filters = 3 [json_name = "smsFilters"];</code>
@@ -155,7 +159,7 @@ public interface TenantSettingsOrBuilder extends
 
   /**
    * <pre>
-   * The app name used when a request has none.
+   * The app name used when a request has none, at most 64 characters.
    * </pre>
    *
    * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>
@@ -164,7 +168,7 @@ public interface TenantSettingsOrBuilder extends
   java.lang.String getDefaultAppName();
   /**
    * <pre>
-   * The app name used when a request has none.
+   * The app name used when a request has none, at most 64 characters.
    * </pre>
    *
    * <code>string default_app_name = 4 [json_name = "defaultAppName"];</code>

@@ -361,7 +361,8 @@ private static final long serialVersionUID = 0L;
   private java.util.List<dev.verifyd.v1.RoutingStep> routingStrategy_;
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -372,7 +373,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -384,7 +386,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -395,7 +398,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -406,7 +410,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2475,7 +2480,8 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2489,7 +2495,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2503,7 +2510,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2517,7 +2525,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2536,7 +2545,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2554,7 +2564,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2572,7 +2583,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2591,7 +2603,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2609,7 +2622,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2627,7 +2641,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2646,7 +2661,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2663,7 +2679,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2680,7 +2697,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2691,7 +2709,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2705,7 +2724,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2720,7 +2740,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2731,7 +2752,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -2743,7 +2765,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The routing strategy, as requested.
+     * The routing strategy as requested, with the timeout in force on each telegram and
+     * whatsapp step (see RoutingStep.timeout_sec).
      * </pre>
      *
      * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>

@@ -150,7 +150,8 @@ public interface VerificationOrBuilder extends
 
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -159,7 +160,8 @@ public interface VerificationOrBuilder extends
       getRoutingStrategyList();
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -167,7 +169,8 @@ public interface VerificationOrBuilder extends
   dev.verifyd.v1.RoutingStep getRoutingStrategy(int index);
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -175,7 +178,8 @@ public interface VerificationOrBuilder extends
   int getRoutingStrategyCount();
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>
@@ -184,7 +188,8 @@ public interface VerificationOrBuilder extends
       getRoutingStrategyOrBuilderList();
   /**
    * <pre>
-   * The routing strategy, as requested.
+   * The routing strategy as requested, with the timeout in force on each telegram and
+   * whatsapp step (see RoutingStep.timeout_sec).
    * </pre>
    *
    * <code>repeated .verifyd.v1.RoutingStep routing_strategy = 8 [json_name = "routingStrategy"];</code>

@@ -289,7 +289,8 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Stops delivery, invalidates the code and moves the verification to CANCELED.
-     * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+     * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+     * NOT_PENDING.
      * </pre>
      */
     default void cancelVerification(dev.verifyd.v1.CancelVerificationRequest request,
@@ -399,7 +400,8 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Stops delivery, invalidates the code and moves the verification to CANCELED.
-     * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+     * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+     * NOT_PENDING.
      * </pre>
      */
     public void cancelVerification(dev.verifyd.v1.CancelVerificationRequest request,
@@ -486,7 +488,8 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Stops delivery, invalidates the code and moves the verification to CANCELED.
-     * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+     * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+     * NOT_PENDING.
      * </pre>
      */
     public dev.verifyd.v1.CancelVerificationResponse cancelVerification(dev.verifyd.v1.CancelVerificationRequest request) throws io.grpc.StatusException {
@@ -573,7 +576,8 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Stops delivery, invalidates the code and moves the verification to CANCELED.
-     * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+     * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+     * NOT_PENDING.
      * </pre>
      */
     public dev.verifyd.v1.CancelVerificationResponse cancelVerification(dev.verifyd.v1.CancelVerificationRequest request) {
@@ -662,7 +666,8 @@ public final class VerifyServiceGrpc {
     /**
      * <pre>
      * Stops delivery, invalidates the code and moves the verification to CANCELED.
-     * Canceling a verification that is no longer pending is FAILED_PRECONDITION.
+     * Canceling a verification that is no longer pending is FAILED_PRECONDITION with reason
+     * NOT_PENDING.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.CancelVerificationResponse> cancelVerification(

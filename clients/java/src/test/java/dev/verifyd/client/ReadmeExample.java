@@ -17,6 +17,15 @@ import java.util.List;
 final class ReadmeExample {
   private ReadmeExample() {}
 
+  /** Runs the example: {@code ReadmeExample <address> <api key> <admin token>}. */
+  public static void main(String[] args) {
+    if (args.length != 3) {
+      System.err.println("usage: ReadmeExample <address> <api key> <admin token>");
+      System.exit(2);
+    }
+    run(args[0], args[1], args[2]);
+  }
+
   static void run(String address, String apiKey, String adminToken) {
     // README-BEGIN
     try (var client = new VerifydClient(address, apiKey, "default");
