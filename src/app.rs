@@ -33,6 +33,9 @@ const SERVICES: [&str; 3] = ["", "verifyd.v1.VerifyService", "verifyd.v1.AdminSe
 /// A started server.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where provider callbacks are received, with `--callback-listen`.
+    pub callback_addr: Option<SocketAddr>,
+    ingress: Option<JoinHandle<std::io::Result<()>>>,
     pub engine: Engine,
     /// What a first start created, to show once; `None` on later starts.
     pub bootstrap: Option<Bootstrap>,
@@ -49,6 +52,12 @@ pub struct Running {
 
 /// Starts everything on `listener`. `args` must have passed `validate`.
 pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
+    let callbacks = match args.callback_listen {
+        Some(a) => Some(TcpListener::bind(a).await.with_context(|| {
+            format!("cannot listen for provider callbacks on {a} (--callback-listen)")
+        })?),
+        None => None,
+    };
     let data_dir_lock = crate::datadir::lock(&args.data_dir)?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
@@ -96,7 +105,16 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
         Sandbox::new(sink, Some(args.data_dir.join("sandbox-outbox.jsonl")))
             .context("opening the sandbox outbox")?,
     );
-    let channels = Channels::new(sandbox.clone());
+    let channels = match &args.delivery {
+        Some(d) => d
+            .build(&args.env, sandbox.clone(), args.callback_listen.is_some())
+            .map_err(|e| anyhow::anyhow!("--config: {e}"))?,
+        None => Channels::new(sandbox.clone()),
+    };
+    let public_url = args
+        .delivery
+        .as_ref()
+        .and_then(|d| d.callbacks.public_url.clone());
     let engine = Engine::new(
         store,
         node,
@@ -153,8 +171,21 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
             .serve_with_incoming_shutdown(incoming(listener), stop.clone().cancelled_owned()),
     );
     tracing::info!(%addr, "serving");
+    let (callback_addr, ingress) = match (callbacks, public_url) {
+        (Some(l), Some(url)) => {
+            let a = l.local_addr()?;
+            tracing::info!(addr = %a, public_url = %url, "receiving provider callbacks");
+            (
+                Some(a),
+                Some(crate::ingress::serve(l, engine.clone(), &url, stop.clone())),
+            )
+        }
+        _ => (None, None),
+    };
     Ok(Running {
         addr,
+        callback_addr,
+        ingress,
         engine,
         bootstrap,
         resumed,
@@ -202,6 +233,11 @@ impl Running {
         match tokio::time::timeout(self.grace, self.server).await {
             Ok(joined) => joined.context("server task")?.context("server")?,
             Err(_) => tracing::warn!("calls still running after the grace period were cut"),
+        }
+        if let Some(ingress) = self.ingress
+            && tokio::time::timeout(self.grace, ingress).await.is_err()
+        {
+            tracing::warn!("callbacks still running after the grace period were cut");
         }
         // Let go of every handle, then close the store, so that the data directory
         // can be opened again (by a restart in the same process, say).

@@ -49,6 +49,27 @@ pub struct Cli {
 pub enum Command {
     /// Serve VerifyService, AdminService, gRPC health and reflection.
     Serve(ServeArgs),
+    /// Validate a delivery configuration file (what `serve --config FILE` would
+    /// load) without starting anything; prints the providers of each channel.
+    CheckConfig(CheckConfigArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckConfigArgs {
+    /// The TOML file to check.
+    pub file: PathBuf,
+
+    /// Check as if `serve` had `--callback-listen`: callbacks need it, and a file
+    /// with `[callbacks] public_url` needs it too.
+    #[arg(long)]
+    pub with_callback_listen: bool,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    Serve(Box<ServeArgs>),
+    CheckConfig(CheckConfigArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -176,10 +197,79 @@ pub struct ServeArgs {
     #[arg(long = "no-color", env = "NO_COLOR", hide = true, value_name = "ANY")]
     pub no_color: Option<String>,
 
+    /// Delivery providers per channel, a TOML file (see the README's "Going to
+    /// production"); validated before anything starts. Without it, every channel
+    /// goes to the sandbox.
+    #[arg(long, env = "VERIFYD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Address of the HTTP listener for provider callbacks (delivery reports). The
+    /// URL handed to providers is `[callbacks] public_url` of `--config`.
+    #[arg(long, env = "VERIFYD_CALLBACK_LISTEN", value_name = "ADDR")]
+    pub callback_listen: Option<SocketAddr>,
+
     /// The ids of the settings whose value came from their environment variable, so
     /// that an error names the variable rather than the flag. Filled by `parse_from`.
     #[arg(skip)]
     pub from_env: Vec<String>,
+
+    /// The delivery configuration from `--config`, parsed and checked by `validate`.
+    #[arg(skip)]
+    pub delivery: Option<crate::channels::config::DeliveryConfig>,
+
+    /// The environment, where provider settings name their secrets. Filled by
+    /// `parse_from`.
+    #[arg(skip)]
+    pub env: crate::channels::config::Env,
+}
+
+/// The process's environment, for provider secrets named in `--config`. The one
+/// place besides clap that reads it.
+pub fn process_env() -> crate::channels::config::Env {
+    crate::channels::config::Env::new(std::env::vars())
+}
+
+/// Loads and checks a delivery configuration file: parsed, every provider built (no
+/// network), every secret found.
+pub fn load_delivery(
+    file: &std::path::Path,
+    env: &crate::channels::config::Env,
+    callback_listen: bool,
+) -> Result<
+    (
+        crate::channels::config::DeliveryConfig,
+        crate::channels::Channels,
+    ),
+    ConfigError,
+> {
+    use crate::channels::{ReportSink, sandbox::Sandbox};
+    let cfg = crate::channels::config::DeliveryConfig::from_file(file).map_err(ConfigError)?;
+    let sandbox = Sandbox::new(ReportSink::new().0, None)
+        .map_err(|e| ConfigError(format!("the sandbox: {e}")))?;
+    let built = cfg
+        .build(env, std::sync::Arc::new(sandbox), callback_listen)
+        .map_err(|e| ConfigError(format!("--config {}: {e}", file.display())))?;
+    Ok((cfg, built))
+}
+
+/// Parses the command line (the program name first) into what it asks for.
+pub fn parse_command<I, T>(argv: I) -> Result<Invocation, ParseError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let argv: Vec<std::ffi::OsString> = argv.into_iter().map(Into::into).collect();
+    let is_check = argv
+        .get(1)
+        .is_some_and(|a| a.to_str() == Some("check-config"));
+    if !is_check {
+        return parse_from(argv).map(|a| Invocation::Serve(Box::new(a)));
+    }
+    let cli = Cli::try_parse_from(&argv).map_err(ParseError::Clap)?;
+    match cli.command {
+        Command::CheckConfig(c) => Ok(Invocation::CheckConfig(c)),
+        Command::Serve(a) => Ok(Invocation::Serve(Box::new(a))),
+    }
 }
 
 /// What stops the command line from being used: a clap error (usage, `--help`,
@@ -202,7 +292,12 @@ where
         .try_get_matches_from(&argv)
         .map_err(|e| env_error(e, &argv))?;
     let cli = Cli::from_arg_matches(&matches).map_err(ParseError::Clap)?;
-    let mut args = cli.into_serve();
+    let Some(mut args) = cli.into_serve() else {
+        return Err(ParseError::Config(ConfigError(
+            "expected the serve command".into(),
+        )));
+    };
+    args.env = process_env();
     if let Some((_, sub)) = matches.subcommand() {
         args.from_env = sub
             .ids()
@@ -211,6 +306,24 @@ where
             .collect();
     }
     args.validate().map_err(ParseError::Config)?;
+    if let Some(file) = &args.config {
+        let setting = if args.from_env.iter().any(|id| id == "config") {
+            "VERIFYD_CONFIG"
+        } else {
+            "--config"
+        };
+        args.delivery = Some(
+            load_delivery(file, &args.env, args.callback_listen.is_some())
+                .map_err(|e| ConfigError(e.0.replacen("--config", setting, 1)))
+                .map_err(ParseError::Config)?
+                .0,
+        );
+    } else if args.callback_listen.is_some() {
+        return Err(ParseError::Config(ConfigError(
+            "--callback-listen needs --config with [callbacks] public_url: providers must know where to call"
+                .into(),
+        )));
+    }
     Ok(args)
 }
 
@@ -426,9 +539,11 @@ impl ServeArgs {
 }
 
 impl Cli {
-    pub fn into_serve(self) -> ServeArgs {
+    /// The serve arguments, if this is the serve command.
+    pub fn into_serve(self) -> Option<ServeArgs> {
         match self.command {
-            Command::Serve(a) => a,
+            Command::Serve(a) => Some(a),
+            Command::CheckConfig(_) => None,
         }
     }
 }

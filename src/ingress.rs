@@ -151,6 +151,9 @@ async fn route(engine: &Engine, provider: &str, r: ProviderReport) -> Result<(),
             }
         }
     }
-    tracing::info!(provider, "callback for an unknown message; acknowledged and ignored");
+    tracing::info!(
+        provider,
+        "callback for an unknown message; acknowledged and ignored"
+    );
     Ok(())
 }

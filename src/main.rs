@@ -3,8 +3,11 @@
 //!
 //! An error that stops verifyd is one line `verifyd: ...` on stderr (with
 //! `--log-format json`, one JSON log event instead) that says what to fix. Exit codes:
-//! - `0`: a clean drain after SIGTERM or Ctrl-C; `--help` and `--version`.
-//! - `2`: a bad configuration, found before anything is opened or bound. The message
+//! - `0`: a clean drain after SIGTERM or Ctrl-C; `--help` and `--version`; a
+//!   `check-config` whose file would start.
+//! - `2`: a bad configuration (flags, environment, or the `--config` file, whose
+//!   errors name the provider entry and the missing setting), found before anything
+//!   is opened or bound; also a `check-config` that finds one. The message
 //!   names the flag (`--voice-answer-timeout-sec 0: must be at least 1 second`) or,
 //!   when the value came from the environment, the variable
 //!   (`VERIFYD_BCRYPT_COST=99: ...`).
@@ -18,11 +21,12 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use tokio::net::TcpListener;
-use verifyd::config::{LogFormat, ParseError, ServeArgs};
+use verifyd::config::{CheckConfigArgs, Invocation, LogFormat, ParseError, ServeArgs};
 
 fn main() -> ExitCode {
-    let args = match verifyd::config::parse_from(std::env::args_os()) {
-        Ok(args) => args,
+    let args = match verifyd::config::parse_command(std::env::args_os()) {
+        Ok(Invocation::Serve(args)) => *args,
+        Ok(Invocation::CheckConfig(c)) => return check_config(&c),
         // Usage errors (exit 2), and --help / --version (exit 0), as clap prints them.
         Err(ParseError::Clap(e)) => e.exit(),
         Err(ParseError::Config(e)) => {
@@ -49,6 +53,25 @@ fn main() -> ExitCode {
                 eprintln!("verifyd: {error}");
             }
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `verifyd check-config FILE`: 0 and the routes when the file would start, 2 and
+/// what is wrong when it would not.
+fn check_config(c: &CheckConfigArgs) -> ExitCode {
+    let env = verifyd::config::process_env();
+    match verifyd::config::load_delivery(&c.file, &env, c.with_callback_listen) {
+        Ok((_, channels)) => {
+            println!("{}: ok", c.file.display());
+            for (channel, providers) in channels.routes() {
+                println!("  {channel}: {}", providers.join(", "));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("verifyd: {e}");
+            ExitCode::from(2)
         }
     }
 }

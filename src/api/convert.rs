@@ -165,6 +165,21 @@ fn attempt_to_pb(a: &Attempt) -> pb::ChannelAttempt {
         error_reason: a.error_reason.clone().unwrap_or_default(),
         sent_at: a.sent_at.map(ts),
         deadline: a.deadline.map(ts),
+        provider: a.provider.clone().unwrap_or_default(),
+        provider_cost: a.provider_cost.as_ref().map(|c| pb::ProviderCost {
+            currency: c.currency.clone(),
+            micros: c.micros,
+        }),
+        provider_status: a.provider_status.clone().unwrap_or_default(),
+        tries: a
+            .tries
+            .iter()
+            .map(|t| pb::ProviderTry {
+                provider: t.provider.clone(),
+                time: Some(ts(t.at)),
+                outcome: t.outcome.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -31,8 +31,15 @@ use crate::directory::Secret;
 use crate::domain::channel::Channel;
 
 /// The environment, as read once by `config`; providers look their secrets up here.
-#[derive(Debug, Clone, Default)]
+/// `Debug` shows no value: many are secrets.
+#[derive(Clone, Default)]
 pub struct Env(HashMap<String, String>);
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Env({} variables)", self.0.len())
+    }
+}
 
 impl Env {
     pub fn new(vars: impl IntoIterator<Item = (String, String)>) -> Self {

@@ -113,6 +113,21 @@ impl Channels {
             .unwrap_or_else(|| vec![self.fallback.clone()])
     }
 
+    /// Every channel with the names of its providers, in order.
+    pub fn routes(&self) -> Vec<(Channel, Vec<String>)> {
+        Channel::ALL
+            .iter()
+            .map(|&c| {
+                let names = self
+                    .providers(c)
+                    .iter()
+                    .map(|p| p.name().to_owned())
+                    .collect();
+                (c, names)
+            })
+            .collect()
+    }
+
     /// The provider of that name, for callbacks, polls and revocations.
     pub fn provider(&self, name: &str) -> Option<Arc<dyn Provider>> {
         self.by_name.get(name).cloned()

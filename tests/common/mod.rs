@@ -20,7 +20,7 @@ use tonic::transport::Channel as GrpcChannel;
 use tonic::{Code, Request, Status};
 use tonic_types::StatusExt;
 use verifyd::app::Running;
-use verifyd::config::{Cli, ServeArgs};
+use verifyd::config::ServeArgs;
 use verifyd::pb;
 use verifyd::pb::admin_service_client::AdminServiceClient;
 use verifyd::pb::verify_service_client::VerifyServiceClient;
@@ -116,9 +116,10 @@ pub fn args(data: &Data, extra: &[&str]) -> ServeArgs {
     .collect();
     argv.extend(data.flags());
     argv.extend(extra.iter().map(|s| s.to_string()));
-    let a = <Cli as clap::Parser>::parse_from(argv).into_serve();
-    a.validate().expect("test config is valid");
-    a
+    match verifyd::config::parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => panic!("test config is valid: {e:?}"),
+    }
 }
 
 impl TestServer {
