@@ -14,7 +14,6 @@ use futures::future::join_all;
 use hdrhistogram::Histogram;
 use tokio::net::TcpListener;
 use tonic::Request;
-use verifyd::config::Cli;
 use verifyd::crypto::{Crypto, Secrets};
 use verifyd::pb;
 use verifyd::pb::verify_service_client::VerifyServiceClient;
@@ -65,7 +64,7 @@ async fn server(cost: u32) -> (verifyd::app::Running, tempfile::TempDir) {
         "--data-dir".into(),
         dir.path().display().to_string(),
     ]);
-    let args = <Cli as clap::Parser>::parse_from(argv).into_serve();
+    let args = verifyd::config::parse_from(argv).expect("bench flags are valid");
     let listener = TcpListener::bind(args.listen).await.unwrap();
     (verifyd::app::start(&args, listener).await.unwrap(), dir)
 }

@@ -48,7 +48,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve VerifyService, AdminService, gRPC health and reflection.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Validate a delivery configuration file (what `serve --config FILE` would
     /// load) without starting anything; prints the providers of each channel.
     CheckConfig(CheckConfigArgs),
@@ -268,7 +268,7 @@ where
     let cli = Cli::try_parse_from(&argv).map_err(ParseError::Clap)?;
     match cli.command {
         Command::CheckConfig(c) => Ok(Invocation::CheckConfig(c)),
-        Command::Serve(a) => Ok(Invocation::Serve(Box::new(a))),
+        Command::Serve(a) => Ok(Invocation::Serve(a)),
     }
 }
 
@@ -542,7 +542,7 @@ impl Cli {
     /// The serve arguments, if this is the serve command.
     pub fn into_serve(self) -> Option<ServeArgs> {
         match self.command {
-            Command::Serve(a) => Some(a),
+            Command::Serve(a) => Some(*a),
             Command::CheckConfig(_) => None,
         }
     }

@@ -602,7 +602,20 @@ type ChannelAttempt struct {
 	// telegram and whatsapp, sent_at plus the step's timeout_sec (the delivery report
 	// deadline); for voice, sent_at plus the server's voice answer timeout (the ring
 	// deadline). Unset for sms and email, while NEW, and once the attempt finished.
-	Deadline      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Deadline *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// The configured name of the provider that carried the step (or was tried last);
+	// "sandbox" for the built-in sandbox; empty while NEW.
+	Provider string `protobuf:"bytes,10,opt,name=provider,proto3" json:"provider,omitempty"`
+	// The price the provider reported for the message or call, in its own currency,
+	// beside the tenant's tariff in cost; unset when the provider reports none.
+	ProviderCost *ProviderCost `protobuf:"bytes,11,opt,name=provider_cost,json=providerCost,proto3" json:"provider_cost,omitempty"`
+	// The provider's latest word on the message, from its delivery report (for
+	// example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+	// delivered); empty if it said nothing yet.
+	ProviderStatus string `protobuf:"bytes,12,opt,name=provider_status,json=providerStatus,proto3" json:"provider_status,omitempty"`
+	// Every provider tried for this step, in order: a fault moves the step to the next
+	// provider of the channel, and a provider that keeps failing is skipped for a while.
+	Tries         []*ProviderTry `protobuf:"bytes,13,rep,name=tries,proto3" json:"tries,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -700,6 +713,154 @@ func (x *ChannelAttempt) GetDeadline() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ChannelAttempt) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+func (x *ChannelAttempt) GetProviderCost() *ProviderCost {
+	if x != nil {
+		return x.ProviderCost
+	}
+	return nil
+}
+
+func (x *ChannelAttempt) GetProviderStatus() string {
+	if x != nil {
+		return x.ProviderStatus
+	}
+	return ""
+}
+
+func (x *ChannelAttempt) GetTries() []*ProviderTry {
+	if x != nil {
+		return x.Tries
+	}
+	return nil
+}
+
+// A price reported by a provider.
+type ProviderCost struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The ISO 4217 currency code, for example "USD".
+	Currency string `protobuf:"bytes,1,opt,name=currency,proto3" json:"currency,omitempty"`
+	// The amount in millionths of the currency's unit (7500 is 0.0075).
+	Micros        int64 `protobuf:"varint,2,opt,name=micros,proto3" json:"micros,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProviderCost) Reset() {
+	*x = ProviderCost{}
+	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProviderCost) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProviderCost) ProtoMessage() {}
+
+func (x *ProviderCost) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProviderCost.ProtoReflect.Descriptor instead.
+func (*ProviderCost) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ProviderCost) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *ProviderCost) GetMicros() int64 {
+	if x != nil {
+		return x.Micros
+	}
+	return 0
+}
+
+// One try of one provider within a step.
+type ProviderTry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The provider's configured name.
+	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	// When the try ended.
+	Time *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	// What happened: "accepted", "refused: …", "fault: …", "down: …", or
+	// "skipped: cooling down after repeated faults".
+	Outcome       string `protobuf:"bytes,3,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProviderTry) Reset() {
+	*x = ProviderTry{}
+	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProviderTry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProviderTry) ProtoMessage() {}
+
+func (x *ProviderTry) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProviderTry.ProtoReflect.Descriptor instead.
+func (*ProviderTry) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *ProviderTry) GetProvider() string {
+	if x != nil {
+		return x.Provider
+	}
+	return ""
+}
+
+func (x *ProviderTry) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *ProviderTry) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
 // The full record of one verification.
 type Verification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -754,7 +915,7 @@ type Verification struct {
 
 func (x *Verification) Reset() {
 	*x = Verification{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +927,7 @@ func (x *Verification) String() string {
 func (*Verification) ProtoMessage() {}
 
 func (x *Verification) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +940,7 @@ func (x *Verification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Verification.ProtoReflect.Descriptor instead.
 func (*Verification) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{2}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Verification) GetId() string {
@@ -976,7 +1137,7 @@ type StartVerificationRequest struct {
 
 func (x *StartVerificationRequest) Reset() {
 	*x = StartVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -988,7 +1149,7 @@ func (x *StartVerificationRequest) String() string {
 func (*StartVerificationRequest) ProtoMessage() {}
 
 func (x *StartVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1001,7 +1162,7 @@ func (x *StartVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVerificationRequest.ProtoReflect.Descriptor instead.
 func (*StartVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{3}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *StartVerificationRequest) GetPhone() string {
@@ -1099,7 +1260,7 @@ type StartVerificationResponse struct {
 
 func (x *StartVerificationResponse) Reset() {
 	*x = StartVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1111,7 +1272,7 @@ func (x *StartVerificationResponse) String() string {
 func (*StartVerificationResponse) ProtoMessage() {}
 
 func (x *StartVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1124,7 +1285,7 @@ func (x *StartVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVerificationResponse.ProtoReflect.Descriptor instead.
 func (*StartVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{4}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *StartVerificationResponse) GetVerification() *Verification {
@@ -1147,7 +1308,7 @@ type CheckCodeRequest struct {
 
 func (x *CheckCodeRequest) Reset() {
 	*x = CheckCodeRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1159,7 +1320,7 @@ func (x *CheckCodeRequest) String() string {
 func (*CheckCodeRequest) ProtoMessage() {}
 
 func (x *CheckCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1172,7 +1333,7 @@ func (x *CheckCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCodeRequest.ProtoReflect.Descriptor instead.
 func (*CheckCodeRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{5}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CheckCodeRequest) GetId() string {
@@ -1202,7 +1363,7 @@ type CheckCodeResponse struct {
 
 func (x *CheckCodeResponse) Reset() {
 	*x = CheckCodeResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1214,7 +1375,7 @@ func (x *CheckCodeResponse) String() string {
 func (*CheckCodeResponse) ProtoMessage() {}
 
 func (x *CheckCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1227,7 +1388,7 @@ func (x *CheckCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCodeResponse.ProtoReflect.Descriptor instead.
 func (*CheckCodeResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{6}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CheckCodeResponse) GetResult() CheckResult {
@@ -1255,7 +1416,7 @@ type GetVerificationRequest struct {
 
 func (x *GetVerificationRequest) Reset() {
 	*x = GetVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1428,7 @@ func (x *GetVerificationRequest) String() string {
 func (*GetVerificationRequest) ProtoMessage() {}
 
 func (x *GetVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1441,7 @@ func (x *GetVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVerificationRequest.ProtoReflect.Descriptor instead.
 func (*GetVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{7}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetVerificationRequest) GetId() string {
@@ -1301,7 +1462,7 @@ type GetVerificationResponse struct {
 
 func (x *GetVerificationResponse) Reset() {
 	*x = GetVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1474,7 @@ func (x *GetVerificationResponse) String() string {
 func (*GetVerificationResponse) ProtoMessage() {}
 
 func (x *GetVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1487,7 @@ func (x *GetVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVerificationResponse.ProtoReflect.Descriptor instead.
 func (*GetVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{8}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetVerificationResponse) GetVerification() *Verification {
@@ -1347,7 +1508,7 @@ type CancelVerificationRequest struct {
 
 func (x *CancelVerificationRequest) Reset() {
 	*x = CancelVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1359,7 +1520,7 @@ func (x *CancelVerificationRequest) String() string {
 func (*CancelVerificationRequest) ProtoMessage() {}
 
 func (x *CancelVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1372,7 +1533,7 @@ func (x *CancelVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelVerificationRequest.ProtoReflect.Descriptor instead.
 func (*CancelVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{9}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CancelVerificationRequest) GetId() string {
@@ -1393,7 +1554,7 @@ type CancelVerificationResponse struct {
 
 func (x *CancelVerificationResponse) Reset() {
 	*x = CancelVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1405,7 +1566,7 @@ func (x *CancelVerificationResponse) String() string {
 func (*CancelVerificationResponse) ProtoMessage() {}
 
 func (x *CancelVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1418,7 +1579,7 @@ func (x *CancelVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelVerificationResponse.ProtoReflect.Descriptor instead.
 func (*CancelVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{10}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CancelVerificationResponse) GetVerification() *Verification {
@@ -1452,7 +1613,7 @@ type WatchStatusRequest struct {
 
 func (x *WatchStatusRequest) Reset() {
 	*x = WatchStatusRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1464,7 +1625,7 @@ func (x *WatchStatusRequest) String() string {
 func (*WatchStatusRequest) ProtoMessage() {}
 
 func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1477,7 +1638,7 @@ func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusRequest.ProtoReflect.Descriptor instead.
 func (*WatchStatusRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{11}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *WatchStatusRequest) GetId() string {
@@ -1522,7 +1683,7 @@ type WatchStatusResponse struct {
 
 func (x *WatchStatusResponse) Reset() {
 	*x = WatchStatusResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1534,7 +1695,7 @@ func (x *WatchStatusResponse) String() string {
 func (*WatchStatusResponse) ProtoMessage() {}
 
 func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1547,7 +1708,7 @@ func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusResponse.ProtoReflect.Descriptor instead.
 func (*WatchStatusResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{12}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *WatchStatusResponse) GetKind() WatchEventKind {
@@ -1628,7 +1789,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\f_timeout_secB\f\n" +
 	"\n" +
 	"_sender_idB\v\n" +
-	"\t_template\"\x95\x03\n" +
+	"\t_template\"\xc8\x04\n" +
 	"\x0eChannelAttempt\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12-\n" +
 	"\achannel\x18\x02 \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x122\n" +
@@ -1639,8 +1800,20 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x04cost\x18\x06 \x01(\x03H\x00R\x04cost\x88\x01\x01\x12!\n" +
 	"\ferror_reason\x18\a \x01(\tR\verrorReason\x123\n" +
 	"\asent_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\x06sentAt\x126\n" +
-	"\bdeadline\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bdeadlineB\a\n" +
-	"\x05_cost\"\x8f\a\n" +
+	"\bdeadline\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x1a\n" +
+	"\bprovider\x18\n" +
+	" \x01(\tR\bprovider\x12=\n" +
+	"\rprovider_cost\x18\v \x01(\v2\x18.verifyd.v1.ProviderCostR\fproviderCost\x12'\n" +
+	"\x0fprovider_status\x18\f \x01(\tR\x0eproviderStatus\x12-\n" +
+	"\x05tries\x18\r \x03(\v2\x17.verifyd.v1.ProviderTryR\x05triesB\a\n" +
+	"\x05_cost\"B\n" +
+	"\fProviderCost\x12\x1a\n" +
+	"\bcurrency\x18\x01 \x01(\tR\bcurrency\x12\x16\n" +
+	"\x06micros\x18\x02 \x01(\x03R\x06micros\"s\n" +
+	"\vProviderTry\x12\x1a\n" +
+	"\bprovider\x18\x01 \x01(\tR\bprovider\x12.\n" +
+	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
+	"\aoutcome\x18\x03 \x01(\tR\aoutcome\"\x8f\a\n" +
 	"\fVerification\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
@@ -1810,7 +1983,7 @@ func file_verifyd_v1_verify_proto_rawDescGZIP() []byte {
 }
 
 var file_verifyd_v1_verify_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_verifyd_v1_verify_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_verifyd_v1_verify_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_verifyd_v1_verify_proto_goTypes = []any{
 	(Channel)(0),                       // 0: verifyd.v1.Channel
 	(Lang)(0),                          // 1: verifyd.v1.Lang
@@ -1820,62 +1993,67 @@ var file_verifyd_v1_verify_proto_goTypes = []any{
 	(WatchEventKind)(0),                // 5: verifyd.v1.WatchEventKind
 	(*RoutingStep)(nil),                // 6: verifyd.v1.RoutingStep
 	(*ChannelAttempt)(nil),             // 7: verifyd.v1.ChannelAttempt
-	(*Verification)(nil),               // 8: verifyd.v1.Verification
-	(*StartVerificationRequest)(nil),   // 9: verifyd.v1.StartVerificationRequest
-	(*StartVerificationResponse)(nil),  // 10: verifyd.v1.StartVerificationResponse
-	(*CheckCodeRequest)(nil),           // 11: verifyd.v1.CheckCodeRequest
-	(*CheckCodeResponse)(nil),          // 12: verifyd.v1.CheckCodeResponse
-	(*GetVerificationRequest)(nil),     // 13: verifyd.v1.GetVerificationRequest
-	(*GetVerificationResponse)(nil),    // 14: verifyd.v1.GetVerificationResponse
-	(*CancelVerificationRequest)(nil),  // 15: verifyd.v1.CancelVerificationRequest
-	(*CancelVerificationResponse)(nil), // 16: verifyd.v1.CancelVerificationResponse
-	(*WatchStatusRequest)(nil),         // 17: verifyd.v1.WatchStatusRequest
-	(*WatchStatusResponse)(nil),        // 18: verifyd.v1.WatchStatusResponse
-	(*timestamppb.Timestamp)(nil),      // 19: google.protobuf.Timestamp
+	(*ProviderCost)(nil),               // 8: verifyd.v1.ProviderCost
+	(*ProviderTry)(nil),                // 9: verifyd.v1.ProviderTry
+	(*Verification)(nil),               // 10: verifyd.v1.Verification
+	(*StartVerificationRequest)(nil),   // 11: verifyd.v1.StartVerificationRequest
+	(*StartVerificationResponse)(nil),  // 12: verifyd.v1.StartVerificationResponse
+	(*CheckCodeRequest)(nil),           // 13: verifyd.v1.CheckCodeRequest
+	(*CheckCodeResponse)(nil),          // 14: verifyd.v1.CheckCodeResponse
+	(*GetVerificationRequest)(nil),     // 15: verifyd.v1.GetVerificationRequest
+	(*GetVerificationResponse)(nil),    // 16: verifyd.v1.GetVerificationResponse
+	(*CancelVerificationRequest)(nil),  // 17: verifyd.v1.CancelVerificationRequest
+	(*CancelVerificationResponse)(nil), // 18: verifyd.v1.CancelVerificationResponse
+	(*WatchStatusRequest)(nil),         // 19: verifyd.v1.WatchStatusRequest
+	(*WatchStatusResponse)(nil),        // 20: verifyd.v1.WatchStatusResponse
+	(*timestamppb.Timestamp)(nil),      // 21: google.protobuf.Timestamp
 }
 var file_verifyd_v1_verify_proto_depIdxs = []int32{
 	0,  // 0: verifyd.v1.RoutingStep.channel:type_name -> verifyd.v1.Channel
 	0,  // 1: verifyd.v1.ChannelAttempt.channel:type_name -> verifyd.v1.Channel
 	2,  // 2: verifyd.v1.ChannelAttempt.status:type_name -> verifyd.v1.DeliveryStatus
-	19, // 3: verifyd.v1.ChannelAttempt.processed_at:type_name -> google.protobuf.Timestamp
-	19, // 4: verifyd.v1.ChannelAttempt.sent_at:type_name -> google.protobuf.Timestamp
-	19, // 5: verifyd.v1.ChannelAttempt.deadline:type_name -> google.protobuf.Timestamp
-	1,  // 6: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
-	6,  // 7: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	2,  // 8: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
-	0,  // 9: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
-	19, // 10: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
-	19, // 11: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
-	19, // 12: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
-	7,  // 13: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
-	3,  // 14: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
-	6,  // 15: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	1,  // 16: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
-	8,  // 17: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	4,  // 18: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
-	8,  // 19: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 20: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 21: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	5,  // 22: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
-	8,  // 23: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
-	8,  // 24: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
-	19, // 25: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
-	0,  // 26: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
-	9,  // 27: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
-	11, // 28: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
-	13, // 29: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
-	15, // 30: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
-	17, // 31: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
-	10, // 32: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
-	12, // 33: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
-	14, // 34: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
-	16, // 35: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
-	18, // 36: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
-	32, // [32:37] is the sub-list for method output_type
-	27, // [27:32] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	21, // 3: verifyd.v1.ChannelAttempt.processed_at:type_name -> google.protobuf.Timestamp
+	21, // 4: verifyd.v1.ChannelAttempt.sent_at:type_name -> google.protobuf.Timestamp
+	21, // 5: verifyd.v1.ChannelAttempt.deadline:type_name -> google.protobuf.Timestamp
+	8,  // 6: verifyd.v1.ChannelAttempt.provider_cost:type_name -> verifyd.v1.ProviderCost
+	9,  // 7: verifyd.v1.ChannelAttempt.tries:type_name -> verifyd.v1.ProviderTry
+	21, // 8: verifyd.v1.ProviderTry.time:type_name -> google.protobuf.Timestamp
+	1,  // 9: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
+	6,  // 10: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	2,  // 11: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
+	0,  // 12: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
+	21, // 13: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
+	21, // 14: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
+	21, // 15: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
+	7,  // 16: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
+	3,  // 17: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
+	6,  // 18: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	1,  // 19: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
+	10, // 20: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	4,  // 21: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
+	10, // 22: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
+	10, // 23: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	10, // 24: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	5,  // 25: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
+	10, // 26: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
+	10, // 27: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
+	21, // 28: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
+	0,  // 29: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
+	11, // 30: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
+	13, // 31: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
+	15, // 32: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
+	17, // 33: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
+	19, // 34: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
+	12, // 35: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
+	14, // 36: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
+	16, // 37: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
+	18, // 38: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
+	20, // 39: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
+	35, // [35:40] is the sub-list for method output_type
+	30, // [30:35] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_verifyd_v1_verify_proto_init() }
@@ -1885,16 +2063,16 @@ func file_verifyd_v1_verify_proto_init() {
 	}
 	file_verifyd_v1_verify_proto_msgTypes[0].OneofWrappers = []any{}
 	file_verifyd_v1_verify_proto_msgTypes[1].OneofWrappers = []any{}
-	file_verifyd_v1_verify_proto_msgTypes[2].OneofWrappers = []any{}
-	file_verifyd_v1_verify_proto_msgTypes[3].OneofWrappers = []any{}
-	file_verifyd_v1_verify_proto_msgTypes[12].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[4].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[5].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[14].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_verifyd_v1_verify_proto_rawDesc), len(file_verifyd_v1_verify_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   13,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -155,7 +155,7 @@ class RoutingStep(_message.Message):
     def __init__(self, channel: _Optional[_Union[Channel, str]] = ..., timeout_sec: _Optional[int] = ..., sender_id: _Optional[str] = ..., template: _Optional[str] = ...) -> None: ...
 
 class ChannelAttempt(_message.Message):
-    __slots__ = ("id", "channel", "status", "processed_at", "external_id", "cost", "error_reason", "sent_at", "deadline")
+    __slots__ = ("id", "channel", "status", "processed_at", "external_id", "cost", "error_reason", "sent_at", "deadline", "provider", "provider_cost", "provider_status", "tries")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +165,10 @@ class ChannelAttempt(_message.Message):
     ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_COST_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_STATUS_FIELD_NUMBER: _ClassVar[int]
+    TRIES_FIELD_NUMBER: _ClassVar[int]
     id: str
     channel: Channel
     status: DeliveryStatus
@@ -174,7 +178,29 @@ class ChannelAttempt(_message.Message):
     error_reason: str
     sent_at: _timestamp_pb2.Timestamp
     deadline: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., processed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., external_id: _Optional[str] = ..., cost: _Optional[int] = ..., error_reason: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    provider: str
+    provider_cost: ProviderCost
+    provider_status: str
+    tries: _containers.RepeatedCompositeFieldContainer[ProviderTry]
+    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., processed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., external_id: _Optional[str] = ..., cost: _Optional[int] = ..., error_reason: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., provider: _Optional[str] = ..., provider_cost: _Optional[_Union[ProviderCost, _Mapping]] = ..., provider_status: _Optional[str] = ..., tries: _Optional[_Iterable[_Union[ProviderTry, _Mapping]]] = ...) -> None: ...
+
+class ProviderCost(_message.Message):
+    __slots__ = ("currency", "micros")
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    MICROS_FIELD_NUMBER: _ClassVar[int]
+    currency: str
+    micros: int
+    def __init__(self, currency: _Optional[str] = ..., micros: _Optional[int] = ...) -> None: ...
+
+class ProviderTry(_message.Message):
+    __slots__ = ("provider", "time", "outcome")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    time: _timestamp_pb2.Timestamp
+    outcome: str
+    def __init__(self, provider: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
 
 class Verification(_message.Message):
     __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id")

@@ -627,7 +627,55 @@ export interface ChannelAttempt {
    * deadline); for voice, sent_at plus the server's voice answer timeout (the ring
    * deadline). Unset for sms and email, while NEW, and once the attempt finished.
    */
-  deadline: Date | undefined;
+  deadline:
+    | Date
+    | undefined;
+  /**
+   * The configured name of the provider that carried the step (or was tried last);
+   * "sandbox" for the built-in sandbox; empty while NEW.
+   */
+  provider: string;
+  /**
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   */
+  providerCost:
+    | ProviderCost
+    | undefined;
+  /**
+   * The provider's latest word on the message, from its delivery report (for
+   * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+   * delivered); empty if it said nothing yet.
+   */
+  providerStatus: string;
+  /**
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   */
+  tries: ProviderTry[];
+}
+
+/** A price reported by a provider. */
+export interface ProviderCost {
+  /** The ISO 4217 currency code, for example "USD". */
+  currency: string;
+  /** The amount in millionths of the currency's unit (7500 is 0.0075). */
+  micros: number;
+}
+
+/** One try of one provider within a step. */
+export interface ProviderTry {
+  /** The provider's configured name. */
+  provider: string;
+  /** When the try ended. */
+  time:
+    | Date
+    | undefined;
+  /**
+   * What happened: "accepted", "refused: …", "fault: …", "down: …", or
+   * "skipped: cooling down after repeated faults".
+   */
+  outcome: string;
 }
 
 /** The full record of one verification. */
@@ -989,6 +1037,10 @@ function createBaseChannelAttempt(): ChannelAttempt {
     errorReason: "",
     sentAt: undefined,
     deadline: undefined,
+    provider: "",
+    providerCost: undefined,
+    providerStatus: "",
+    tries: [],
   };
 }
 
@@ -1020,6 +1072,18 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     }
     if (message.deadline !== undefined) {
       Timestamp.encode(toTimestamp(message.deadline), writer.uint32(74).fork()).join();
+    }
+    if (message.provider !== "") {
+      writer.uint32(82).string(message.provider);
+    }
+    if (message.providerCost !== undefined) {
+      ProviderCost.encode(message.providerCost, writer.uint32(90).fork()).join();
+    }
+    if (message.providerStatus !== "") {
+      writer.uint32(98).string(message.providerStatus);
+    }
+    for (const v of message.tries) {
+      ProviderTry.encode(v!, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -1109,6 +1173,38 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
             message.deadline = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.providerCost = ProviderCost.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.providerStatus = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.tries.push(ProviderTry.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1148,6 +1244,20 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
         ? fromJsonTimestamp(object.sent_at)
         : undefined,
       deadline: isSet(object.deadline) ? fromJsonTimestamp(object.deadline) : undefined,
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      providerCost: isSet(object.providerCost)
+        ? ProviderCost.fromJSON(object.providerCost)
+        : isSet(object.provider_cost)
+        ? ProviderCost.fromJSON(object.provider_cost)
+        : undefined,
+      providerStatus: isSet(object.providerStatus)
+        ? globalThis.String(object.providerStatus)
+        : isSet(object.provider_status)
+        ? globalThis.String(object.provider_status)
+        : "",
+      tries: globalThis.Array.isArray(object?.tries)
+        ? object.tries.map((e: any) => ProviderTry.fromJSON(e))
+        : [],
     };
   },
 
@@ -1180,6 +1290,18 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     if (message.deadline !== undefined) {
       obj.deadline = message.deadline.toISOString();
     }
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.providerCost !== undefined) {
+      obj.providerCost = ProviderCost.toJSON(message.providerCost);
+    }
+    if (message.providerStatus !== "") {
+      obj.providerStatus = message.providerStatus;
+    }
+    if (message.tries?.length) {
+      obj.tries = message.tries.map((e) => ProviderTry.toJSON(e));
+    }
     return obj;
   },
 
@@ -1197,6 +1319,198 @@ export const ChannelAttempt: MessageFns<ChannelAttempt> = {
     message.errorReason = object.errorReason ?? "";
     message.sentAt = object.sentAt ?? undefined;
     message.deadline = object.deadline ?? undefined;
+    message.provider = object.provider ?? "";
+    message.providerCost = (object.providerCost !== undefined && object.providerCost !== null)
+      ? ProviderCost.fromPartial(object.providerCost)
+      : undefined;
+    message.providerStatus = object.providerStatus ?? "";
+    message.tries = object.tries?.map((e) => ProviderTry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseProviderCost(): ProviderCost {
+  return { currency: "", micros: 0 };
+}
+
+export const ProviderCost: MessageFns<ProviderCost> = {
+  encode(message: ProviderCost, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    if (message.micros !== 0) {
+      writer.uint32(16).int64(message.micros);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProviderCost {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProviderCost();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.micros = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProviderCost {
+    return {
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      micros: isSet(object.micros) ? globalThis.Number(object.micros) : 0,
+    };
+  },
+
+  toJSON(message: ProviderCost): unknown {
+    const obj: any = {};
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.micros !== 0) {
+      obj.micros = Math.round(message.micros);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProviderCost>, I>>(base?: I): ProviderCost {
+    return ProviderCost.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProviderCost>, I>>(object: I): ProviderCost {
+    const message = createBaseProviderCost();
+    message.currency = object.currency ?? "";
+    message.micros = object.micros ?? 0;
+    return message;
+  },
+};
+
+function createBaseProviderTry(): ProviderTry {
+  return { provider: "", time: undefined, outcome: "" };
+}
+
+export const ProviderTry: MessageFns<ProviderTry> = {
+  encode(message: ProviderTry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.provider !== "") {
+      writer.uint32(10).string(message.provider);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(18).fork()).join();
+    }
+    if (message.outcome !== "") {
+      writer.uint32(26).string(message.outcome);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProviderTry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProviderTry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.provider = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProviderTry {
+    return {
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+    };
+  },
+
+  toJSON(message: ProviderTry): unknown {
+    const obj: any = {};
+    if (message.provider !== "") {
+      obj.provider = message.provider;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProviderTry>, I>>(base?: I): ProviderTry {
+    return ProviderTry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProviderTry>, I>>(object: I): ProviderTry {
+    const message = createBaseProviderTry();
+    message.provider = object.provider ?? "";
+    message.time = object.time ?? undefined;
+    message.outcome = object.outcome ?? "";
     return message;
   },
 };

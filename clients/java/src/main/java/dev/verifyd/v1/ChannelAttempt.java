@@ -37,6 +37,9 @@ private static final long serialVersionUID = 0L;
     status_ = 0;
     externalId_ = "";
     errorReason_ = "";
+    provider_ = "";
+    providerStatus_ = "";
+    tries_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -403,6 +406,213 @@ private static final long serialVersionUID = 0L;
     return deadline_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : deadline_;
   }
 
+  public static final int PROVIDER_FIELD_NUMBER = 10;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object provider_ = "";
+  /**
+   * <pre>
+   * The configured name of the provider that carried the step (or was tried last);
+   * "sandbox" for the built-in sandbox; empty while NEW.
+   * </pre>
+   *
+   * <code>string provider = 10 [json_name = "provider"];</code>
+   * @return The provider.
+   */
+  @java.lang.Override
+  public java.lang.String getProvider() {
+    java.lang.Object ref = provider_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      provider_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The configured name of the provider that carried the step (or was tried last);
+   * "sandbox" for the built-in sandbox; empty while NEW.
+   * </pre>
+   *
+   * <code>string provider = 10 [json_name = "provider"];</code>
+   * @return The bytes for provider.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getProviderBytes() {
+    java.lang.Object ref = provider_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      provider_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int PROVIDER_COST_FIELD_NUMBER = 11;
+  private dev.verifyd.v1.ProviderCost providerCost_;
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   * @return Whether the providerCost field is set.
+   */
+  @java.lang.Override
+  public boolean hasProviderCost() {
+    return ((bitField0_ & 0x00000010) != 0);
+  }
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   * @return The providerCost.
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.ProviderCost getProviderCost() {
+    return providerCost_ == null ? dev.verifyd.v1.ProviderCost.getDefaultInstance() : providerCost_;
+  }
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.ProviderCostOrBuilder getProviderCostOrBuilder() {
+    return providerCost_ == null ? dev.verifyd.v1.ProviderCost.getDefaultInstance() : providerCost_;
+  }
+
+  public static final int PROVIDER_STATUS_FIELD_NUMBER = 12;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object providerStatus_ = "";
+  /**
+   * <pre>
+   * The provider's latest word on the message, from its delivery report (for
+   * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+   * delivered); empty if it said nothing yet.
+   * </pre>
+   *
+   * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+   * @return The providerStatus.
+   */
+  @java.lang.Override
+  public java.lang.String getProviderStatus() {
+    java.lang.Object ref = providerStatus_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      providerStatus_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The provider's latest word on the message, from its delivery report (for
+   * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+   * delivered); empty if it said nothing yet.
+   * </pre>
+   *
+   * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+   * @return The bytes for providerStatus.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getProviderStatusBytes() {
+    java.lang.Object ref = providerStatus_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      providerStatus_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
+  public static final int TRIES_FIELD_NUMBER = 13;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.verifyd.v1.ProviderTry> tries_;
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.verifyd.v1.ProviderTry> getTriesList() {
+    return tries_;
+  }
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.verifyd.v1.ProviderTryOrBuilder> 
+      getTriesOrBuilderList() {
+    return tries_;
+  }
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  @java.lang.Override
+  public int getTriesCount() {
+    return tries_.size();
+  }
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.ProviderTry getTries(int index) {
+    return tries_.get(index);
+  }
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.ProviderTryOrBuilder getTriesOrBuilder(
+      int index) {
+    return tries_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -444,6 +654,18 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000008) != 0)) {
       output.writeMessage(9, getDeadline());
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(provider_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 10, provider_);
+    }
+    if (((bitField0_ & 0x00000010) != 0)) {
+      output.writeMessage(11, getProviderCost());
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(providerStatus_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 12, providerStatus_);
+    }
+    for (int i = 0; i < tries_.size(); i++) {
+      output.writeMessage(13, tries_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -481,6 +703,25 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(9, getDeadline());
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(provider_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(10, provider_);
+    }
+    if (((bitField0_ & 0x00000010) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(11, getProviderCost());
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(providerStatus_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(12, providerStatus_);
+    }
+
+        {
+          final int count = tries_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(tries_.get(i));
+          }
+          size += 1 * count;
+        }
     return size;
   }
   @java.lang.Override
@@ -533,6 +774,17 @@ private static final long serialVersionUID = 0L;
       if (!getDeadline()
           .equals(other.getDeadline())) return false;
     }
+    if (!getProvider()
+        .equals(other.getProvider())) return false;
+    if (hasProviderCost() != other.hasProviderCost()) return false;
+    if (hasProviderCost()) {
+      if (!getProviderCost()
+          .equals(other.getProviderCost())) return false;
+    }
+    if (!getProviderStatus()
+        .equals(other.getProviderStatus())) return false;
+    if (!getTriesList()
+        .equals(other.getTriesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -570,6 +822,18 @@ private static final long serialVersionUID = 0L;
     if (hasDeadline()) {
       hash = (37 * hash) + DEADLINE_FIELD_NUMBER;
       hash = (53 * hash) + getDeadline().hashCode();
+    }
+    hash = (37 * hash) + PROVIDER_FIELD_NUMBER;
+    hash = (53 * hash) + getProvider().hashCode();
+    if (hasProviderCost()) {
+      hash = (37 * hash) + PROVIDER_COST_FIELD_NUMBER;
+      hash = (53 * hash) + getProviderCost().hashCode();
+    }
+    hash = (37 * hash) + PROVIDER_STATUS_FIELD_NUMBER;
+    hash = (53 * hash) + getProviderStatus().hashCode();
+    if (getTriesCount() > 0) {
+      hash = (37 * hash) + TRIES_FIELD_NUMBER;
+      hash = (53 * hash) + getTriesList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -708,6 +972,8 @@ private static final long serialVersionUID = 0L;
         internalGetProcessedAtFieldBuilder();
         internalGetSentAtFieldBuilder();
         internalGetDeadlineFieldBuilder();
+        internalGetProviderCostFieldBuilder();
+        internalGetTriesFieldBuilder();
       }
     }
     @java.lang.Override
@@ -735,6 +1001,20 @@ private static final long serialVersionUID = 0L;
         deadlineBuilder_.dispose();
         deadlineBuilder_ = null;
       }
+      provider_ = "";
+      providerCost_ = null;
+      if (providerCostBuilder_ != null) {
+        providerCostBuilder_.dispose();
+        providerCostBuilder_ = null;
+      }
+      providerStatus_ = "";
+      if (triesBuilder_ == null) {
+        tries_ = java.util.Collections.emptyList();
+      } else {
+        tries_ = null;
+        triesBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00001000);
       return this;
     }
 
@@ -761,9 +1041,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public dev.verifyd.v1.ChannelAttempt buildPartial() {
       dev.verifyd.v1.ChannelAttempt result = new dev.verifyd.v1.ChannelAttempt(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(dev.verifyd.v1.ChannelAttempt result) {
+      if (triesBuilder_ == null) {
+        if (((bitField0_ & 0x00001000) != 0)) {
+          tries_ = java.util.Collections.unmodifiableList(tries_);
+          bitField0_ = (bitField0_ & ~0x00001000);
+        }
+        result.tries_ = tries_;
+      } else {
+        result.tries_ = triesBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.verifyd.v1.ChannelAttempt result) {
@@ -805,6 +1098,18 @@ private static final long serialVersionUID = 0L;
             ? deadline_
             : deadlineBuilder_.build();
         to_bitField0_ |= 0x00000008;
+      }
+      if (((from_bitField0_ & 0x00000200) != 0)) {
+        result.provider_ = provider_;
+      }
+      if (((from_bitField0_ & 0x00000400) != 0)) {
+        result.providerCost_ = providerCostBuilder_ == null
+            ? providerCost_
+            : providerCostBuilder_.build();
+        to_bitField0_ |= 0x00000010;
+      }
+      if (((from_bitField0_ & 0x00000800) != 0)) {
+        result.providerStatus_ = providerStatus_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -853,6 +1158,45 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasDeadline()) {
         mergeDeadline(other.getDeadline());
+      }
+      if (!other.getProvider().isEmpty()) {
+        provider_ = other.provider_;
+        bitField0_ |= 0x00000200;
+        onChanged();
+      }
+      if (other.hasProviderCost()) {
+        mergeProviderCost(other.getProviderCost());
+      }
+      if (!other.getProviderStatus().isEmpty()) {
+        providerStatus_ = other.providerStatus_;
+        bitField0_ |= 0x00000800;
+        onChanged();
+      }
+      if (triesBuilder_ == null) {
+        if (!other.tries_.isEmpty()) {
+          if (tries_.isEmpty()) {
+            tries_ = other.tries_;
+            bitField0_ = (bitField0_ & ~0x00001000);
+          } else {
+            ensureTriesIsMutable();
+            tries_.addAll(other.tries_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.tries_.isEmpty()) {
+          if (triesBuilder_.isEmpty()) {
+            triesBuilder_.dispose();
+            triesBuilder_ = null;
+            tries_ = other.tries_;
+            bitField0_ = (bitField0_ & ~0x00001000);
+            triesBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetTriesFieldBuilder() : null;
+          } else {
+            triesBuilder_.addAllMessages(other.tries_);
+          }
+        }
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -929,6 +1273,36 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000100;
               break;
             } // case 74
+            case 82: {
+              provider_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000200;
+              break;
+            } // case 82
+            case 90: {
+              input.readMessage(
+                  internalGetProviderCostFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000400;
+              break;
+            } // case 90
+            case 98: {
+              providerStatus_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000800;
+              break;
+            } // case 98
+            case 106: {
+              dev.verifyd.v1.ProviderTry m =
+                  input.readMessage(
+                      dev.verifyd.v1.ProviderTry.parser(),
+                      extensionRegistry);
+              if (triesBuilder_ == null) {
+                ensureTriesIsMutable();
+                tries_.add(m);
+              } else {
+                triesBuilder_.addMessage(m);
+              }
+              break;
+            } // case 106
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1917,6 +2291,693 @@ private static final long serialVersionUID = 0L;
         deadline_ = null;
       }
       return deadlineBuilder_;
+    }
+
+    private java.lang.Object provider_ = "";
+    /**
+     * <pre>
+     * The configured name of the provider that carried the step (or was tried last);
+     * "sandbox" for the built-in sandbox; empty while NEW.
+     * </pre>
+     *
+     * <code>string provider = 10 [json_name = "provider"];</code>
+     * @return The provider.
+     */
+    public java.lang.String getProvider() {
+      java.lang.Object ref = provider_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        provider_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The configured name of the provider that carried the step (or was tried last);
+     * "sandbox" for the built-in sandbox; empty while NEW.
+     * </pre>
+     *
+     * <code>string provider = 10 [json_name = "provider"];</code>
+     * @return The bytes for provider.
+     */
+    public com.google.protobuf.ByteString
+        getProviderBytes() {
+      java.lang.Object ref = provider_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        provider_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The configured name of the provider that carried the step (or was tried last);
+     * "sandbox" for the built-in sandbox; empty while NEW.
+     * </pre>
+     *
+     * <code>string provider = 10 [json_name = "provider"];</code>
+     * @param value The provider to set.
+     * @return This builder for chaining.
+     */
+    public Builder setProvider(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      provider_ = value;
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The configured name of the provider that carried the step (or was tried last);
+     * "sandbox" for the built-in sandbox; empty while NEW.
+     * </pre>
+     *
+     * <code>string provider = 10 [json_name = "provider"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearProvider() {
+      provider_ = getDefaultInstance().getProvider();
+      bitField0_ = (bitField0_ & ~0x00000200);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The configured name of the provider that carried the step (or was tried last);
+     * "sandbox" for the built-in sandbox; empty while NEW.
+     * </pre>
+     *
+     * <code>string provider = 10 [json_name = "provider"];</code>
+     * @param value The bytes for provider to set.
+     * @return This builder for chaining.
+     */
+    public Builder setProviderBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      provider_ = value;
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+
+    private dev.verifyd.v1.ProviderCost providerCost_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.ProviderCost, dev.verifyd.v1.ProviderCost.Builder, dev.verifyd.v1.ProviderCostOrBuilder> providerCostBuilder_;
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     * @return Whether the providerCost field is set.
+     */
+    public boolean hasProviderCost() {
+      return ((bitField0_ & 0x00000400) != 0);
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     * @return The providerCost.
+     */
+    public dev.verifyd.v1.ProviderCost getProviderCost() {
+      if (providerCostBuilder_ == null) {
+        return providerCost_ == null ? dev.verifyd.v1.ProviderCost.getDefaultInstance() : providerCost_;
+      } else {
+        return providerCostBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public Builder setProviderCost(dev.verifyd.v1.ProviderCost value) {
+      if (providerCostBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        providerCost_ = value;
+      } else {
+        providerCostBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public Builder setProviderCost(
+        dev.verifyd.v1.ProviderCost.Builder builderForValue) {
+      if (providerCostBuilder_ == null) {
+        providerCost_ = builderForValue.build();
+      } else {
+        providerCostBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public Builder mergeProviderCost(dev.verifyd.v1.ProviderCost value) {
+      if (providerCostBuilder_ == null) {
+        if (((bitField0_ & 0x00000400) != 0) &&
+          providerCost_ != null &&
+          providerCost_ != dev.verifyd.v1.ProviderCost.getDefaultInstance()) {
+          getProviderCostBuilder().mergeFrom(value);
+        } else {
+          providerCost_ = value;
+        }
+      } else {
+        providerCostBuilder_.mergeFrom(value);
+      }
+      if (providerCost_ != null) {
+        bitField0_ |= 0x00000400;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public Builder clearProviderCost() {
+      bitField0_ = (bitField0_ & ~0x00000400);
+      providerCost_ = null;
+      if (providerCostBuilder_ != null) {
+        providerCostBuilder_.dispose();
+        providerCostBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public dev.verifyd.v1.ProviderCost.Builder getProviderCostBuilder() {
+      bitField0_ |= 0x00000400;
+      onChanged();
+      return internalGetProviderCostFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    public dev.verifyd.v1.ProviderCostOrBuilder getProviderCostOrBuilder() {
+      if (providerCostBuilder_ != null) {
+        return providerCostBuilder_.getMessageOrBuilder();
+      } else {
+        return providerCost_ == null ?
+            dev.verifyd.v1.ProviderCost.getDefaultInstance() : providerCost_;
+      }
+    }
+    /**
+     * <pre>
+     * The price the provider reported for the message or call, in its own currency,
+     * beside the tenant's tariff in cost; unset when the provider reports none.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.ProviderCost, dev.verifyd.v1.ProviderCost.Builder, dev.verifyd.v1.ProviderCostOrBuilder> 
+        internalGetProviderCostFieldBuilder() {
+      if (providerCostBuilder_ == null) {
+        providerCostBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.verifyd.v1.ProviderCost, dev.verifyd.v1.ProviderCost.Builder, dev.verifyd.v1.ProviderCostOrBuilder>(
+                getProviderCost(),
+                getParentForChildren(),
+                isClean());
+        providerCost_ = null;
+      }
+      return providerCostBuilder_;
+    }
+
+    private java.lang.Object providerStatus_ = "";
+    /**
+     * <pre>
+     * The provider's latest word on the message, from its delivery report (for
+     * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+     * delivered); empty if it said nothing yet.
+     * </pre>
+     *
+     * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+     * @return The providerStatus.
+     */
+    public java.lang.String getProviderStatus() {
+      java.lang.Object ref = providerStatus_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        providerStatus_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The provider's latest word on the message, from its delivery report (for
+     * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+     * delivered); empty if it said nothing yet.
+     * </pre>
+     *
+     * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+     * @return The bytes for providerStatus.
+     */
+    public com.google.protobuf.ByteString
+        getProviderStatusBytes() {
+      java.lang.Object ref = providerStatus_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        providerStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The provider's latest word on the message, from its delivery report (for
+     * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+     * delivered); empty if it said nothing yet.
+     * </pre>
+     *
+     * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+     * @param value The providerStatus to set.
+     * @return This builder for chaining.
+     */
+    public Builder setProviderStatus(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      providerStatus_ = value;
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The provider's latest word on the message, from its delivery report (for
+     * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+     * delivered); empty if it said nothing yet.
+     * </pre>
+     *
+     * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearProviderStatus() {
+      providerStatus_ = getDefaultInstance().getProviderStatus();
+      bitField0_ = (bitField0_ & ~0x00000800);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The provider's latest word on the message, from its delivery report (for
+     * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+     * delivered); empty if it said nothing yet.
+     * </pre>
+     *
+     * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+     * @param value The bytes for providerStatus to set.
+     * @return This builder for chaining.
+     */
+    public Builder setProviderStatusBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      providerStatus_ = value;
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+
+    private java.util.List<dev.verifyd.v1.ProviderTry> tries_ =
+      java.util.Collections.emptyList();
+    private void ensureTriesIsMutable() {
+      if (!((bitField0_ & 0x00001000) != 0)) {
+        tries_ = new java.util.ArrayList<dev.verifyd.v1.ProviderTry>(tries_);
+        bitField0_ |= 0x00001000;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.verifyd.v1.ProviderTry, dev.verifyd.v1.ProviderTry.Builder, dev.verifyd.v1.ProviderTryOrBuilder> triesBuilder_;
+
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public java.util.List<dev.verifyd.v1.ProviderTry> getTriesList() {
+      if (triesBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(tries_);
+      } else {
+        return triesBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public int getTriesCount() {
+      if (triesBuilder_ == null) {
+        return tries_.size();
+      } else {
+        return triesBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public dev.verifyd.v1.ProviderTry getTries(int index) {
+      if (triesBuilder_ == null) {
+        return tries_.get(index);
+      } else {
+        return triesBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder setTries(
+        int index, dev.verifyd.v1.ProviderTry value) {
+      if (triesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureTriesIsMutable();
+        tries_.set(index, value);
+        onChanged();
+      } else {
+        triesBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder setTries(
+        int index, dev.verifyd.v1.ProviderTry.Builder builderForValue) {
+      if (triesBuilder_ == null) {
+        ensureTriesIsMutable();
+        tries_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        triesBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder addTries(dev.verifyd.v1.ProviderTry value) {
+      if (triesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureTriesIsMutable();
+        tries_.add(value);
+        onChanged();
+      } else {
+        triesBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder addTries(
+        int index, dev.verifyd.v1.ProviderTry value) {
+      if (triesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureTriesIsMutable();
+        tries_.add(index, value);
+        onChanged();
+      } else {
+        triesBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder addTries(
+        dev.verifyd.v1.ProviderTry.Builder builderForValue) {
+      if (triesBuilder_ == null) {
+        ensureTriesIsMutable();
+        tries_.add(builderForValue.build());
+        onChanged();
+      } else {
+        triesBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder addTries(
+        int index, dev.verifyd.v1.ProviderTry.Builder builderForValue) {
+      if (triesBuilder_ == null) {
+        ensureTriesIsMutable();
+        tries_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        triesBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder addAllTries(
+        java.lang.Iterable<? extends dev.verifyd.v1.ProviderTry> values) {
+      if (triesBuilder_ == null) {
+        ensureTriesIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, tries_);
+        onChanged();
+      } else {
+        triesBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder clearTries() {
+      if (triesBuilder_ == null) {
+        tries_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00001000);
+        onChanged();
+      } else {
+        triesBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public Builder removeTries(int index) {
+      if (triesBuilder_ == null) {
+        ensureTriesIsMutable();
+        tries_.remove(index);
+        onChanged();
+      } else {
+        triesBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public dev.verifyd.v1.ProviderTry.Builder getTriesBuilder(
+        int index) {
+      return internalGetTriesFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public dev.verifyd.v1.ProviderTryOrBuilder getTriesOrBuilder(
+        int index) {
+      if (triesBuilder_ == null) {
+        return tries_.get(index);  } else {
+        return triesBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public java.util.List<? extends dev.verifyd.v1.ProviderTryOrBuilder> 
+         getTriesOrBuilderList() {
+      if (triesBuilder_ != null) {
+        return triesBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(tries_);
+      }
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public dev.verifyd.v1.ProviderTry.Builder addTriesBuilder() {
+      return internalGetTriesFieldBuilder().addBuilder(
+          dev.verifyd.v1.ProviderTry.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public dev.verifyd.v1.ProviderTry.Builder addTriesBuilder(
+        int index) {
+      return internalGetTriesFieldBuilder().addBuilder(
+          index, dev.verifyd.v1.ProviderTry.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * Every provider tried for this step, in order: a fault moves the step to the next
+     * provider of the channel, and a provider that keeps failing is skipped for a while.
+     * </pre>
+     *
+     * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+     */
+    public java.util.List<dev.verifyd.v1.ProviderTry.Builder> 
+         getTriesBuilderList() {
+      return internalGetTriesFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.verifyd.v1.ProviderTry, dev.verifyd.v1.ProviderTry.Builder, dev.verifyd.v1.ProviderTryOrBuilder> 
+        internalGetTriesFieldBuilder() {
+      if (triesBuilder_ == null) {
+        triesBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.verifyd.v1.ProviderTry, dev.verifyd.v1.ProviderTry.Builder, dev.verifyd.v1.ProviderTryOrBuilder>(
+                tries_,
+                ((bitField0_ & 0x00001000) != 0),
+                getParentForChildren(),
+                isClean());
+        tries_ = null;
+      }
+      return triesBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:verifyd.v1.ChannelAttempt)

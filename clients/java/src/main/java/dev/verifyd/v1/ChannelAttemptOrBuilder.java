@@ -218,4 +218,129 @@ public interface ChannelAttemptOrBuilder extends
    * <code>.google.protobuf.Timestamp deadline = 9 [json_name = "deadline"];</code>
    */
   com.google.protobuf.TimestampOrBuilder getDeadlineOrBuilder();
+
+  /**
+   * <pre>
+   * The configured name of the provider that carried the step (or was tried last);
+   * "sandbox" for the built-in sandbox; empty while NEW.
+   * </pre>
+   *
+   * <code>string provider = 10 [json_name = "provider"];</code>
+   * @return The provider.
+   */
+  java.lang.String getProvider();
+  /**
+   * <pre>
+   * The configured name of the provider that carried the step (or was tried last);
+   * "sandbox" for the built-in sandbox; empty while NEW.
+   * </pre>
+   *
+   * <code>string provider = 10 [json_name = "provider"];</code>
+   * @return The bytes for provider.
+   */
+  com.google.protobuf.ByteString
+      getProviderBytes();
+
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   * @return Whether the providerCost field is set.
+   */
+  boolean hasProviderCost();
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   * @return The providerCost.
+   */
+  dev.verifyd.v1.ProviderCost getProviderCost();
+  /**
+   * <pre>
+   * The price the provider reported for the message or call, in its own currency,
+   * beside the tenant's tariff in cost; unset when the provider reports none.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ProviderCost provider_cost = 11 [json_name = "providerCost"];</code>
+   */
+  dev.verifyd.v1.ProviderCostOrBuilder getProviderCostOrBuilder();
+
+  /**
+   * <pre>
+   * The provider's latest word on the message, from its delivery report (for
+   * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+   * delivered); empty if it said nothing yet.
+   * </pre>
+   *
+   * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+   * @return The providerStatus.
+   */
+  java.lang.String getProviderStatus();
+  /**
+   * <pre>
+   * The provider's latest word on the message, from its delivery report (for
+   * example "delivered", or "undelivered: 30003" for an SMS accepted and later not
+   * delivered); empty if it said nothing yet.
+   * </pre>
+   *
+   * <code>string provider_status = 12 [json_name = "providerStatus"];</code>
+   * @return The bytes for providerStatus.
+   */
+  com.google.protobuf.ByteString
+      getProviderStatusBytes();
+
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  java.util.List<dev.verifyd.v1.ProviderTry> 
+      getTriesList();
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  dev.verifyd.v1.ProviderTry getTries(int index);
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  int getTriesCount();
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  java.util.List<? extends dev.verifyd.v1.ProviderTryOrBuilder> 
+      getTriesOrBuilderList();
+  /**
+   * <pre>
+   * Every provider tried for this step, in order: a fault moves the step to the next
+   * provider of the channel, and a provider that keeps failing is skipped for a while.
+   * </pre>
+   *
+   * <code>repeated .verifyd.v1.ProviderTry tries = 13 [json_name = "tries"];</code>
+   */
+  dev.verifyd.v1.ProviderTryOrBuilder getTriesOrBuilder(
+      int index);
 }
