@@ -17,10 +17,12 @@ CREATE TABLE verifications (
     revision   BIGINT NOT NULL,         -- compare-and-set on every write
     active     BOOLEAN NOT NULL,        -- not final
     owner      TEXT,                    -- the node that drives it while active
+    finished_at BIGINT,                 -- when it became final (retention)
     record     BYTEA NOT NULL
 );
 CREATE INDEX verifications_active ON verifications (tenant_id, created_at DESC) WHERE active;
 CREATE INDEX verifications_owner ON verifications (owner) WHERE active;
+CREATE INDEX verifications_finished ON verifications (finished_at) WHERE NOT active;
 
 -- Every transition, stored in the same statement as the record change that made it.
 CREATE TABLE events (
@@ -37,8 +39,10 @@ CREATE TABLE request_ids (
     tenant_id       TEXT NOT NULL,
     request_id      TEXT NOT NULL,
     verification_id UUID NOT NULL,
+    created_at      BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, request_id)
 );
+CREATE INDEX request_ids_created ON request_ids (created_at);
 
 CREATE TABLE tenants (
     id     TEXT PRIMARY KEY,
@@ -71,3 +75,29 @@ CREATE TABLE external_ids (
     attempt_id      UUID NOT NULL,
     PRIMARY KEY (provider, external_id)
 );
+
+-- Limit counters (see domain::limits), one encoded counter per key; rows are locked
+-- while a start or a check decides on them.
+CREATE TABLE limit_counters (
+    key   TEXT PRIMARY KEY,
+    value BYTEA NOT NULL
+);
+
+-- Number prefixes blocked for SMS pumping.
+CREATE TABLE blocks (
+    tenant_id   TEXT NOT NULL,
+    country_iso TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    record      BYTEA NOT NULL,
+    PRIMARY KEY (tenant_id, country_iso, prefix)
+);
+
+CREATE TABLE audit (
+    id        UUID PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    at        BIGINT NOT NULL,          -- unix milliseconds
+    action    TEXT NOT NULL,
+    record    BYTEA NOT NULL
+);
+CREATE INDEX audit_tenant ON audit (tenant_id, at DESC);
+CREATE INDEX audit_at ON audit (at);

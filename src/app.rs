@@ -128,6 +128,15 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
             watch_buffer: args.watch_buffer,
             lease: Duration::from_millis(args.lease_ms),
             directory_refresh: Duration::from_millis(args.directory_refresh_ms),
+            retention: crate::engine::RetentionConfig {
+                verifications: Duration::from_secs(
+                    u64::from(args.keep_verifications_days) * 86_400,
+                ),
+                request_ids: Duration::from_secs(u64::from(args.keep_request_ids_hours) * 3600),
+                audit: Duration::from_secs(u64::from(args.keep_audit_days) * 86_400),
+                outbox: Duration::from_secs(u64::from(args.keep_outbox_days) * 86_400),
+                every: Duration::from_secs(args.retention_interval_sec),
+            },
         },
     );
     let resumed = engine.start_background(reports).await?;
@@ -151,13 +160,26 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
     // grpcurl 1.8 and Python's reflection client speak only v1alpha.
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
+    let guard = Arc::new(api::guard::CredentialGuard::new(api::guard::GuardConfig {
+        limit: args.bad_credentials_limit,
+        window_ms: i64::try_from(args.bad_credentials_window_sec * 1000).unwrap_or(i64::MAX),
+        block_ms: i64::try_from(args.bad_credentials_block_sec * 1000).unwrap_or(i64::MAX),
+        client_ip_header: args
+            .client_ip_header
+            .as_ref()
+            .map(|h| h.to_ascii_lowercase()),
+    }));
     let verify = pb::verify_service_server::VerifyServiceServer::with_interceptor(
         api::verify::VerifyApi::new(engine.clone()),
-        api::tenant_auth(engine.clone()),
+        api::tenant_auth(engine.clone(), guard.clone()),
     );
     let admin = pb::admin_service_server::AdminServiceServer::with_interceptor(
-        api::admin::AdminApi::new(engine.clone(), sandbox.clone()),
-        api::admin_auth(engine.clone()),
+        api::admin::AdminApi::new(
+            engine.clone(),
+            sandbox.clone(),
+            Duration::from_secs(args.key_rotation_grace_sec),
+        ),
+        api::admin_auth(engine.clone(), guard),
     );
     let addr = listener.local_addr()?;
     let stop = CancellationToken::new();

@@ -197,6 +197,51 @@ pub struct ServeArgs {
     #[arg(long = "no-color", env = "NO_COLOR", hide = true, value_name = "ANY")]
     pub no_color: Option<String>,
 
+    /// Invalid credentials (API keys, admin tokens) from one client address, within
+    /// --bad-credentials-window-sec, after which that address is refused for
+    /// --bad-credentials-block-sec. 0 turns the defence off.
+    #[arg(long, env = "VERIFYD_BAD_CREDENTIALS_LIMIT", default_value_t = 10)]
+    pub bad_credentials_limit: u32,
+
+    /// See --bad-credentials-limit, in seconds.
+    #[arg(long, env = "VERIFYD_BAD_CREDENTIALS_WINDOW_SEC", default_value_t = 60)]
+    pub bad_credentials_window_sec: u64,
+
+    /// How long an address that sent too many invalid credentials is refused, in seconds.
+    #[arg(long, env = "VERIFYD_BAD_CREDENTIALS_BLOCK_SEC", default_value_t = 300)]
+    pub bad_credentials_block_sec: u64,
+
+    /// Behind a load balancer: the header that carries the client's address (its
+    /// right-most address is used, the one the balancer appended), e.g.
+    /// `x-forwarded-for`. Without it, the peer address. Only set it when every call
+    /// comes through the balancer.
+    #[arg(long, env = "VERIFYD_CLIENT_IP_HEADER", value_name = "HEADER")]
+    pub client_ip_header: Option<String>,
+
+    /// How long a rotated API key keeps working, in seconds, unless RotateApiKey says.
+    #[arg(long, env = "VERIFYD_KEY_ROTATION_GRACE_SEC", default_value_t = 86_400)]
+    pub key_rotation_grace_sec: u64,
+
+    /// How long final verifications (with their events) are kept, in days.
+    #[arg(long, env = "VERIFYD_KEEP_VERIFICATIONS_DAYS", default_value_t = 30)]
+    pub keep_verifications_days: u32,
+
+    /// How long idempotency keys (request ids) are honoured, in hours.
+    #[arg(long, env = "VERIFYD_KEEP_REQUEST_IDS_HOURS", default_value_t = 24)]
+    pub keep_request_ids_hours: u32,
+
+    /// How long audit entries are kept, in days.
+    #[arg(long, env = "VERIFYD_KEEP_AUDIT_DAYS", default_value_t = 90)]
+    pub keep_audit_days: u32,
+
+    /// How long sandbox messages are kept (memory and outbox file), in days.
+    #[arg(long, env = "VERIFYD_KEEP_OUTBOX_DAYS", default_value_t = 7)]
+    pub keep_outbox_days: u32,
+
+    /// How often retention deletes what it no longer keeps, in seconds.
+    #[arg(long, env = "VERIFYD_RETENTION_INTERVAL_SEC", default_value_t = 3600)]
+    pub retention_interval_sec: u64,
+
     /// Delivery providers per channel, a TOML file (see the README's "Going to
     /// production"); validated before anything starts. Without it, every channel
     /// goes to the sandbox.
@@ -435,6 +480,37 @@ impl ServeArgs {
             if secs == 0 {
                 return Err(self.bad(id, Some(secs.to_string()), "must be at least 1 second"));
             }
+        }
+        if self.bad_credentials_window_sec == 0 || self.bad_credentials_block_sec == 0 {
+            return Err(ConfigError(
+                "--bad-credentials-window-sec and --bad-credentials-block-sec must be at least 1"
+                    .into(),
+            ));
+        }
+        if let Some(h) = &self.client_ip_header
+            && tonic::metadata::MetadataKey::<tonic::metadata::Ascii>::from_bytes(
+                h.to_ascii_lowercase().as_bytes(),
+            )
+            .is_err()
+        {
+            return Err(ConfigError(format!(
+                "--client-ip-header {h}: not a header name"
+            )));
+        }
+        if self.key_rotation_grace_sec > 30 * 86_400 {
+            return Err(ConfigError(
+                "--key-rotation-grace-sec must be at most 2592000 (30 days)".into(),
+            ));
+        }
+        if self.keep_verifications_days == 0
+            || self.keep_request_ids_hours == 0
+            || self.keep_audit_days == 0
+            || self.keep_outbox_days == 0
+            || self.retention_interval_sec == 0
+        {
+            return Err(ConfigError(
+                "the --keep-* periods and --retention-interval-sec must be at least 1".into(),
+            ));
         }
         if let Some(url) = &self.database_url {
             let u = url.expose();

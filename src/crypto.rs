@@ -122,6 +122,11 @@ fn write_private(path: &Path, body: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Compares in time that depends on the lengths only.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Hashing, checking and sealing of codes. Cheap to clone.
 #[derive(Clone)]
 pub struct Crypto {
@@ -156,6 +161,36 @@ impl Crypto {
         let cost = self.bcrypt_cost;
         self.blocking(move || bcrypt::hash(input, cost).map_err(CryptoError::from))
             .await
+    }
+
+    /// Whether `code` is the code of verification `id`: against the sealed copy while
+    /// it exists, in constant time (whoever can read the store and the secrets file
+    /// can open that copy anyway, so bcrypt would add nothing), else against the
+    /// bcrypt hash on the blocking pool.
+    pub async fn matches(
+        &self,
+        id: Uuid,
+        code: &str,
+        hash: &str,
+        sealed: Option<&[u8]>,
+    ) -> Result<bool, CryptoError> {
+        match sealed {
+            Some(s) => {
+                let stored = self.open(id, s)?;
+                Ok(constant_time_eq(stored.as_bytes(), code.as_bytes()))
+            }
+            None => self.verify_code(id, code, hash).await,
+        }
+    }
+
+    /// The work of a check against a sealed copy, for a check that names no
+    /// verification of the caller's: an unknown id costs what a real one costs.
+    pub fn decoy_check(&self, code: &str) {
+        let id = Uuid::nil();
+        let sealed = self.seal(id, "00000000");
+        if let Ok(stored) = self.open(id, &sealed) {
+            std::hint::black_box(constant_time_eq(stored.as_bytes(), code.as_bytes()));
+        }
     }
 
     /// Whether `code` matches `hash`, computed on the blocking pool.
@@ -266,6 +301,28 @@ mod tests {
         assert!(c.verify_code(id, "123456", &h).await.unwrap());
         assert!(!c.verify_code(id, "123457", &h).await.unwrap());
         assert!(!c.verify_code(Uuid::new_v4(), "123456", &h).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn checks_against_the_sealed_copy_and_the_hash_agree() {
+        let c = crypto();
+        let id = Uuid::new_v4();
+        let h = c.hash_code(id, "424242").await.unwrap();
+        let s = c.seal(id, "424242");
+        for sealed in [Some(s.as_slice()), None] {
+            assert!(
+                c.matches(id, "424242", &h, sealed).await.unwrap(),
+                "{sealed:?}"
+            );
+            assert!(!c.matches(id, "424243", &h, sealed).await.unwrap());
+            assert!(!c.matches(id, "4242420", &h, sealed).await.unwrap());
+        }
+        // Another verification's sealed copy does not open for this id.
+        assert!(
+            c.matches(Uuid::new_v4(), "424242", &h, Some(&s))
+                .await
+                .is_err()
+        );
     }
 
     #[test]

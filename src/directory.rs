@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::tenant::{DEFAULT_TENANT, Tenant, TenantSettings, validate_tenant_id};
 use crate::domain::validate::ValidationError;
 use crate::domain::verification::Millis;
-use crate::store::{ApiKeyRecord, DirectorySnapshot, SharedStore, StoreError};
+use crate::store::{ApiKeyRecord, DirectorySnapshot, KeyScope, SharedStore, StoreError};
 
 /// A secret string whose `Debug` prints `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -223,11 +223,25 @@ impl Directory {
         description: &str,
         now: Millis,
     ) -> Result<String, DirectoryError> {
+        self.add_key_scoped(tenant_id, key, description, KeyScope::Verify, now)
+            .await
+    }
+
+    async fn add_key_scoped(
+        &self,
+        tenant_id: &str,
+        key: &Secret,
+        description: &str,
+        scope: KeyScope,
+        now: Millis,
+    ) -> Result<String, DirectoryError> {
         let rec = ApiKeyRecord {
             key_id: format!("key_{}", random_hex(8)),
             tenant_id: tenant_id.into(),
             description: description.into(),
             created_at: now,
+            scope,
+            expires_at: None,
         };
         let h = sha256(key.expose());
         let _writing = self.writing.lock().await;
@@ -236,12 +250,18 @@ impl Directory {
         Ok(rec.key_id)
     }
 
-    /// Whether `api_key` is a live key of `tenant_id`.
-    pub fn authenticate(&self, api_key: &str, tenant_id: &str) -> bool {
+    /// The key's id and scope, if `api_key` is a live key of `tenant_id` at `now`.
+    pub fn authenticate(
+        &self,
+        api_key: &str,
+        tenant_id: &str,
+        now: Millis,
+    ) -> Option<(String, KeyScope)> {
         self.read()
             .keys
             .get(&sha256(api_key))
-            .is_some_and(|rec| rec.tenant_id == tenant_id)
+            .filter(|rec| rec.tenant_id == tenant_id && rec.expires_at.is_none_or(|t| t > now))
+            .map(|rec| (rec.key_id.clone(), rec.scope))
     }
 
     pub fn is_admin(&self, token: &str) -> bool {
@@ -302,11 +322,13 @@ impl Directory {
         t
     }
 
-    /// Issues a new key; returns its id and the key, which is not kept.
+    /// Issues a new key; returns its id and the key, which is not kept. Keys are
+    /// `vfd_` and 256 random bits in hex, stored as their SHA-256.
     pub async fn create_api_key(
         &self,
         tenant_id: &str,
         description: &str,
+        scope: KeyScope,
         now: Millis,
     ) -> Result<(String, Secret), DirectoryError> {
         if self.tenant(tenant_id).is_none() {
@@ -318,8 +340,42 @@ impl Directory {
             );
         }
         let key = Secret(format!("vfd_{}", random_hex(32)));
-        let id = self.add_key(tenant_id, &key, description, now).await?;
+        let id = self
+            .add_key_scoped(tenant_id, &key, description, scope, now)
+            .await?;
         Ok((id, key))
+    }
+
+    /// Replaces a key with a new one of the same scope and description; the old one
+    /// works until `now + grace_ms`. Returns the new id, the new key and that time.
+    pub async fn rotate_api_key(
+        &self,
+        tenant_id: &str,
+        key_id: &str,
+        grace_ms: i64,
+        now: Millis,
+    ) -> Result<(String, Secret, Millis), DirectoryError> {
+        let (hash, old) = self
+            .read()
+            .keys
+            .iter()
+            .find(|(_, r)| r.tenant_id == tenant_id && r.key_id == key_id)
+            .map(|(h, r)| (*h, r.clone()))
+            .ok_or_else(|| DirectoryError::KeyNotFound(key_id.into()))?;
+        let key = Secret(format!("vfd_{}", random_hex(32)));
+        let new_id = self
+            .add_key_scoped(tenant_id, &key, &old.description, old.scope, now)
+            .await?;
+        let until = now.saturating_add(grace_ms);
+        let retiring = ApiKeyRecord {
+            expires_at: Some(old.expires_at.map_or(until, |t| t.min(until))),
+            ..old
+        };
+        let _writing = self.writing.lock().await;
+        self.store.put_api_key(&hash, &retiring, &self.node).await?;
+        let expires = retiring.expires_at.unwrap_or(until);
+        self.write().keys.insert(hash, retiring);
+        Ok((new_id, key, expires))
     }
 
     pub fn list_api_keys(&self, tenant_id: &str) -> Result<Vec<ApiKeyRecord>, DirectoryError> {

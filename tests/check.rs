@@ -243,6 +243,7 @@ async fn request_id_dedupes_retries() {
         .create_api_key(admin_req(pb::CreateApiKeyRequest {
             tenant_id: "other".into(),
             description: String::new(),
+            ..Default::default()
         }))
         .await
         .unwrap()

@@ -153,6 +153,7 @@ fn record(tenant: &str, created_at: i64) -> Verification {
         attempts_remaining: 5,
         max_attempts: 5,
         request_id: String::new(),
+        country_iso: "FR".into(),
         request_fingerprint: vec![1, 2, 3],
         revision: 1,
         secret: CodeSecret {
@@ -181,6 +182,8 @@ async fn commit(
         expected_revision: expected,
         events,
         external_refs: &[],
+        limits: None,
+        audit: &[],
         origin: NODE,
     })
     .await
@@ -191,7 +194,7 @@ async fn compare_and_set(o: Opened) {
     let s = &o.store;
     let v = record("t", 1_000);
     assert_eq!(
-        s.insert_verification(&v, NODE).await.unwrap(),
+        s.insert_verification(&v, NODE, None).await.unwrap(),
         Inserted::New
     );
     let v2 = bumped(&v);
@@ -218,7 +221,7 @@ async fn concurrent_writers_lose_no_update(o: Opened) {
     let s = o.store.clone();
     let mut v = record("t", 1_000);
     v.attempts_remaining = 1_000;
-    s.insert_verification(&v, NODE).await.unwrap();
+    s.insert_verification(&v, NODE, None).await.unwrap();
     let writers: Vec<_> = (0..8)
         .map(|_| {
             let s = s.clone();
@@ -254,7 +257,7 @@ async fn concurrent_writers_lose_no_update(o: Opened) {
 async fn events_are_stored_with_their_transition(o: Opened) {
     let s = &o.store;
     let v = record("t", 1_000);
-    s.insert_verification(&v, NODE).await.unwrap();
+    s.insert_verification(&v, NODE, None).await.unwrap();
     let mut mid = v.clone();
     mid.revision = 2;
     mid.status = DeliveryStatus::InProgress;
@@ -290,7 +293,7 @@ async fn events_are_stored_with_their_transition(o: Opened) {
 
 async fn provider_ids_lead_to_their_attempt(o: Opened) {
     let v = record("t", 1);
-    o.store.insert_verification(&v, NODE).await.unwrap();
+    o.store.insert_verification(&v, NODE, None).await.unwrap();
     let mut sent = bumped(&v);
     sent.history[0].external_id = Some("SM123".into());
     let refs = [ExternalRef {
@@ -306,6 +309,8 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
             expected_revision: 1,
             events: &[],
             external_refs: &refs,
+            limits: None,
+            audit: &[],
             origin: NODE,
         })
         .await
@@ -330,6 +335,8 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
             expected_revision: 1,
             events: &[],
             external_refs: &lost,
+            limits: None,
+            audit: &[],
             origin: NODE,
         })
         .await
@@ -342,7 +349,7 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
 
 async fn writes_survive_a_restart(o: Opened) {
     let v = record("t", 1_000);
-    o.store.insert_verification(&v, NODE).await.unwrap();
+    o.store.insert_verification(&v, NODE, None).await.unwrap();
     let v2 = bumped(&v);
     let ev = [StoredEvent::new(EventKind::ChannelSent, Some(0), &v2)];
     assert!(matches!(
@@ -366,10 +373,10 @@ async fn active_index_is_newest_first_with_a_total(o: Opened) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let v = record("acme", 1_000 + i);
-        s.insert_verification(&v, NODE).await.unwrap();
+        s.insert_verification(&v, NODE, None).await.unwrap();
         ids.push(v);
     }
-    s.insert_verification(&record("other", 9_999), NODE)
+    s.insert_verification(&record("other", 9_999), NODE, None)
         .await
         .unwrap();
     let a = s.active("acme", 3).await.unwrap();
@@ -391,13 +398,13 @@ async fn request_ids_are_unique_per_tenant(o: Opened) {
     let mut first = record("acme", 1);
     first.request_id = "order-1".into();
     assert_eq!(
-        s.insert_verification(&first, NODE).await.unwrap(),
+        s.insert_verification(&first, NODE, None).await.unwrap(),
         Inserted::New
     );
     let mut again = record("acme", 2);
     again.request_id = "order-1".into();
     assert_eq!(
-        s.insert_verification(&again, NODE).await.unwrap(),
+        s.insert_verification(&again, NODE, None).await.unwrap(),
         Inserted::Existing(first.id)
     );
     assert_eq!(
@@ -408,7 +415,7 @@ async fn request_ids_are_unique_per_tenant(o: Opened) {
     let mut elsewhere = record("other", 3);
     elsewhere.request_id = "order-1".into();
     assert_eq!(
-        s.insert_verification(&elsewhere, NODE).await.unwrap(),
+        s.insert_verification(&elsewhere, NODE, None).await.unwrap(),
         Inserted::New
     );
     assert_eq!(
@@ -425,7 +432,7 @@ async fn request_ids_are_unique_per_tenant(o: Opened) {
             tokio::spawn(async move {
                 let mut v = record("acme", 10 + i);
                 v.request_id = "order-race".into();
-                (v.id, s.insert_verification(&v, NODE).await.unwrap())
+                (v.id, s.insert_verification(&v, NODE, None).await.unwrap())
             })
         })
         .collect();
@@ -435,6 +442,7 @@ async fn request_ids_are_unique_per_tenant(o: Opened) {
         match r.await.unwrap() {
             (id, Inserted::New) => winners.push(id),
             (_, Inserted::Existing(id)) => pointed.push(id),
+            (_, Inserted::Refused(r)) => panic!("no limits were asked for: {r:?}"),
         }
     }
     assert_eq!(winners.len(), 1);
@@ -459,6 +467,8 @@ async fn directory_writes_bump_the_version(o: Opened) {
         tenant_id: "acme".into(),
         description: "d".into(),
         created_at: 8,
+        scope: Default::default(),
+        expires_at: None,
     };
     s.put_api_key(&[7; 32], &key, NODE).await.unwrap();
     s.set_admin_token_hash(&[3; 32], NODE).await.unwrap();
@@ -498,7 +508,7 @@ async fn fresh_store_has_no_orphans_after_resume(o: Opened) {
     let s = &o.store;
     s.heartbeat(NODE, Duration::from_secs(60)).await.unwrap();
     let a = record("t", 1);
-    s.insert_verification(&a, NODE).await.unwrap();
+    s.insert_verification(&a, NODE, None).await.unwrap();
     let o = o.reopen().await;
     let s = &o.store;
     s.heartbeat(NODE, Duration::from_secs(60)).await.unwrap();
@@ -533,7 +543,7 @@ async fn postgres_takeover_fences_the_old_owner() {
     a.heartbeat("a", Duration::from_millis(400)).await.unwrap();
     b.heartbeat("b", Duration::from_secs(60)).await.unwrap();
     let v = record("t", 1);
-    a.insert_verification(&v, "a").await.unwrap();
+    a.insert_verification(&v, "a", None).await.unwrap();
     assert!(
         b.claim_orphans("b", 10).await.unwrap().is_empty(),
         "a's lease is live"
@@ -565,6 +575,8 @@ async fn postgres_takeover_fences_the_old_owner() {
             expected_revision: v.revision,
             events: &[],
             external_refs: &[],
+            limits: None,
+            audit: &[],
             origin: "a",
         })
         .await
@@ -587,7 +599,7 @@ async fn postgres_notices_reach_the_other_node_in_commit_order() {
     let (a, b, _) = pg_pair(&cluster).await;
     let mut heard = b.notices();
     let v = record("acme", 1);
-    a.insert_verification(&v, "a").await.unwrap();
+    a.insert_verification(&v, "a", None).await.unwrap();
     let mut cur = v.clone();
     for _ in 0..5 {
         let next = bumped(&cur);
@@ -597,6 +609,8 @@ async fn postgres_notices_reach_the_other_node_in_commit_order() {
                 expected_revision: cur.revision,
                 events: &[],
                 external_refs: &[],
+                limits: None,
+                audit: &[],
                 origin: "a",
             })
             .await

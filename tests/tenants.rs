@@ -18,6 +18,7 @@ async fn second_tenant(ts: &TestServer, id: &str) -> String {
         .create_api_key(admin_req(pb::CreateApiKeyRequest {
             tenant_id: id.into(),
             description: "ci".into(),
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -225,6 +226,7 @@ async fn admin_manages_tenants_and_keys() {
         .create_api_key(admin_req(pb::CreateApiKeyRequest {
             tenant_id: "initech".into(),
             description: "backend".into(),
+            ..Default::default()
         }))
         .await
         .unwrap()

@@ -263,6 +263,7 @@ async fn tenant_wide_watch_sees_active_snapshot_then_everything() {
         .create_api_key(admin_req(pb::CreateApiKeyRequest {
             tenant_id: "acme".into(),
             description: "t".into(),
+            ..Default::default()
         }))
         .await
         .unwrap()

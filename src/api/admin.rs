@@ -1,5 +1,6 @@
-//! `AdminService` handlers: tenants, settings, API keys, the sandbox outbox and the
-//! manual clock. Every change is durable in the store before it is acknowledged.
+//! `AdminService` handlers: tenants, settings, API keys, blocks, the audit log, the
+//! sandbox outbox and the manual clock. Every change is durable in the store before
+//! it is acknowledged, and every tenant, settings and key change is audited.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,19 +9,69 @@ use tonic::{Code, Request, Response, Status};
 
 use super::{convert, error};
 use crate::channels::sandbox::{OutboxQuery, Sandbox};
+use crate::domain::audit::{AuditAction, AuditEntry};
+use crate::domain::validate::ValidationError;
 use crate::engine::Engine;
 use crate::pb;
 use crate::pb::admin_service_server::AdminService;
+use crate::store::{AuditQuery, KeyScope};
 
 pub struct AdminApi {
     engine: Engine,
     sandbox: Arc<Sandbox>,
+    /// How long a rotated key keeps working, unless the request says.
+    rotation_grace: Duration,
 }
 
 impl AdminApi {
-    pub fn new(engine: Engine, sandbox: Arc<Sandbox>) -> Self {
-        Self { engine, sandbox }
+    pub fn new(engine: Engine, sandbox: Arc<Sandbox>, rotation_grace: Duration) -> Self {
+        Self {
+            engine,
+            sandbox,
+            rotation_grace,
+        }
     }
+
+    async fn audit(
+        &self,
+        tenant: &str,
+        action: AuditAction,
+        subject: &str,
+        detail: impl Into<String>,
+    ) -> Result<(), Status> {
+        let e = AuditEntry::new(
+            self.engine.clock().now(),
+            tenant,
+            "admin",
+            action,
+            subject,
+            detail,
+        );
+        Ok(self.engine.audit(&[e]).await?)
+    }
+}
+
+fn scope_from_pb(raw: i32) -> Result<KeyScope, Status> {
+    match pb::ApiKeyScope::try_from(raw) {
+        Ok(pb::ApiKeyScope::Unspecified | pb::ApiKeyScope::Verify) => Ok(KeyScope::Verify),
+        Ok(pb::ApiKeyScope::Read) => Ok(KeyScope::Read),
+        Err(_) => Err(error::invalid(&ValidationError::single(
+            "scope",
+            "must be API_KEY_SCOPE_VERIFY or API_KEY_SCOPE_READ",
+        ))),
+    }
+}
+
+fn scope_to_pb(s: KeyScope) -> pb::ApiKeyScope {
+    match s {
+        KeyScope::Verify => pb::ApiKeyScope::Verify,
+        KeyScope::Read => pb::ApiKeyScope::Read,
+    }
+}
+
+fn millis(t: &Option<prost_types::Timestamp>) -> Option<i64> {
+    t.as_ref()
+        .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos / 1_000_000))
 }
 
 #[tonic::async_trait]
@@ -37,6 +88,8 @@ impl AdminService for AdminApi {
             .create_tenant(&r.tenant_id, settings, self.engine.clock().now())
             .await?;
         tracing::info!(tenant_id = %t.id, "tenant created");
+        self.audit(&t.id, AuditAction::TenantCreated, &t.id, "created")
+            .await?;
         Ok(Response::new(pb::CreateTenantResponse {
             tenant: Some(convert::tenant_to_pb(&t)),
         }))
@@ -82,6 +135,13 @@ impl AdminService for AdminApi {
             .update_settings(&r.tenant_id, settings)
             .await?;
         tracing::info!(tenant_id = %t.id, "tenant settings updated");
+        self.audit(
+            &t.id,
+            AuditAction::SettingsChanged,
+            &t.id,
+            "settings replaced",
+        )
+        .await?;
         Ok(Response::new(pb::UpdateTenantSettingsResponse {
             tenant: Some(convert::tenant_to_pb(&t)),
         }))
@@ -95,9 +155,16 @@ impl AdminService for AdminApi {
         let (key_id, key) = self
             .engine
             .directory()
-            .create_api_key(&r.tenant_id, &r.description, self.engine.clock().now())
+            .create_api_key(
+                &r.tenant_id,
+                &r.description,
+                scope_from_pb(r.scope)?,
+                self.engine.clock().now(),
+            )
             .await?;
         tracing::info!(tenant_id = %r.tenant_id, key_id = %key_id, "API key issued");
+        self.audit(&r.tenant_id, AuditAction::KeyCreated, &key_id, "issued")
+            .await?;
         Ok(Response::new(pb::CreateApiKeyResponse {
             key_id,
             api_key: key.expose().to_owned(),
@@ -120,6 +187,8 @@ impl AdminService for AdminApi {
                     tenant_id: k.tenant_id,
                     description: k.description,
                     created_at: Some(convert::ts(k.created_at)),
+                    scope: scope_to_pb(k.scope) as i32,
+                    expires_at: k.expires_at.map(convert::ts),
                 })
                 .collect(),
         }))
@@ -135,7 +204,129 @@ impl AdminService for AdminApi {
             .revoke_api_key(&r.tenant_id, &r.key_id)
             .await?;
         tracing::info!(tenant_id = %r.tenant_id, key_id = %r.key_id, "API key revoked");
+        self.audit(&r.tenant_id, AuditAction::KeyRevoked, &r.key_id, "revoked")
+            .await?;
         Ok(Response::new(pb::RevokeApiKeyResponse {}))
+    }
+
+    async fn rotate_api_key(
+        &self,
+        req: Request<pb::RotateApiKeyRequest>,
+    ) -> Result<Response<pb::RotateApiKeyResponse>, Status> {
+        let r = req.into_inner();
+        let grace = match r.grace_sec {
+            Some(g) if g > 30 * 86_400 => {
+                return Err(error::invalid(&ValidationError::single(
+                    "grace_sec",
+                    "must be at most 2592000",
+                )));
+            }
+            Some(g) => Duration::from_secs(u64::from(g)),
+            None => self.rotation_grace,
+        };
+        let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
+        let (key_id, key, until) = self
+            .engine
+            .directory()
+            .rotate_api_key(&r.tenant_id, &r.key_id, grace_ms, self.engine.clock().now())
+            .await?;
+        tracing::info!(tenant_id = %r.tenant_id, old = %r.key_id, new = %key_id, "API key rotated");
+        self.audit(
+            &r.tenant_id,
+            AuditAction::KeyRotated,
+            &r.key_id,
+            format!("replaced by {key_id}; works until {until}"),
+        )
+        .await?;
+        Ok(Response::new(pb::RotateApiKeyResponse {
+            key_id,
+            api_key: key.expose().to_owned(),
+            old_key_expires_at: Some(convert::ts(until)),
+        }))
+    }
+
+    async fn list_blocks(
+        &self,
+        req: Request<pb::ListBlocksRequest>,
+    ) -> Result<Response<pb::ListBlocksResponse>, Status> {
+        let blocks = self.engine.blocks(&req.get_ref().tenant_id).await?;
+        Ok(Response::new(pb::ListBlocksResponse {
+            blocks: blocks.iter().map(convert::block_to_pb).collect(),
+        }))
+    }
+
+    async fn lift_block(
+        &self,
+        req: Request<pb::LiftBlockRequest>,
+    ) -> Result<Response<pb::LiftBlockResponse>, Status> {
+        let r = req.into_inner();
+        if !self
+            .engine
+            .lift_block(&r.tenant_id, &r.country_iso, &r.prefix)
+            .await?
+        {
+            return Err(error::status(
+                Code::NotFound,
+                "BLOCK_NOT_FOUND",
+                format!(
+                    "no block of tenant {} for {} {}",
+                    r.tenant_id, r.country_iso, r.prefix
+                ),
+            ));
+        }
+        tracing::info!(tenant_id = %r.tenant_id, country = %r.country_iso, prefix = %r.prefix, "block lifted");
+        Ok(Response::new(pb::LiftBlockResponse {}))
+    }
+
+    async fn list_audit_entries(
+        &self,
+        req: Request<pb::ListAuditEntriesRequest>,
+    ) -> Result<Response<pb::ListAuditEntriesResponse>, Status> {
+        let r = req.into_inner();
+        let mut actions = Vec::new();
+        for (i, a) in r.actions.iter().enumerate() {
+            match AuditAction::ALL.iter().find(|x| x.name() == a) {
+                Some(x) => actions.push(*x),
+                None => {
+                    return Err(error::invalid(&ValidationError::single(
+                        format!("actions[{i}]"),
+                        "is not an audit action (see AuditEntry.action)",
+                    )));
+                }
+            }
+        }
+        if r.page_size > 1000 {
+            return Err(error::invalid(&ValidationError::single(
+                "page_size",
+                "must be at most 1000",
+            )));
+        }
+        let q = AuditQuery {
+            tenant_id: r.tenant_id,
+            actions,
+            since: millis(&r.since),
+            before: millis(&r.before),
+            limit: if r.page_size == 0 {
+                100
+            } else {
+                r.page_size as usize
+            },
+        };
+        let entries = self.engine.list_audit(&q).await?;
+        Ok(Response::new(pb::ListAuditEntriesResponse {
+            entries: entries
+                .into_iter()
+                .map(|e| pb::AuditEntry {
+                    id: e.id.to_string(),
+                    time: Some(convert::ts(e.at)),
+                    tenant_id: e.tenant_id,
+                    actor: e.actor,
+                    action: e.action.name().into(),
+                    subject: e.subject,
+                    detail: e.detail,
+                })
+                .collect(),
+        }))
     }
 
     async fn list_sandbox_messages(

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::channel::Channel;
 use crate::domain::lang::Lang;
+use crate::domain::limits::{Block, Limits, NumberType, Pumping};
 use crate::domain::tenant::{Tenant, TenantSettings};
 use crate::domain::validate::{LangChoice, StartInput, StepInput, ValidationError};
 use crate::domain::verification::{
@@ -208,6 +209,7 @@ pub fn verification(view: &View) -> pb::Verification {
         attempts_remaining: v.attempts_remaining,
         app_name: v.app_name.clone(),
         request_id: v.request_id.clone(),
+        country_iso: v.country_iso.clone(),
     }
 }
 
@@ -229,6 +231,7 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
             resync,
             step_index: None,
             channel: 0,
+            block: None,
         },
         WatchItem::Event(e) => pb::WatchStatusResponse {
             active_total: 0,
@@ -243,7 +246,163 @@ pub fn watch_item(item: WatchItem) -> pb::WatchStatusResponse {
             active_verifications: Vec::new(),
             event_time: Some(ts(e.at)),
             resync: false,
+            block: None,
         },
+        WatchItem::Blocked(b) => pb::WatchStatusResponse {
+            kind: pb::WatchEventKind::Blocked as i32,
+            event: "verification.blocked".into(),
+            event_time: Some(ts(b.since)),
+            block: Some(block_to_pb(&b)),
+            ..Default::default()
+        },
+    }
+}
+
+pub fn block_to_pb(b: &Block) -> pb::Block {
+    pb::Block {
+        tenant_id: b.tenant_id.clone(),
+        country_iso: b.country_iso.clone(),
+        prefix: b.prefix.clone(),
+        since: Some(ts(b.since)),
+        until: Some(ts(b.until)),
+        strikes: b.strikes,
+        sends: b.sends,
+        verified: b.verified,
+    }
+}
+
+fn number_type_from_pb(raw: i32) -> Option<NumberType> {
+    use pb::NumberType as P;
+    Some(match P::try_from(raw).ok()? {
+        P::PremiumRate => NumberType::PremiumRate,
+        P::SharedCost => NumberType::SharedCost,
+        P::TollFree => NumberType::TollFree,
+        P::Uan => NumberType::Uan,
+        P::Pager => NumberType::Pager,
+        P::Voicemail => NumberType::Voicemail,
+        P::Voip => NumberType::Voip,
+        P::PersonalNumber => NumberType::PersonalNumber,
+        P::FixedLine => NumberType::FixedLine,
+        P::Mobile => NumberType::Mobile,
+        P::Unspecified => return None,
+    })
+}
+
+fn number_type_to_pb(t: NumberType) -> pb::NumberType {
+    use pb::NumberType as P;
+    match t {
+        NumberType::PremiumRate => P::PremiumRate,
+        NumberType::SharedCost => P::SharedCost,
+        NumberType::TollFree => P::TollFree,
+        NumberType::Uan => P::Uan,
+        NumberType::Pager => P::Pager,
+        NumberType::Voicemail => P::Voicemail,
+        NumberType::Voip => P::Voip,
+        NumberType::PersonalNumber => P::PersonalNumber,
+        NumberType::FixedLine => P::FixedLine,
+        NumberType::Mobile => P::Mobile,
+    }
+}
+
+/// Limits from an admin request: unset fields take their defaults.
+fn limits_from_pb(l: Option<pb::TenantLimits>) -> Result<Limits, ValidationError> {
+    let d = Limits::default();
+    let Some(l) = l else { return Ok(d) };
+    let mut refused = d.refused_number_types.clone();
+    if let Some(t) = l.refused_number_types {
+        refused.clear();
+        for (i, raw) in t.types.iter().enumerate() {
+            match number_type_from_pb(*raw) {
+                Some(t) if !refused.contains(&t) => refused.push(t),
+                Some(_) => {
+                    return Err(ValidationError::single(
+                        format!("settings.limits.refused_number_types.types[{i}]"),
+                        "is listed twice",
+                    ));
+                }
+                None => {
+                    return Err(ValidationError::single(
+                        format!("settings.limits.refused_number_types.types[{i}]"),
+                        "must be a known number type",
+                    ));
+                }
+            }
+        }
+    }
+    let mut geo = Vec::new();
+    for (i, g) in l.geo_permissions.into_iter().enumerate() {
+        let Ok(c) = channel_from_pb(g.channel) else {
+            let mut e = ValidationError::single(
+                format!("settings.limits.geo_permissions[{i}].channel"),
+                "must be CHANNEL_SMS, CHANNEL_VOICE or CHANNEL_WHATSAPP",
+            );
+            e.invalid_channel = true;
+            return Err(e);
+        };
+        geo.push((c, g.allowed_countries));
+    }
+    let pumping = match l.pumping {
+        None => d.pumping.clone(),
+        Some(p) => Pumping {
+            enabled: !p.disabled,
+            window_sec: p.window_sec.unwrap_or(d.pumping.window_sec),
+            min_sends: p.min_sends.unwrap_or(d.pumping.min_sends),
+            min_conversion_percent: p
+                .min_conversion_percent
+                .unwrap_or(d.pumping.min_conversion_percent),
+            block_sec: p.block_sec.unwrap_or(d.pumping.block_sec),
+        },
+    };
+    Ok(Limits {
+        starts_per_destination_per_hour: l
+            .starts_per_destination_per_hour
+            .unwrap_or(d.starts_per_destination_per_hour),
+        concurrent_in_delivery: l.concurrent_in_delivery.unwrap_or(d.concurrent_in_delivery),
+        failed_checks_per_destination: l
+            .failed_checks_per_destination
+            .unwrap_or(d.failed_checks_per_destination),
+        failed_checks_lockout_sec: l
+            .failed_checks_lockout_sec
+            .unwrap_or(d.failed_checks_lockout_sec),
+        daily_spend_cap_cents: l.daily_spend_cap_cents,
+        refused_number_types: refused,
+        geo_permissions: geo,
+        pumping,
+        safe_list: l.safe_list,
+    })
+}
+
+/// Limits as the API shows them: every value in force, defaults included.
+fn limits_to_pb(l: &Limits) -> pb::TenantLimits {
+    pb::TenantLimits {
+        starts_per_destination_per_hour: Some(l.starts_per_destination_per_hour),
+        concurrent_in_delivery: Some(l.concurrent_in_delivery),
+        failed_checks_per_destination: Some(l.failed_checks_per_destination),
+        failed_checks_lockout_sec: Some(l.failed_checks_lockout_sec),
+        daily_spend_cap_cents: l.daily_spend_cap_cents,
+        refused_number_types: Some(pb::NumberTypes {
+            types: l
+                .refused_number_types
+                .iter()
+                .map(|t| number_type_to_pb(*t) as i32)
+                .collect(),
+        }),
+        geo_permissions: l
+            .geo_permissions
+            .iter()
+            .map(|(c, countries)| pb::GeoPermission {
+                channel: channel_to_pb(*c) as i32,
+                allowed_countries: countries.clone(),
+            })
+            .collect(),
+        pumping: Some(pb::PumpingProtection {
+            disabled: !l.pumping.enabled,
+            window_sec: Some(l.pumping.window_sec),
+            min_sends: Some(l.pumping.min_sends),
+            min_conversion_percent: Some(l.pumping.min_conversion_percent),
+            block_sec: Some(l.pumping.block_sec),
+        }),
+        safe_list: l.safe_list.clone(),
     }
 }
 
@@ -280,6 +439,7 @@ pub fn settings_from_pb(s: Option<pb::TenantSettings>) -> Result<TenantSettings,
         sms_filters: s.sms_filters,
         default_app_name: s.default_app_name,
         default_lang,
+        limits: limits_from_pb(s.limits)?,
     })
 }
 
@@ -300,6 +460,7 @@ pub fn tenant_to_pb(t: &Tenant) -> pb::Tenant {
             sms_filters: s.sms_filters.clone(),
             default_app_name: s.default_app_name.clone(),
             default_lang: s.default_lang.map_or(0, lang_to_pb),
+            limits: Some(limits_to_pb(&s.limits)),
         }),
         created_at: Some(ts(t.created_at)),
     }

@@ -46,6 +46,16 @@ fn internal(what: &dyn std::fmt::Display) -> Status {
     )
 }
 
+/// RESOURCE_EXHAUSTED for a limit, with a `RetryInfo` of the real time to wait.
+pub fn limited(reason: &str, message: impl Into<String>, retry_after_ms: Option<i64>) -> Status {
+    let mut details = ErrorDetails::with_error_info(reason, DOMAIN, HashMap::new());
+    if let Some(ms) = retry_after_ms {
+        let ms = u64::try_from(ms.max(1)).unwrap_or(1);
+        details.set_retry_info(Some(std::time::Duration::from_millis(ms)));
+    }
+    Status::with_error_details(Code::ResourceExhausted, message, details)
+}
+
 pub fn unavailable() -> Status {
     status(
         Code::Unavailable,
@@ -57,6 +67,12 @@ pub fn unavailable() -> Status {
 impl From<EngineError> for Status {
     fn from(e: EngineError) -> Self {
         match e {
+            EngineError::Limited(r) => limited(r.reason, r.message, r.retry_after_ms),
+            EngineError::Policy(p) => {
+                let mut details = ErrorDetails::with_error_info(p.reason, DOMAIN, HashMap::new());
+                details.add_precondition_failure_violation(p.reason, p.subject, p.message.clone());
+                Status::with_error_details(Code::FailedPrecondition, p.message, details)
+            }
             EngineError::Invalid(v) => invalid(&v),
             EngineError::NotFound => status(Code::NotFound, "NOT_FOUND", "verification not found"),
             EngineError::FailedPrecondition(m) => {

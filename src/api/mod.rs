@@ -6,17 +6,26 @@
 pub mod admin;
 pub mod convert;
 pub mod error;
+pub mod guard;
 pub mod verify;
+
+use std::sync::Arc;
 
 use tonic::{Code, Request, Status};
 
-use crate::directory::Directory;
-use crate::engine::Engine;
+use crate::domain::audit::{AuditAction, AuditEntry};
+use crate::engine::{Caller, Engine};
+use crate::store::KeyScope;
+use guard::{CredentialGuard, Verdict};
 
-/// The authenticated tenant of a `VerifyService` call, put in the request's
-/// extensions by `tenant_auth`.
+/// Who a `VerifyService` call is from, put in the request's extensions by
+/// `tenant_auth`.
 #[derive(Debug, Clone)]
-pub struct TenantId(pub String);
+pub struct Authenticated {
+    pub tenant_id: String,
+    pub key_id: String,
+    pub scope: KeyScope,
+}
 
 fn bearer<T>(req: &Request<T>) -> Option<&str> {
     let v = req.metadata().get("authorization")?.to_str().ok()?;
@@ -28,28 +37,82 @@ fn unauthenticated(message: &str) -> Status {
     error::status(Code::Unauthenticated, "UNAUTHENTICATED", message)
 }
 
+/// Refuses calls from an address that sent too many invalid credentials.
+fn guard_check<T>(
+    guard: &CredentialGuard,
+    engine: &Engine,
+    req: &Request<T>,
+) -> Result<(), Status> {
+    let Some(ip) = guard.client_addr(req.metadata(), req.remote_addr().map(|a| a.ip())) else {
+        return Ok(());
+    };
+    match guard.check(ip, engine.clock().now()) {
+        Verdict::Pass => Ok(()),
+        Verdict::Blocked { retry_after_ms } => Err(error::limited(
+            "TOO_MANY_BAD_CREDENTIALS",
+            "this address sent too many invalid credentials; it is refused for a while",
+            Some(retry_after_ms),
+        )),
+    }
+}
+
+/// Counts an invalid credential, and records the burst that blocks an address.
+fn guard_failed<T>(guard: &CredentialGuard, engine: &Engine, req: &Request<T>, tenant: &str) {
+    let Some(ip) = guard.client_addr(req.metadata(), req.remote_addr().map(|a| a.ip())) else {
+        return;
+    };
+    let now = engine.clock().now();
+    if guard.failed(ip, now) {
+        tracing::warn!(%ip, "a burst of invalid credentials: address refused for a while");
+        engine.audit_later(AuditEntry::new(
+            now,
+            tenant,
+            format!("address:{ip}"),
+            AuditAction::CredentialsBurst,
+            ip.to_string(),
+            "too many invalid credentials in a short time; the address is refused for a while",
+        ));
+    }
+}
+
 /// Interceptor for `VerifyService`: `authorization: Bearer <api key>` must be a live
-/// key of the tenant named by `x-tenant-id`. While draining, every call is refused.
+/// key of the tenant named by `x-tenant-id`. While draining, every call is refused;
+/// an address that sent too many invalid credentials is refused for a while.
 pub fn tenant_auth(
     engine: Engine,
+    guard: Arc<CredentialGuard>,
 ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
     move |mut req: Request<()>| {
         if engine.is_shutting_down() {
             return Err(error::unavailable());
         }
-        let directory: &Directory = engine.directory();
+        guard_check(&guard, &engine, &req)?;
         let tenant = req
             .metadata()
             .get("x-tenant-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .ok_or_else(|| unauthenticated("missing x-tenant-id metadata"))?;
-        let key = bearer(&req)
-            .ok_or_else(|| unauthenticated("missing 'authorization: Bearer <api key>' metadata"))?;
-        if !directory.authenticate(key, &tenant) {
+        let Some(key) = bearer(&req) else {
+            guard_failed(&guard, &engine, &req, "");
+            return Err(unauthenticated(
+                "missing 'authorization: Bearer <api key>' metadata",
+            ));
+        };
+        let Some((key_id, scope)) =
+            engine
+                .directory()
+                .authenticate(key, &tenant, engine.clock().now())
+        else {
+            let known = engine.directory().tenant(&tenant).is_some();
+            guard_failed(&guard, &engine, &req, if known { &tenant } else { "" });
             return Err(unauthenticated("the API key is not valid for this tenant"));
-        }
-        req.extensions_mut().insert(TenantId(tenant));
+        };
+        req.extensions_mut().insert(Authenticated {
+            tenant_id: tenant,
+            key_id,
+            scope,
+        });
         Ok(req)
     }
 }
@@ -57,25 +120,44 @@ pub fn tenant_auth(
 /// Interceptor for `AdminService`: `authorization: Bearer <admin token>`.
 pub fn admin_auth(
     engine: Engine,
+    guard: Arc<CredentialGuard>,
 ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
     move |req: Request<()>| {
         if engine.is_shutting_down() {
             return Err(error::unavailable());
         }
+        guard_check(&guard, &engine, &req)?;
         match bearer(&req) {
             Some(t) if engine.directory().is_admin(t) => Ok(req),
-            Some(_) => Err(unauthenticated("the admin token is not valid")),
-            None => Err(unauthenticated(
-                "missing 'authorization: Bearer <admin token>' metadata",
-            )),
+            Some(_) => {
+                guard_failed(&guard, &engine, &req, "");
+                Err(unauthenticated("the admin token is not valid"))
+            }
+            None => {
+                guard_failed(&guard, &engine, &req, "");
+                Err(unauthenticated(
+                    "missing 'authorization: Bearer <admin token>' metadata",
+                ))
+            }
         }
     }
 }
 
-/// The tenant the interceptor authenticated.
-pub fn tenant_of<T>(req: &Request<T>) -> Result<String, Status> {
-    req.extensions()
-        .get::<TenantId>()
-        .map(|t| t.0.clone())
-        .ok_or_else(|| unauthenticated("not authenticated"))
+/// Who the interceptor authenticated, if their key's scope allows `need`.
+pub fn caller_of<T>(req: &Request<T>, need: KeyScope) -> Result<Caller, Status> {
+    let a = req
+        .extensions()
+        .get::<Authenticated>()
+        .ok_or_else(|| unauthenticated("not authenticated"))?;
+    if need == KeyScope::Verify && a.scope == KeyScope::Read {
+        return Err(error::status(
+            Code::PermissionDenied,
+            "INSUFFICIENT_SCOPE",
+            "this API key is read-only: it may get and watch verifications, nothing else",
+        ));
+    }
+    Ok(Caller::new(
+        a.tenant_id.clone(),
+        format!("key:{}", a.key_id),
+    ))
 }

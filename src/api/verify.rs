@@ -5,11 +5,12 @@ use std::pin::Pin;
 use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
-use super::{convert, tenant_of};
+use super::{caller_of, convert};
 use crate::domain::validate::validate_start;
 use crate::engine::{Engine, EngineError};
 use crate::pb;
 use crate::pb::verify_service_server::VerifyService;
+use crate::store::KeyScope;
 
 pub struct VerifyApi {
     engine: Engine,
@@ -29,10 +30,10 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::StartVerificationRequest>,
     ) -> Result<Response<pb::StartVerificationResponse>, Status> {
-        let tenant = tenant_of(&req)?;
+        let caller = caller_of(&req, KeyScope::Verify)?;
         let new =
             validate_start(convert::start_input(req.into_inner())).map_err(EngineError::from)?;
-        let view = self.engine.start(&tenant, new).await?;
+        let view = self.engine.start(&caller, new).await?;
         Ok(Response::new(pb::StartVerificationResponse {
             verification: Some(convert::verification(&view)),
         }))
@@ -42,10 +43,10 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::CheckCodeRequest>,
     ) -> Result<Response<pb::CheckCodeResponse>, Status> {
-        let tenant = tenant_of(&req)?;
+        let caller = caller_of(&req, KeyScope::Verify)?;
         let r = req.into_inner();
         let id = convert::parse_id(&r.id)?;
-        let (result, view) = self.engine.check(&tenant, id, r.code).await?;
+        let (result, view) = self.engine.check(&caller, id, r.code).await?;
         Ok(Response::new(pb::CheckCodeResponse {
             result: convert::check_result_to_pb(result) as i32,
             verification: Some(convert::verification(&view)),
@@ -56,7 +57,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::GetVerificationRequest>,
     ) -> Result<Response<pb::GetVerificationResponse>, Status> {
-        let tenant = tenant_of(&req)?;
+        let tenant = caller_of(&req, KeyScope::Read)?.tenant_id;
         let id = convert::parse_id(&req.get_ref().id)?;
         let view = self.engine.get(&tenant, id).await?;
         Ok(Response::new(pb::GetVerificationResponse {
@@ -68,9 +69,9 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::CancelVerificationRequest>,
     ) -> Result<Response<pb::CancelVerificationResponse>, Status> {
-        let tenant = tenant_of(&req)?;
+        let caller = caller_of(&req, KeyScope::Verify)?;
         let id = convert::parse_id(&req.get_ref().id)?;
-        let view = self.engine.cancel(&tenant, id).await?;
+        let view = self.engine.cancel(&caller, id).await?;
         Ok(Response::new(pb::CancelVerificationResponse {
             verification: Some(convert::verification(&view)),
         }))
@@ -82,7 +83,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<WatchStream>, Status> {
-        let tenant = tenant_of(&req)?;
+        let tenant = caller_of(&req, KeyScope::Read)?.tenant_id;
         let id = &req.get_ref().id;
         let stream: WatchStream = if id.is_empty() {
             Box::pin(

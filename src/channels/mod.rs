@@ -190,6 +190,9 @@ pub trait Provider: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Forgets what it keeps locally from before `before` (retention). Most keep nothing.
+    fn purge(&self, _before: Millis) {}
+
     /// Authenticates and reads a callback addressed to this provider.
     fn callback(&self, _req: &CallbackRequest) -> Result<CallbackOutcome, CallbackError> {
         Err(CallbackError::NotSupported)

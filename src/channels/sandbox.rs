@@ -30,7 +30,7 @@ use crate::domain::channel::Channel;
 use crate::domain::verification::Millis;
 
 pub const OUTBOX_CAPACITY: usize = 10_000;
-pub const MAGIC_PREFIX: &str = "+3319900";
+pub const MAGIC_PREFIX: &str = crate::domain::limits::FICTION_PREFIX;
 
 /// What the sandbox does with a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,12 +119,14 @@ pub struct OutboxQuery {
 pub struct Sandbox {
     outbox: Mutex<VecDeque<SandboxMessage>>,
     file: Option<Mutex<std::fs::File>>,
+    path: Option<PathBuf>,
     sink: ReportSink,
 }
 
 impl Sandbox {
     /// A sandbox that also appends every message to `outbox_file`, if given.
     pub fn new(sink: ReportSink, outbox_file: Option<PathBuf>) -> std::io::Result<Self> {
+        let path = outbox_file.clone();
         let file = match outbox_file {
             Some(p) => {
                 let mut opts = std::fs::OpenOptions::new();
@@ -141,6 +143,7 @@ impl Sandbox {
         Ok(Self {
             outbox: Mutex::new(VecDeque::new()),
             file,
+            path,
             sink,
         })
     }
@@ -176,6 +179,48 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Forgets messages sent before `before`: in memory, and in the outbox file,
+    /// which is rewritten with the rest (under its lock, so no line is lost).
+    pub fn purge_before(&self, before: Millis) {
+        {
+            let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+            while outbox.front().is_some_and(|m| m.sent_at < before) {
+                outbox.pop_front();
+            }
+        }
+        let (Some(f), Some(path)) = (&self.file, &self.path) else {
+            return;
+        };
+        let mut f = f.lock().unwrap_or_else(|p| p.into_inner());
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let keep: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                serde_json::from_str::<serde_json::Value>(l)
+                    .ok()
+                    .and_then(|v| v.get("sent_at")?.as_i64())
+                    .is_none_or(|t| t >= before)
+            })
+            .collect();
+        if keep.len() == text.lines().count() {
+            return;
+        }
+        let tmp = path.with_extension("jsonl.tmp");
+        let mut body = keep.join("\n");
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        let rewritten = std::fs::write(&tmp, body).and_then(|()| std::fs::rename(&tmp, path));
+        match rewritten.and_then(|()| std::fs::OpenOptions::new().append(true).open(path)) {
+            Ok(reopened) => *f = reopened,
+            Err(e) => tracing::warn!(error = %e, "could not trim the sandbox outbox file"),
+        }
+    }
+}
+
 /// The name the sandbox has in attempts' histories.
 pub const NAME: &str = "sandbox";
 
@@ -183,6 +228,10 @@ pub const NAME: &str = "sandbox";
 impl Provider for Sandbox {
     fn name(&self) -> &str {
         NAME
+    }
+
+    fn purge(&self, before: Millis) {
+        self.purge_before(before);
     }
 
     async fn send(&self, msg: &Outbound) -> Result<Receipt, SendError> {

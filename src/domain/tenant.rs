@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
 use super::lang::Lang;
+use super::limits::Limits;
 use super::validate::{FieldViolation, ValidationError, check_email, check_phone};
 use super::verification::Millis;
 
@@ -30,6 +31,9 @@ pub struct TenantSettings {
     pub sms_filters: Vec<String>,
     pub default_app_name: String,
     pub default_lang: Option<Lang>,
+    /// Limits and abuse defences; stores from before they existed read the defaults.
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +132,107 @@ impl TenantSettings {
                 "settings.default_app_name".into(),
                 "must be at most 64 characters".into(),
             );
+        }
+        let l = &self.limits;
+        if l.starts_per_destination_per_hour > 10_000 {
+            add(
+                "settings.limits.starts_per_destination_per_hour".into(),
+                "must be at most 10000 (0: no limit)".into(),
+            );
+        }
+        if l.concurrent_in_delivery > 1_000_000 {
+            add(
+                "settings.limits.concurrent_in_delivery".into(),
+                "must be at most 1000000 (0: no limit)".into(),
+            );
+        }
+        if !(1..=100).contains(&l.failed_checks_per_destination) {
+            add(
+                "settings.limits.failed_checks_per_destination".into(),
+                "must be between 1 and 100 (NIST SP 800-63B allows at most 100)".into(),
+            );
+        }
+        if !(60..=30 * 86_400).contains(&l.failed_checks_lockout_sec) {
+            add(
+                "settings.limits.failed_checks_lockout_sec".into(),
+                "must be between 60 and 2592000".into(),
+            );
+        }
+        if l.daily_spend_cap_cents
+            .is_some_and(|c| !(0..=100_000_000).contains(&c))
+        {
+            add(
+                "settings.limits.daily_spend_cap_cents".into(),
+                "must be between 0 and 100000000".into(),
+            );
+        }
+        for (i, (channel, countries)) in l.geo_permissions.iter().enumerate() {
+            if !matches!(channel, Channel::Sms | Channel::Voice | Channel::Whatsapp) {
+                add(
+                    format!("settings.limits.geo_permissions[{i}].channel"),
+                    "geo permissions are for sms, voice and whatsapp".into(),
+                );
+            }
+            if l.geo_permissions[..i].iter().any(|(c, _)| c == channel) {
+                add(
+                    format!("settings.limits.geo_permissions[{i}].channel"),
+                    format!("{channel} is listed twice"),
+                );
+            }
+            for (j, c) in countries.iter().enumerate() {
+                if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                    add(
+                        format!("settings.limits.geo_permissions[{i}].allowed_countries[{j}]"),
+                        "must be an ISO 3166-1 alpha-2 code in capitals, such as FR".into(),
+                    );
+                }
+            }
+        }
+        let p = &l.pumping;
+        if p.enabled {
+            if !(60..=7 * 86_400).contains(&p.window_sec) {
+                add(
+                    "settings.limits.pumping.window_sec".into(),
+                    "must be between 60 and 604800".into(),
+                );
+            }
+            if !(1..=1_000_000).contains(&p.min_sends) {
+                add(
+                    "settings.limits.pumping.min_sends".into(),
+                    "must be between 1 and 1000000".into(),
+                );
+            }
+            if p.min_conversion_percent > 100 {
+                add(
+                    "settings.limits.pumping.min_conversion_percent".into(),
+                    "must be at most 100".into(),
+                );
+            }
+            if !(60..=30 * 86_400).contains(&p.block_sec) {
+                add(
+                    "settings.limits.pumping.block_sec".into(),
+                    "must be between 60 and 2592000".into(),
+                );
+            }
+        }
+        if l.safe_list.len() > LIST_MAX {
+            add(
+                "settings.limits.safe_list".into(),
+                format!("at most {LIST_MAX} entries"),
+            );
+        }
+        for (i, e) in l.safe_list.iter().enumerate() {
+            let body = e.strip_suffix('*').unwrap_or(e);
+            let ok = body.starts_with('+')
+                && body.len() >= 2
+                && body.len() <= 16
+                && body[1..].bytes().all(|b| b.is_ascii_digit());
+            if !ok {
+                add(
+                    format!("settings.limits.safe_list[{i}]"),
+                    "must be an E.164 number, or a prefix ending in '*' such as +4477009*".into(),
+                );
+            }
         }
         if violations.is_empty() {
             Ok(())

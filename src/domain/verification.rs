@@ -149,6 +149,9 @@ pub struct Verification {
     pub attempts_remaining: u32,
     pub max_attempts: u32,
     pub request_id: String,
+    /// The recipient phone number's country (ISO 3166-1 alpha-2), or empty.
+    #[serde(default)]
+    pub country_iso: String,
     /// HMAC of the request that created it, to tell a retry from a reused request id.
     pub request_fingerprint: Vec<u8>,
     /// Bumped on every stored change; watchers use it to drop transitions that a

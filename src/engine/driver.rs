@@ -240,7 +240,7 @@ impl Driver {
         while let Some(input) = next.take() {
             let applied = self
                 .inner
-                .apply(self.v.clone(), true, |v, ctx| {
+                .apply(self.v.clone(), true, "system", |v, ctx| {
                     ((), machine::step(v, input.clone(), ctx).unwrap_or_default())
                 })
                 .await?

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
 
+use crate::domain::limits::Block;
 use crate::domain::verification::{EventKind, Millis};
 
 use super::View;
@@ -45,6 +46,8 @@ impl Event {
 #[derive(Debug, Clone)]
 pub enum HubItem {
     Event(Arc<Event>),
+    /// A number prefix of the tenant was blocked ("verification.blocked").
+    Blocked(Arc<Block>),
     /// Transitions may have been missed: read the store again.
     Resync,
 }
@@ -89,6 +92,14 @@ impl Hub {
                 // An error only means nobody is subscribed right now.
                 let _ = tx.send(HubItem::Event(e));
             }
+        }
+    }
+
+    /// Tells the tenant's watchers of a new block.
+    pub fn publish_block(&self, tenant: &str, block: Arc<Block>) {
+        let tenants = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tx) = tenants.get(tenant) {
+            let _ = tx.send(HubItem::Blocked(block));
         }
     }
 

@@ -520,6 +520,7 @@ mod tests {
             attempts_remaining: 2,
             max_attempts: 2,
             request_id: String::new(),
+            country_iso: String::new(),
             request_fingerprint: Vec::new(),
             revision: 0,
             secret: CodeSecret {

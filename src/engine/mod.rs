@@ -42,14 +42,17 @@ use uuid::Uuid;
 use crate::channels::{ChannelReport, Channels, Report};
 use crate::crypto::{Crypto, CryptoError};
 use crate::directory::Directory;
+use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::code;
+use crate::domain::limits::{self, Refusal};
 use crate::domain::tenant::Tenant;
 use crate::domain::validate::{NewVerification, ValidationError, check_code_format};
 use crate::domain::verification::{
     Attempt, CheckResult, CodeSecret, DeliveryStatus, State, Verification,
 };
 use crate::store::{
-    Commit, Committed, ExternalRef, Inserted, Notice, SharedStore, StoreError, StoredEvent,
+    Commit, Committed, ExternalRef, Inserted, LimitsTx, Notice, SharedStore, StoreError,
+    StoredEvent,
 };
 
 pub use clock::Clock;
@@ -74,8 +77,42 @@ impl std::fmt::Debug for View {
     }
 }
 
+/// Who makes a call: the tenant, and the actor the audit log names
+/// (`key:<key id>`, `admin`, `system`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub tenant_id: String,
+    pub actor: String,
+}
+
+impl Caller {
+    pub fn new(tenant_id: impl Into<String>, actor: impl Into<String>) -> Self {
+        Self {
+            tenant_id: tenant_id.into(),
+            actor: actor.into(),
+        }
+    }
+}
+
+/// A start the tenant's policy refuses whatever the timing (a number type, a
+/// country): nothing to wait for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The `ErrorInfo` reason.
+    pub reason: &'static str,
+    /// The field the policy is about, e.g. `phone` or `routing_strategy[1].channel`.
+    pub subject: String,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// A limit refused the call; it may succeed after `retry_after_ms`.
+    #[error("{}", .0.message)]
+    Limited(Refusal),
+    /// The tenant's policy refuses it.
+    #[error("{}", .0.message)]
+    Policy(Policy),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error("verification not found")]
@@ -105,6 +142,31 @@ pub struct EngineConfig {
     pub lease: Duration,
     /// How often a node of a cluster re-reads the directory at the latest.
     pub directory_refresh: Duration,
+    pub retention: RetentionConfig,
+}
+
+/// How long what may be deleted is kept.
+#[derive(Debug, Clone)]
+pub struct RetentionConfig {
+    pub verifications: Duration,
+    pub request_ids: Duration,
+    pub audit: Duration,
+    /// Sandbox messages (memory and outbox file).
+    pub outbox: Duration,
+    /// How often retention runs.
+    pub every: Duration,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            verifications: Duration::from_secs(30 * 86_400),
+            request_ids: Duration::from_secs(86_400),
+            audit: Duration::from_secs(90 * 86_400),
+            outbox: Duration::from_secs(7 * 86_400),
+            every: Duration::from_secs(3600),
+        }
+    }
 }
 
 /// A message to a driver.
@@ -217,6 +279,21 @@ impl Engine {
                 .tracker
                 .spawn(async move { engine.inner.maintain().await });
         }
+        let engine = self.clone();
+        inner.tracker.spawn(async move {
+            let mut every = tokio::time::interval(engine.inner.cfg.retention.every);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = engine.inner.shutdown.cancelled() => return,
+                    _ = every.tick() => {
+                        if let Err(e) = engine.purge_now().await {
+                            tracing::warn!(error = %e, "retention failed; it runs again later");
+                        }
+                    }
+                }
+            }
+        });
         Ok(resumed)
     }
 
@@ -260,13 +337,20 @@ impl Engine {
         stopped
     }
 
-    /// Creates a verification, stores it durably, then starts its driver.
-    pub async fn start(&self, tenant_id: &str, req: NewVerification) -> Result<View, EngineError> {
+    /// Creates a verification, stores it durably, then starts its driver. The
+    /// tenant's defences run first: number types and geo permissions refuse without
+    /// writing anything; the limits (starts per destination, deliveries at once, daily
+    /// spend, the pumping block) are decided by the store in the same atomic write
+    /// as the insert, so they hold across nodes.
+    pub async fn start(&self, caller: &Caller, req: NewVerification) -> Result<View, EngineError> {
         let inner = &self.inner;
+        let tenant_id = caller.tenant_id.as_str();
         if inner.shutdown.is_cancelled() {
             return Err(EngineError::ShuttingDown);
         }
         let tenant = inner.tenant(tenant_id);
+        let limits = &tenant.settings.limits;
+        let now = inner.clock.now();
         let fingerprint = inner.crypto.fingerprint(
             &postcard::to_stdvec(&req).expect("a validated request is plain serde data"),
         );
@@ -274,6 +358,41 @@ impl Engine {
             && let Some(id) = inner.store.find_request(tenant_id, &req.request_id).await?
         {
             return inner.replay(id, &fingerprint).await;
+        }
+        let channels: Vec<_> = req.routing_strategy.iter().map(|s| s.channel).collect();
+        let uses_phone = channels.iter().any(|c| c.needs_phone());
+        let phone = uses_phone
+            .then(|| limits::phone_facts(&req.phone))
+            .flatten();
+        if uses_phone {
+            if let Some(t) = limits::number_type(&req.phone)
+                && limits.refused_number_types.contains(&t)
+            {
+                let refusal = Policy {
+                    reason: "NUMBER_TYPE_NOT_ALLOWED",
+                    subject: "phone".into(),
+                    message: format!(
+                        "{} numbers are refused for this tenant (toll fraud goes through them)",
+                        t.as_str()
+                    ),
+                };
+                inner.audit_refusal(caller, &refusal.message, now).await;
+                return Err(EngineError::Policy(refusal));
+            }
+            if let Some(p) = &phone
+                && let Some((i, ch)) = limits::geo_refusal(limits, &channels, &p.country_iso)
+            {
+                let refusal = Policy {
+                    reason: "COUNTRY_NOT_ALLOWED",
+                    subject: format!("routing_strategy[{i}].channel"),
+                    message: format!(
+                        "{ch} may not send to {} for this tenant (geo permissions)",
+                        p.country_iso
+                    ),
+                };
+                inner.audit_refusal(caller, &refusal.message, now).await;
+                return Err(EngineError::Policy(refusal));
+            }
         }
         let id = Uuid::new_v4();
         let code = req
@@ -317,6 +436,10 @@ impl Engine {
             attempts_remaining: req.max_attempts,
             max_attempts: req.max_attempts,
             request_id: req.request_id,
+            country_iso: phone
+                .as_ref()
+                .map(|p| p.country_iso.clone())
+                .unwrap_or_default(),
             request_fingerprint: fingerprint.clone(),
             revision: 1,
             secret: CodeSecret {
@@ -324,10 +447,30 @@ impl Engine {
                 sealed: Some(sealed),
             },
         };
-        match inner.store.insert_verification(&v, &inner.node).await? {
+        let facts = limits::StartFacts {
+            tenant_id: tenant_id.to_owned(),
+            destinations: destinations(&v),
+            phone,
+            now,
+        };
+        let decide_limits = limits.clone();
+        let keys = limits::start_keys(&facts);
+        let admission = LimitsTx {
+            keys,
+            decide: Arc::new(move |c| limits::admit_start(&decide_limits, &facts, c)),
+        };
+        match inner
+            .store
+            .insert_verification(&v, &inner.node, Some(admission))
+            .await?
+        {
             Inserted::New => {}
             // A concurrent retry won the race; answer with its verification.
             Inserted::Existing(first) => return inner.replay(first, &fingerprint).await,
+            Inserted::Refused(refusal) => {
+                inner.refused(caller, &v, &refusal, now).await;
+                return Err(EngineError::Limited(refusal));
+            }
         }
         let stored = inner.view(&v);
         tracing::info!(verification_id = %v.id, tenant_id, steps = v.history.len(), "verification started");
@@ -351,56 +494,134 @@ impl Engine {
     }
 
     /// Checks a code. A wrong code is a result, and costs an attempt durably.
+    ///
+    /// Every check does the same work, whatever it finds, so that an unknown id,
+    /// another tenant's id, a wrong code and an expired verification cannot be told
+    /// apart by the answer's timing: one comparison of the code (against the sealed
+    /// copy, or a decoy of it), and one durable write (the check's commit, or an
+    /// audit entry). A destination with too many consecutive failures is locked, and
+    /// answers slow down as it nears the lock.
     pub async fn check(
         &self,
-        tenant_id: &str,
+        caller: &Caller,
         id: Uuid,
         code: String,
     ) -> Result<(CheckResult, View), EngineError> {
         check_code_format(&code).map_err(|why| ValidationError::single("code", why))?;
         let inner = &self.inner;
-        let v = inner.load(tenant_id, id).await?;
+        let now = inner.clock.now();
+        let v = match inner.load(&caller.tenant_id, id).await {
+            Ok(v) => v,
+            Err(EngineError::NotFound) => {
+                inner.crypto.decoy_check(&code);
+                let e = AuditEntry::new(
+                    now,
+                    &caller.tenant_id,
+                    &caller.actor,
+                    AuditAction::CheckUnknown,
+                    id.to_string(),
+                    "no verification of this tenant has this id",
+                );
+                inner.store.append_audit(&[e]).await?;
+                return Err(EngineError::NotFound);
+            }
+            Err(e) => return Err(e),
+        };
+        let tenant = inner.tenant(&caller.tenant_id);
+        let limits = tenant.settings.limits.clone();
+        let dests = destinations(&v);
+        let keys: Vec<String> = dests
+            .iter()
+            .map(|d| limits::failed_checks_key(&v.tenant_id, d))
+            .collect();
+        let counters = inner.store.counters(&keys).await?;
+        let failures = counters.values().map(|c| c.n).max().unwrap_or(0);
+        if let Some(refusal) = dests.iter().zip(&keys).find_map(|(d, k)| {
+            limits::check_lockout(
+                &limits,
+                d,
+                counters.get(k).unwrap_or(&Default::default()),
+                now,
+            )
+        }) {
+            inner.crypto.decoy_check(&code);
+            let e = AuditEntry::new(
+                now,
+                &v.tenant_id,
+                &caller.actor,
+                AuditAction::CheckLocked,
+                v.id.to_string(),
+                refusal.message.clone(),
+            );
+            inner.store.append_audit(&[e]).await?;
+            return Err(EngineError::Limited(refusal));
+        }
+        let slow = limits::check_slowdown_ms(&limits, failures);
+        if slow > 0 {
+            tokio::time::sleep(Duration::from_millis(slow)).await;
+        }
         // Compare once, against the record as first read. That is sound for every
         // retry: a record the machine settles without comparing (final, expired, out
-        // of attempts) never becomes comparable again, and the hash never changes.
+        // of attempts) never becomes comparable again, and the code never changes.
         let mut probe = v.clone();
-        if inner.clock.now() >= probe.expires_at {
-            let tenant = inner.tenant(tenant_id);
+        if now >= probe.expires_at {
             let _ = machine::step(&mut probe, Input::Tick, &inner.ctx(&tenant.settings));
         }
-        let matched = match machine::precheck(&probe) {
-            Some(_) => false,
+        let settled = machine::precheck(&probe);
+        let matched = match settled {
+            Some(_) => {
+                inner.crypto.decoy_check(&code);
+                false
+            }
             None => {
                 inner
                     .crypto
-                    .verify_code(v.id, &code, &v.secret.hash)
+                    .matches(v.id, &code, &v.secret.hash, v.secret.sealed.as_deref())
                     .await?
             }
         };
         let applied = inner
-            .apply(v, false, |v, ctx| {
+            .apply_as(v, &caller.actor, |v, ctx| {
                 let mut fx = expire_if_due(v, ctx);
                 let (result, more) = machine::apply_check(v, matched, ctx);
                 fx.extend(more);
                 (result, fx)
             })
-            .await?
-            .expect("only a driver can lose ownership");
+            .await?;
         let result = applied.out;
-        if result == CheckResult::Incorrect {
-            tracing::info!(verification_id = %id, attempts_remaining = applied.v.attempts_remaining, "incorrect code");
-        } else {
-            tracing::info!(verification_id = %id, ?result, "code checked");
+        match result {
+            CheckResult::Incorrect => {
+                tracing::info!(verification_id = %id, attempts_remaining = applied.v.attempts_remaining, "incorrect code");
+            }
+            CheckResult::Verified => tracing::info!(verification_id = %id, "code verified"),
+            other => {
+                // Settled without a change: the audit entry is this check's write.
+                let why = match other {
+                    CheckResult::Expired => "the verification had expired",
+                    CheckResult::MaxAttemptsReached => "no attempts were left",
+                    _ => "the verification was no longer pending",
+                };
+                let e = AuditEntry::new(
+                    now,
+                    &caller.tenant_id,
+                    &caller.actor,
+                    AuditAction::CheckFailed,
+                    id.to_string(),
+                    why,
+                );
+                inner.store.append_audit(&[e]).await?;
+                tracing::info!(verification_id = %id, ?result, "code checked");
+            }
         }
         Ok((result, inner.view(&applied.v)))
     }
 
     /// Cancels a pending verification.
-    pub async fn cancel(&self, tenant_id: &str, id: Uuid) -> Result<View, EngineError> {
+    pub async fn cancel(&self, caller: &Caller, id: Uuid) -> Result<View, EngineError> {
         let inner = &self.inner;
-        let v = inner.load(tenant_id, id).await?;
+        let v = inner.load(&caller.tenant_id, id).await?;
         let applied = inner
-            .apply(v, false, |v, ctx| {
+            .apply_as(v, &caller.actor, |v, ctx| {
                 let mut fx = expire_if_due(v, ctx);
                 match machine::step(v, Input::Cancel, ctx) {
                     Ok(more) => {
@@ -410,8 +631,7 @@ impl Engine {
                     Err(_) => (false, fx),
                 }
             })
-            .await?
-            .expect("only a driver can lose ownership");
+            .await?;
         if !applied.out {
             return Err(not_pending(&applied.v));
         }
@@ -433,6 +653,89 @@ impl Engine {
         };
         self.report(id, attempt_id, report).await;
         Ok(true)
+    }
+
+    /// Deletes what retention no longer keeps, now (the background task does it every
+    /// `retention.every`).
+    pub async fn purge_now(&self) -> Result<crate::store::Purged, EngineError> {
+        let r = &self.inner.cfg.retention;
+        let now = self.inner.clock.now();
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let purged = self
+            .inner
+            .store
+            .purge(crate::store::Retention {
+                verifications_before: now.saturating_sub(ms(r.verifications)),
+                request_ids_before: now.saturating_sub(ms(r.request_ids)),
+                audit_before: now.saturating_sub(ms(r.audit)),
+            })
+            .await?;
+        for c in crate::domain::channel::Channel::ALL {
+            for p in self.inner.channels.providers(c) {
+                p.purge(now.saturating_sub(ms(r.outbox)));
+            }
+        }
+        if purged != crate::store::Purged::default() {
+            tracing::info!(
+                verifications = purged.verifications,
+                request_ids = purged.request_ids,
+                audit = purged.audit,
+                "retention deleted what it no longer keeps"
+            );
+        }
+        Ok(purged)
+    }
+
+    /// Writes audit entries.
+    pub async fn audit(&self, entries: &[AuditEntry]) -> Result<(), EngineError> {
+        Ok(self.inner.store.append_audit(entries).await?)
+    }
+
+    /// Writes an audit entry in the background (from where nothing may wait).
+    pub fn audit_later(&self, entry: AuditEntry) {
+        let store = self.inner.store.clone();
+        self.inner.tracker.spawn(async move {
+            if let Err(e) = store.append_audit(&[entry]).await {
+                tracing::warn!(error = %e, "could not write an audit entry");
+            }
+        });
+    }
+
+    pub async fn list_audit(
+        &self,
+        q: &crate::store::AuditQuery,
+    ) -> Result<Vec<AuditEntry>, EngineError> {
+        Ok(self.inner.store.list_audit(q).await?)
+    }
+
+    /// The blocks still in force: a tenant's, or every tenant's.
+    pub async fn blocks(&self, tenant: &str) -> Result<Vec<limits::Block>, EngineError> {
+        let now = self.inner.clock.now();
+        let mut all = self.inner.store.blocks(tenant).await?;
+        all.retain(|b| b.until > now);
+        Ok(all)
+    }
+
+    /// Lifts a block; `false` if there was none.
+    pub async fn lift_block(
+        &self,
+        tenant: &str,
+        country: &str,
+        prefix: &str,
+    ) -> Result<bool, EngineError> {
+        let lifted = self.inner.store.lift_block(tenant, country, prefix).await?;
+        if lifted {
+            let e = AuditEntry::new(
+                self.inner.clock.now(),
+                tenant,
+                "admin",
+                AuditAction::PrefixUnblocked,
+                format!("{country} {prefix}"),
+                "lifted by an admin",
+            );
+            self.audit(&[e]).await?;
+        }
+        Ok(lifted)
     }
 
     /// The channels and their providers.
@@ -458,6 +761,79 @@ impl Engine {
             .apply_report(verification_id, attempt_id, report)
             .await;
     }
+}
+
+/// The phone number and email address a verification sends to.
+fn destinations(v: &Verification) -> Vec<String> {
+    let mut d = Vec::new();
+    if v.routing_strategy.iter().any(|s| s.channel.needs_phone()) && !v.phone.is_empty() {
+        d.push(v.phone.clone());
+    }
+    if v.routing_strategy.iter().any(|s| !s.channel.needs_phone()) && !v.email.is_empty() {
+        d.push(v.email.clone());
+    }
+    d
+}
+
+/// What a change from `before` to `next` does to the limit counters, and the audit
+/// entries it makes, both stored in the change's own write.
+fn consequences(
+    before: &Verification,
+    next: &Verification,
+    actor: &str,
+    now: crate::domain::verification::Millis,
+) -> (Option<LimitsTx>, Vec<AuditEntry>) {
+    let cost = |v: &Verification| v.history.iter().filter_map(|a| a.cost).sum::<i64>();
+    let failed_check = next.attempts_remaining < before.attempts_remaining;
+    let verified = before.state != State::Verified && next.state == State::Verified;
+    // Test traffic was not counted at its start (see `limits::admit_start`); only
+    // the failed-check lockout applies to it.
+    let counted = !destinations(next)
+        .iter()
+        .all(|d| limits::is_test_destination(d));
+    let adjust = limits::Adjust {
+        delivery_ended: counted && !before.status.is_final() && next.status.is_final(),
+        charged: if counted {
+            cost(next) - cost(before)
+        } else {
+            0
+        },
+        failed_check,
+        verified,
+    };
+    let mut audit = Vec::new();
+    if failed_check {
+        let detail = if next.state == State::MaxAttemptsReached {
+            "wrong code; no attempts left: locked".to_owned()
+        } else {
+            format!("wrong code; {} attempts left", next.attempts_remaining)
+        };
+        audit.push(AuditEntry::new(
+            now,
+            &next.tenant_id,
+            actor,
+            AuditAction::CheckFailed,
+            next.id.to_string(),
+            detail,
+        ));
+    }
+    if adjust.is_empty() {
+        return (None, audit);
+    }
+    let tenant = next.tenant_id.clone();
+    let dests = destinations(next);
+    let phone = limits::phone_facts(&next.phone).filter(|_| counted && !next.phone.is_empty());
+    let d: Vec<&str> = dests.iter().map(String::as_str).collect();
+    let keys = limits::adjust_keys(&tenant, &d, phone.as_ref(), &adjust, now);
+    let tx = LimitsTx {
+        keys,
+        decide: Arc::new(move |c| {
+            let d: Vec<&str> = dests.iter().map(String::as_str).collect();
+            limits::apply_adjust(&tenant, &d, phone.as_ref(), &adjust, now, c);
+            Ok(())
+        }),
+    };
+    (Some(tx), audit)
 }
 
 /// The provider ids that `next` gained over `before`, for the store's index.
@@ -571,6 +947,7 @@ impl Inner {
         self: &Arc<Self>,
         mut v: Verification,
         as_driver: bool,
+        actor: &str,
         mut change: impl FnMut(&mut Verification, &Ctx) -> (R, Vec<Effect>),
     ) -> Result<Option<Applied<R>>, EngineError> {
         loop {
@@ -592,11 +969,14 @@ impl Inner {
                 })
                 .collect();
             let external_refs = new_external_refs(&v, &next);
+            let (limits, audit) = consequences(&v, &next, actor, ctx.now);
             let commit = Commit {
                 record: &next,
                 expected_revision: before,
                 events: &events,
                 external_refs: &external_refs,
+                limits,
+                audit: &audit,
                 origin: &self.node,
             };
             match self.store.commit(commit).await? {
@@ -619,6 +999,76 @@ impl Inner {
         }
     }
 
+    /// `apply` by someone other than the driver (a check, a cancel, a report).
+    async fn apply_as<R>(
+        self: &Arc<Self>,
+        v: Verification,
+        actor: &str,
+        change: impl FnMut(&mut Verification, &Ctx) -> (R, Vec<Effect>),
+    ) -> Result<Applied<R>, EngineError> {
+        Ok(self
+            .apply(v, false, actor, change)
+            .await?
+            .expect("only a driver can lose ownership"))
+    }
+
+    /// Records a start the policy refused.
+    async fn audit_refusal(
+        &self,
+        caller: &Caller,
+        why: &str,
+        now: crate::domain::verification::Millis,
+    ) {
+        let e = AuditEntry::new(
+            now,
+            &caller.tenant_id,
+            &caller.actor,
+            AuditAction::StartRefused,
+            "",
+            why,
+        );
+        if let Err(e) = self.store.append_audit(&[e]).await {
+            tracing::warn!(error = %e, "could not write an audit entry");
+        }
+    }
+
+    /// Records a start a limit refused, and a block it made.
+    async fn refused(
+        &self,
+        caller: &Caller,
+        v: &Verification,
+        r: &Refusal,
+        now: crate::domain::verification::Millis,
+    ) {
+        let mut entries = vec![AuditEntry::new(
+            now,
+            &caller.tenant_id,
+            &caller.actor,
+            AuditAction::StartRefused,
+            "",
+            format!("{}: {}", r.reason, r.message),
+        )];
+        if let Some(b) = &r.new_block {
+            tracing::warn!(tenant_id = %b.tenant_id, country = %b.country_iso, prefix = %b.prefix, sends = b.sends, verified = b.verified, "prefix blocked for SMS pumping");
+            entries.push(AuditEntry::new(
+                now,
+                &caller.tenant_id,
+                "system",
+                AuditAction::PrefixBlocked,
+                format!("{} {}", b.country_iso, b.prefix),
+                format!(
+                    "{} sends and {} verified in the window; blocked until {} (block {})",
+                    b.sends, b.verified, b.until, b.strikes
+                ),
+            ));
+            self.hub
+                .publish_block(&v.tenant_id, Arc::new((**b).clone()));
+        }
+        if let Err(e) = self.store.append_audit(&entries).await {
+            tracing::warn!(error = %e, "could not write an audit entry");
+        }
+    }
+
     /// Applies a report without a driver (the verification is driven elsewhere, or
     /// final, in which case the machine ignores it).
     async fn apply_report(self: &Arc<Self>, id: Uuid, attempt_id: Uuid, report: Report) {
@@ -634,7 +1084,7 @@ impl Inner {
             return;
         };
         let r = self
-            .apply(v, false, |v, ctx| {
+            .apply_as(v, "system", |v, ctx| {
                 let input = Input::Report {
                     attempt,
                     report: report.clone(),

@@ -46,6 +46,8 @@ pub enum WatchItem {
     },
     /// A transition.
     Event(Arc<Event>),
+    /// A number prefix of the tenant was blocked (tenant-wide streams only).
+    Blocked(Arc<crate::domain::limits::Block>),
 }
 
 /// What a stream does with an event, given the last revision it showed.
@@ -102,7 +104,7 @@ impl Engine {
                             },
                         }
                     }
-                    Ok(HubItem::Event(_)) => continue,
+                    Ok(HubItem::Event(_)) | Ok(HubItem::Blocked(_)) => continue,
                     Ok(HubItem::Resync) | Err(RecvError::Lagged(_)) => {
                         let Ok(v) = inner.load(&tenant_id, id).await else { return };
                         seen = v.revision;
@@ -149,6 +151,10 @@ impl Engine {
                     r = sub.recv() => r,
                 };
                 let events = match r {
+                    Ok(HubItem::Blocked(b)) => {
+                        yield WatchItem::Blocked(b);
+                        continue;
+                    }
                     Ok(HubItem::Event(ev)) => {
                         let id = ev.view.verification.id;
                         if finished.contains(&id) {

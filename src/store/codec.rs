@@ -135,6 +135,9 @@ pub mod v1 {
 
     pub fn verification(bytes: &[u8]) -> Result<dv::Verification, StoreError> {
         let v: Verification = decode(bytes)?;
+        let country_iso = crate::domain::limits::phone_facts(&v.phone)
+            .map(|p| p.country_iso)
+            .unwrap_or_default();
         Ok(dv::Verification {
             id: v.id,
             tenant_id: v.tenant_id,
@@ -180,6 +183,7 @@ pub mod v1 {
             state: v.state,
             attempts_remaining: v.attempts_remaining,
             max_attempts: v.max_attempts,
+            country_iso,
             request_id: v.request_id,
             request_fingerprint: v.request_fingerprint,
             revision: v.revision,
@@ -201,6 +205,7 @@ pub mod v1 {
                 sms_filters: x.settings.sms_filters,
                 default_app_name: x.settings.default_app_name,
                 default_lang: x.settings.default_lang,
+                limits: Default::default(),
             },
         })
     }
@@ -212,6 +217,8 @@ pub mod v1 {
             tenant_id: k.tenant_id,
             description: k.description,
             created_at: k.created_at,
+            scope: Default::default(),
+            expires_at: None,
         })
     }
 }

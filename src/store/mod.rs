@@ -35,6 +35,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+use crate::domain::audit::{AuditAction, AuditEntry};
+use crate::domain::limits::{Block, Counters, Refusal};
 use crate::domain::tenant::Tenant;
 use crate::domain::verification::{EventKind, Millis, Verification};
 
@@ -78,14 +80,80 @@ pub struct ApiKeyRecord {
     pub tenant_id: String,
     pub description: String,
     pub created_at: Millis,
+    /// What it may do; keys from before scopes existed may do everything.
+    #[serde(default)]
+    pub scope: KeyScope,
+    /// When it stops working (a rotated key's grace period); `None`: never.
+    #[serde(default)]
+    pub expires_at: Option<Millis>,
+}
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum KeyScope {
+    /// Every VerifyService call.
+    #[default]
+    Verify,
+    /// GetVerification and WatchStatus only.
+    Read,
 }
 
 /// The outcome of inserting a new verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted {
     New,
     /// The request id was already used, by this verification.
     Existing(Uuid),
+    /// A limit refused it; nothing was written but the counters of a new block.
+    Refused(Refusal),
+}
+
+/// A decision on limit counters, run by the store atomically with the write it guards
+/// (on sled inside the transaction, which may run it more than once; on PostgreSQL
+/// with the counters' rows locked). It reads and changes the counters of `keys`
+/// (missing ones start at their default); an `Err` refuses the write.
+#[derive(Clone)]
+pub struct LimitsTx {
+    pub keys: Vec<String>,
+    pub decide: Decide,
+}
+
+/// The decision of a [`LimitsTx`].
+pub type Decide = Arc<dyn Fn(&mut Counters) -> Result<(), Refusal> + Send + Sync>;
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// One tenant's, or (empty) every tenant's.
+    pub tenant_id: String,
+    /// Only these actions; empty: all.
+    pub actions: Vec<AuditAction>,
+    /// Entries at or after this time.
+    pub since: Option<Millis>,
+    /// Entries before this time.
+    pub before: Option<Millis>,
+    /// At most this many, newest first.
+    pub limit: usize,
+}
+
+/// How long what may be deleted is kept, and from when (see [`Store::purge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Verifications final (and unchanged) since before this time, with their events
+    /// and provider ids.
+    pub verifications_before: Millis,
+    /// Idempotency keys made before this time.
+    pub request_ids_before: Millis,
+    /// Audit entries made before this time.
+    pub audit_before: Millis,
+}
+
+/// What a purge deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub verifications: u64,
+    pub request_ids: u64,
+    pub audit: u64,
 }
 
 /// One transition as stored: what happened, to which step, when, and the record as
@@ -137,6 +205,10 @@ pub struct Commit<'a> {
     pub events: &'a [StoredEvent],
     /// New entries of the provider-id index, written in the same atomic write.
     pub external_refs: &'a [ExternalRef],
+    /// Limit counters this write changes (a delivery that ended, a charge, a check).
+    pub limits: Option<LimitsTx>,
+    /// Audit entries of this write (a failed check), in the same atomic write.
+    pub audit: &'a [AuditEntry],
     /// The node making the write, for the change notice other nodes get.
     pub origin: &'a str,
 }
@@ -275,7 +347,32 @@ pub trait Store: Send + Sync + 'static {
         &self,
         v: &Verification,
         owner: &str,
+        limits: Option<LimitsTx>,
     ) -> Result<Inserted, StoreError>;
+
+    /// The counters of `keys` (missing ones at their default).
+    async fn counters(&self, keys: &[String]) -> Result<Counters, StoreError>;
+
+    /// The blocked prefixes of a tenant (every tenant's for an empty id), still in
+    /// force at `now` or not.
+    async fn blocks(&self, tenant: &str) -> Result<Vec<Block>, StoreError>;
+
+    /// Lifts a block: the prefix may be sent to again, its counts start afresh (the
+    /// number of earlier blocks stays, so a repeat blocks longer). Returns whether
+    /// there was one.
+    async fn lift_block(
+        &self,
+        tenant: &str,
+        country: &str,
+        prefix: &str,
+    ) -> Result<bool, StoreError>;
+
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+
+    async fn list_audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Deletes what retention no longer keeps. Idempotent; any node may run it.
+    async fn purge(&self, r: Retention) -> Result<Purged, StoreError>;
 
     async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError>;
 

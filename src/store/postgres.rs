@@ -36,9 +36,11 @@ use uuid::Uuid;
 
 use super::codec::{decode, encode};
 use super::{
-    Active, ApiKeyRecord, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted, Loaded,
-    Notice, SecretsCheck, Store, StoreError, StoredEvent,
+    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted,
+    LimitsTx, Loaded, Notice, Purged, Retention, SecretsCheck, Store, StoreError, StoredEvent,
 };
+use crate::domain::audit::AuditEntry;
+use crate::domain::limits::{Block, Counters};
 use crate::domain::tenant::Tenant;
 use crate::domain::verification::Verification;
 
@@ -139,6 +141,76 @@ impl PgStore {
     }
 }
 
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Postgres>;
+
+/// Locks the counters of `keys` (creating missing ones), in key order.
+async fn lock_counters(tx: &mut Tx<'_>, keys: &[String]) -> Result<Counters, StoreError> {
+    let mut sorted = keys.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let empty = encode(&crate::domain::limits::Counter::default());
+    sqlx::query(
+        "INSERT INTO limit_counters (key, value) SELECT k, $2 FROM unnest($1::text[]) AS k
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&sorted)
+    .bind(empty)
+    .execute(&mut **tx)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT key, value FROM limit_counters WHERE key = ANY($1) ORDER BY key FOR UPDATE",
+    )
+    .bind(&sorted)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut c = Counters::new();
+    for r in rows {
+        c.insert(
+            r.try_get("key")?,
+            decode(&r.try_get::<Vec<u8>, _>("value")?)?,
+        );
+    }
+    Ok(c)
+}
+
+async fn write_counters(tx: &mut Tx<'_>, c: &Counters) -> Result<(), StoreError> {
+    let keys: Vec<&str> = c.keys().map(String::as_str).collect();
+    let values: Vec<Vec<u8>> = c.values().map(encode).collect();
+    sqlx::query(
+        "INSERT INTO limit_counters (key, value) SELECT * FROM unnest($1::text[], $2::bytea[])
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    )
+    .bind(&keys)
+    .bind(&values)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_audit(tx: &mut Tx<'_>, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = entries.iter().map(|e| e.id).collect();
+    let tenants: Vec<&str> = entries.iter().map(|e| e.tenant_id.as_str()).collect();
+    let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.name()).collect();
+    let records: Vec<Vec<u8>> = entries.iter().map(encode).collect();
+    sqlx::query(
+        "INSERT INTO audit (id, tenant_id, at, action, record)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::bytea[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&ids)
+    .bind(&tenants)
+    .bind(&ats)
+    .bind(&actions)
+    .bind(&records)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Runs the embedded migrations, after refusing a schema newer than this build knows.
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
@@ -228,37 +300,63 @@ impl Store for PgStore {
         &self,
         v: &Verification,
         owner: &str,
+        limits: Option<LimitsTx>,
     ) -> Result<Inserted, StoreError> {
         let record = encode(v);
-        if v.request_id.is_empty() {
-            sqlx::query(
-                "INSERT INTO verifications (id, tenant_id, created_at, revision, active, owner, record)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        let mut tx = self.pool.begin().await?;
+        if !v.request_id.is_empty() {
+            // Taken first: a concurrent insert of the same request id waits on the
+            // key's index entry, then finds it taken, and counts nothing.
+            let free = sqlx::query(
+                "INSERT INTO request_ids (tenant_id, request_id, verification_id, created_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             )
-            .bind(v.id)
             .bind(&v.tenant_id)
+            .bind(&v.request_id)
+            .bind(v.id)
             .bind(v.created_at)
-            .bind(rev(v.revision))
-            .bind(!v.is_final())
-            .bind(owner)
-            .bind(record)
-            .execute(&self.pool)
-            .await?;
-            return Ok(Inserted::New);
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !free {
+                tx.rollback().await?;
+                let first: Uuid = sqlx::query_scalar(
+                    "SELECT verification_id FROM request_ids WHERE tenant_id = $1 AND request_id = $2",
+                )
+                .bind(&v.tenant_id)
+                .bind(&v.request_id)
+                .fetch_one(&self.pool)
+                .await?;
+                return Ok(Inserted::Existing(first));
+            }
         }
-        // The request id and the record in one statement: the record is inserted only
-        // if the request id was free. A concurrent insert of the same request id waits
-        // on the key's index entry and then finds it taken.
-        let inserted: i64 = sqlx::query_scalar(
-            "WITH req AS (
-                 INSERT INTO request_ids (tenant_id, request_id, verification_id)
-                 VALUES ($2, $8, $1) ON CONFLICT DO NOTHING RETURNING 1
-             ), ins AS (
-                 INSERT INTO verifications (id, tenant_id, created_at, revision, active, owner, record)
-                 SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM req)
-                 RETURNING 1
-             )
-             SELECT count(*) FROM ins",
+        if let Some(l) = &limits {
+            let mut c = lock_counters(&mut tx, &l.keys).await?;
+            if let Err(refusal) = (l.decide)(&mut c) {
+                if let Some(b) = &refusal.new_block {
+                    write_counters(&mut tx, &c).await?;
+                    sqlx::query(
+                        "INSERT INTO blocks (tenant_id, country_iso, prefix, record) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (tenant_id, country_iso, prefix) DO UPDATE SET record = EXCLUDED.record",
+                    )
+                    .bind(&b.tenant_id)
+                    .bind(&b.country_iso)
+                    .bind(&b.prefix)
+                    .bind(encode(b))
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                } else {
+                    tx.rollback().await?;
+                }
+                return Ok(Inserted::Refused(refusal));
+            }
+            write_counters(&mut tx, &c).await?;
+        }
+        sqlx::query(
+            "INSERT INTO verifications (id, tenant_id, created_at, revision, active, owner, record)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(v.id)
         .bind(&v.tenant_id)
@@ -267,20 +365,133 @@ impl Store for PgStore {
         .bind(!v.is_final())
         .bind(owner)
         .bind(record)
-        .bind(&v.request_id)
-        .fetch_one(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        if inserted == 1 {
-            return Ok(Inserted::New);
+        tx.commit().await?;
+        Ok(Inserted::New)
+    }
+
+    async fn counters(&self, keys: &[String]) -> Result<Counters, StoreError> {
+        let rows = sqlx::query("SELECT key, value FROM limit_counters WHERE key = ANY($1)")
+            .bind(keys)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut c: Counters = keys
+            .iter()
+            .map(|k| (k.clone(), Default::default()))
+            .collect();
+        for r in rows {
+            c.insert(
+                r.try_get("key")?,
+                decode(&r.try_get::<Vec<u8>, _>("value")?)?,
+            );
         }
-        let first: Uuid = sqlx::query_scalar(
-            "SELECT verification_id FROM request_ids WHERE tenant_id = $1 AND request_id = $2",
+        Ok(c)
+    }
+
+    async fn blocks(&self, tenant: &str) -> Result<Vec<Block>, StoreError> {
+        sqlx::query("SELECT record FROM blocks WHERE $1 = '' OR tenant_id = $1 ORDER BY tenant_id, country_iso, prefix")
+            .bind(tenant)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+            .collect()
+    }
+
+    async fn lift_block(
+        &self,
+        tenant: &str,
+        country: &str,
+        prefix: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let had = sqlx::query(
+            "DELETE FROM blocks WHERE tenant_id = $1 AND country_iso = $2 AND prefix = $3",
         )
-        .bind(&v.tenant_id)
-        .bind(&v.request_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Inserted::Existing(first))
+        .bind(tenant)
+        .bind(country)
+        .bind(prefix)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let key = crate::domain::limits::pumping_key(tenant, country, prefix);
+        let mut c = lock_counters(&mut tx, std::slice::from_ref(&key)).await?;
+        if let Some(k) = c.get_mut(&key) {
+            k.until = 0;
+            k.times.clear();
+            k.marks.clear();
+        }
+        write_counters(&mut tx, &c).await?;
+        tx.commit().await?;
+        Ok(had)
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_audit(&mut tx, entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let actions: Vec<&str> = q.actions.iter().map(|a| a.name()).collect();
+        sqlx::query(
+            "SELECT record FROM audit
+             WHERE ($1 = '' OR tenant_id = $1) AND (cardinality($2::text[]) = 0 OR action = ANY($2))
+               AND at >= $3 AND at < $4
+             ORDER BY at DESC, id DESC LIMIT $5",
+        )
+        .bind(&q.tenant_id)
+        .bind(&actions)
+        .bind(q.since.unwrap_or(i64::MIN))
+        .bind(q.before.unwrap_or(i64::MAX))
+        .bind(i64::try_from(q.limit.max(1)).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+        .collect()
+    }
+
+    async fn purge(&self, r: Retention) -> Result<Purged, StoreError> {
+        let mut p = Purged::default();
+        loop {
+            let n: i64 = sqlx::query_scalar(
+                "WITH gone AS (
+                     DELETE FROM verifications WHERE id IN (
+                         SELECT id FROM verifications WHERE NOT active AND finished_at < $1 LIMIT 1000
+                     ) RETURNING id
+                 ), e AS (
+                     DELETE FROM events WHERE verification_id IN (SELECT id FROM gone) RETURNING 1
+                 ), x AS (
+                     DELETE FROM external_ids WHERE verification_id IN (SELECT id FROM gone) RETURNING 1
+                 ), q AS (
+                     DELETE FROM request_ids WHERE verification_id IN (SELECT id FROM gone) RETURNING 1
+                 )
+                 SELECT (SELECT count(*) FROM gone) + 0 * (SELECT count(*) FROM e)
+                        + 0 * (SELECT count(*) FROM x) + 0 * (SELECT count(*) FROM q)",
+            )
+            .bind(r.verifications_before)
+            .fetch_one(&self.pool)
+            .await?;
+            p.verifications += n as u64;
+            if n < 1000 {
+                break;
+            }
+        }
+        p.request_ids = sqlx::query("DELETE FROM request_ids WHERE created_at < $1")
+            .bind(r.request_ids_before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        p.audit = sqlx::query("DELETE FROM audit WHERE at < $1")
+            .bind(r.audit_before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(p)
     }
 
     async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
@@ -326,11 +537,19 @@ impl Store for PgStore {
             "c {} {} {} {} {}",
             c.origin, v.tenant_id, v.id, c.expected_revision, v.revision
         );
-        let updated: i64 = sqlx::query_scalar(
+        // With limit counters or audit entries, the statement runs in a transaction
+        // that also writes them; without, it is atomic on its own.
+        let mut tx = if c.limits.is_some() || !c.audit.is_empty() {
+            Some(self.pool.begin().await?)
+        } else {
+            None
+        };
+        let stmt = sqlx::query_scalar(
             "WITH upd AS (
                  UPDATE verifications
                  SET record = $3, revision = $4, active = $5,
-                     owner = CASE WHEN $5 THEN owner ELSE NULL END
+                     owner = CASE WHEN $5 THEN owner ELSE NULL END,
+                     finished_at = CASE WHEN $5 THEN NULL ELSE COALESCE(finished_at, $15) END
                  WHERE id = $1 AND revision = $2
                  RETURNING tenant_id
              ), ev AS (
@@ -366,10 +585,26 @@ impl Store for PgStore {
         .bind(&ref_providers)
         .bind(&ref_ids)
         .bind(&ref_attempts)
-        .fetch_one(&self.pool)
-        .await?;
+        .bind(v.updated_at);
+        let updated: i64 = match &mut tx {
+            Some(tx) => stmt.fetch_one(&mut **tx).await?,
+            None => stmt.fetch_one(&self.pool).await?,
+        };
         if updated == 1 {
+            if let Some(mut tx) = tx {
+                if let Some(l) = &c.limits {
+                    let mut counters = lock_counters(&mut tx, &l.keys).await?;
+                    // Adjustments of a commit never refuse.
+                    let _ = (l.decide)(&mut counters);
+                    write_counters(&mut tx, &counters).await?;
+                }
+                insert_audit(&mut tx, c.audit).await?;
+                tx.commit().await?;
+            }
             return Ok(Committed::Done);
+        }
+        if let Some(tx) = tx {
+            tx.rollback().await?;
         }
         match self.load(v.id).await? {
             Some(current) => Ok(Committed::Conflict(Box::new(current))),

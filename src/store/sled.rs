@@ -7,6 +7,11 @@
 //!   the verifications that are not final, newest last within a tenant
 //! - `events`: verification id ‖ revision (8 bytes, big-endian) → event
 //! - `request_ids`: tenant ‖ 0x00 ‖ request id → verification id
+//! - `request_ids_by_time`: created_at ‖ tenant ‖ 0x00 ‖ request id → empty (retention)
+//! - `finished`: updated_at ‖ id → empty; the final verifications (retention)
+//! - `counters`: limit key → counter (`domain::limits`)
+//! - `blocks`: tenant ‖ 0x00 ‖ country ‖ 0x00 ‖ prefix → block
+//! - `audit`: tenant ‖ 0x00 ‖ at ‖ entry id → entry; `audit_by_time`: at ‖ entry id → tenant
 //! - `external_ids`: provider ‖ 0x00 ‖ provider's message id → verification id ‖ attempt id
 //! - `tenants`: tenant id → record
 //! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
@@ -26,17 +31,20 @@ use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 use std::time::Duration;
 
 use ::sled::Transactional;
-use ::sled::transaction::{ConflictableTransactionError, TransactionError};
+use ::sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use tokio::sync::{broadcast, oneshot};
 use uuid::Uuid;
 
 use super::codec::{self, decode, encode};
 use super::{
-    Active, ApiKeyRecord, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted, Loaded,
-    Notice, SCHEMA_VERSION, SecretsCheck, Store, StoreError, StoredEvent,
+    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted,
+    LimitsTx, Loaded, Notice, Purged, Retention, SCHEMA_VERSION, SecretsCheck, Store, StoreError,
+    StoredEvent,
 };
+use crate::domain::audit::AuditEntry;
+use crate::domain::limits::{Block, Counters};
 use crate::domain::tenant::Tenant;
-use crate::domain::verification::Verification;
+use crate::domain::verification::{Millis, Verification};
 
 const SCHEMA_KEY: &str = "schema_version";
 const DIRECTORY_VERSION_KEY: &str = "directory_version";
@@ -62,7 +70,13 @@ struct Trees {
     active: ::sled::Tree,
     events: ::sled::Tree,
     request_ids: ::sled::Tree,
+    request_ids_by_time: ::sled::Tree,
+    finished: ::sled::Tree,
     external_ids: ::sled::Tree,
+    counters: ::sled::Tree,
+    blocks: ::sled::Tree,
+    audit: ::sled::Tree,
+    audit_by_time: ::sled::Tree,
     tenants: ::sled::Tree,
     api_keys: ::sled::Tree,
     meta: ::sled::Tree,
@@ -104,6 +118,64 @@ fn event_key(id: Uuid, revision: u64) -> Vec<u8> {
     k
 }
 
+fn time_key(at: Millis, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(8 + rest.len());
+    k.extend_from_slice(&(at.max(0) as u64).to_be_bytes());
+    k.extend_from_slice(rest);
+    k
+}
+
+fn block_key(tenant: &str, country: &str, prefix: &str) -> Vec<u8> {
+    let mut rest = country.as_bytes().to_vec();
+    rest.push(0);
+    rest.extend_from_slice(prefix.as_bytes());
+    scoped_key(tenant, &rest)
+}
+
+fn audit_key(e: &AuditEntry) -> (Vec<u8>, Vec<u8>) {
+    let mut rest = (e.at.max(0) as u64).to_be_bytes().to_vec();
+    rest.extend_from_slice(e.id.as_bytes());
+    (
+        scoped_key(&e.tenant_id, &rest),
+        time_key(e.at, e.id.as_bytes()),
+    )
+}
+
+type TxResult<T> = ::sled::transaction::ConflictableTransactionResult<T, Abort>;
+
+/// Reads the counters of `keys` inside a transaction.
+fn read_counters(ct: &TransactionalTree, keys: &[String]) -> TxResult<Counters> {
+    let mut c = Counters::new();
+    for k in keys {
+        let v = match ct.get(k.as_bytes())? {
+            Some(b) => decode(&b)?,
+            None => Default::default(),
+        };
+        c.insert(k.clone(), v);
+    }
+    Ok(c)
+}
+
+fn write_counters(ct: &TransactionalTree, c: &Counters) -> TxResult<()> {
+    for (k, v) in c {
+        ct.insert(k.as_bytes(), encode(v))?;
+    }
+    Ok(())
+}
+
+fn write_audit(
+    at: &TransactionalTree,
+    bt: &TransactionalTree,
+    entries: &[AuditEntry],
+) -> TxResult<()> {
+    for e in entries {
+        let (k, tk) = audit_key(e);
+        at.insert(k, encode(e))?;
+        bt.insert(tk, e.tenant_id.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn u64_of(bytes: Option<::sled::IVec>) -> u64 {
     bytes
         .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
@@ -113,6 +185,13 @@ fn u64_of(bytes: Option<::sled::IVec>) -> u64 {
 enum Abort {
     Conflict(Box<Verification>),
     Store(StoreError),
+}
+
+fn abort_err(a: Abort) -> StoreError {
+    match a {
+        Abort::Store(e) => e,
+        Abort::Conflict(_) => StoreError::Decode("unexpected conflict".into()),
+    }
 }
 
 impl From<StoreError> for ConflictableTransactionError<Abort> {
@@ -139,6 +218,12 @@ impl SledStore {
             events: db.open_tree("events")?,
             request_ids: db.open_tree("request_ids")?,
             external_ids: db.open_tree("external_ids")?,
+            request_ids_by_time: db.open_tree("request_ids_by_time")?,
+            finished: db.open_tree("finished")?,
+            counters: db.open_tree("counters")?,
+            blocks: db.open_tree("blocks")?,
+            audit: db.open_tree("audit")?,
+            audit_by_time: db.open_tree("audit_by_time")?,
             tenants: db.open_tree("tenants")?,
             api_keys: db.open_tree("api_keys")?,
             meta: db.open_tree("meta")?,
@@ -235,6 +320,62 @@ fn bump_directory_version(
     Ok(())
 }
 
+impl SledStore {
+    /// Deletes what retention no longer keeps (see `Store::purge`).
+    fn purge_now(&self, r: Retention) -> Result<Purged, StoreError> {
+        let t = &self.trees;
+        let mut p = Purged::default();
+        let before = |at: Millis| time_key(at, &[]);
+        for item in t.finished.range(..before(r.verifications_before)) {
+            let (k, _) = item?;
+            let id = Uuid::from_slice(k.get(8..).unwrap_or_default())
+                .map_err(|e| StoreError::Decode(e.to_string()))?;
+            if let Some(v) = self.get(id)? {
+                for a in &v.history {
+                    if let (Some(provider), Some(ext)) = (&a.provider, &a.external_id) {
+                        t.external_ids
+                            .remove(scoped_key(provider, ext.as_bytes()))?;
+                    }
+                }
+                for ev in t.events.scan_prefix(id.as_bytes()).keys() {
+                    t.events.remove(ev?)?;
+                }
+                if !v.request_id.is_empty() {
+                    let rk = scoped_key(&v.tenant_id, v.request_id.as_bytes());
+                    if t.request_ids
+                        .get(&rk)?
+                        .is_some_and(|b| b.as_ref() == id.as_bytes())
+                    {
+                        t.request_ids.remove(&rk)?;
+                        t.request_ids_by_time.remove(time_key(v.created_at, &rk))?;
+                    }
+                }
+                t.verifications.remove(id.as_bytes())?;
+                p.verifications += 1;
+            }
+            t.finished.remove(k)?;
+        }
+        for item in t.request_ids_by_time.range(..before(r.request_ids_before)) {
+            let (k, _) = item?;
+            t.request_ids.remove(k.get(8..).unwrap_or_default())?;
+            t.request_ids_by_time.remove(k)?;
+            p.request_ids += 1;
+        }
+        for item in t.audit_by_time.range(..before(r.audit_before)) {
+            let (k, tenant) = item?;
+            let mut key = scoped_key(
+                &String::from_utf8_lossy(&tenant),
+                k.get(..8).unwrap_or_default(),
+            );
+            key.extend_from_slice(k.get(8..).unwrap_or_default());
+            t.audit.remove(key)?;
+            t.audit_by_time.remove(k)?;
+            p.audit += 1;
+        }
+        Ok(p)
+    }
+}
+
 /// Brings the trees to `SCHEMA_VERSION`. Every step is idempotent, and the version is
 /// written last, so a migration that a crash interrupted runs again from the start.
 fn migrate(t: &Trees) -> Result<(), StoreError> {
@@ -314,6 +455,7 @@ impl Store for SledStore {
         &self,
         v: &Verification,
         _owner: &str,
+        limits: Option<LimitsTx>,
     ) -> Result<Inserted, StoreError> {
         let v = v.clone();
         self.write(move |s| {
@@ -322,15 +464,40 @@ impl Store for SledStore {
             let active = active_key(&v);
             let req_key = (!v.request_id.is_empty())
                 .then(|| scoped_key(&v.tenant_id, v.request_id.as_bytes()));
-            (&t.verifications, &t.active, &t.request_ids)
-                .transaction(|(vt, at, rt)| {
-                    if let Some(k) = &req_key {
-                        if let Some(existing) = rt.get(k)? {
-                            let id = Uuid::from_slice(&existing)
-                                .map_err(|e| StoreError::Decode(e.to_string()))?;
-                            return Ok(Inserted::Existing(id));
+            (
+                &t.verifications,
+                &t.active,
+                &t.request_ids,
+                &t.request_ids_by_time,
+                &t.counters,
+                &t.blocks,
+            )
+                .transaction(|(vt, at, rt, rtt, ct, bt)| {
+                    if let Some(k) = &req_key
+                        && let Some(existing) = rt.get(k)?
+                    {
+                        let raw = existing.get(..16).unwrap_or_default();
+                        let id =
+                            Uuid::from_slice(raw).map_err(|e| StoreError::Decode(e.to_string()))?;
+                        return Ok(Inserted::Existing(id));
+                    }
+                    if let Some(l) = &limits {
+                        let mut c = read_counters(ct, &l.keys)?;
+                        if let Err(refusal) = (l.decide)(&mut c) {
+                            if let Some(b) = &refusal.new_block {
+                                write_counters(ct, &c)?;
+                                bt.insert(
+                                    block_key(&b.tenant_id, &b.country_iso, &b.prefix),
+                                    encode(b),
+                                )?;
+                            }
+                            return Ok(Inserted::Refused(refusal));
                         }
+                        write_counters(ct, &c)?;
+                    }
+                    if let Some(k) = &req_key {
                         rt.insert(k.as_slice(), v.id.as_bytes().as_slice())?;
+                        rtt.insert(time_key(v.created_at, k), &[] as &[u8])?;
                     }
                     vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
                     if !v.is_final() {
@@ -338,14 +505,133 @@ impl Store for SledStore {
                     }
                     Ok(Inserted::New)
                 })
-                .map_err(|e| {
-                    tx_err(e, |a| match a {
-                        Abort::Store(e) => e,
-                        Abort::Conflict(_) => StoreError::Decode("unexpected conflict".into()),
-                    })
-                })
+                .map_err(|e| tx_err(e, abort_err))
         })
         .await
+    }
+
+    async fn counters(&self, keys: &[String]) -> Result<Counters, StoreError> {
+        let keys = keys.to_vec();
+        self.blocking(move |s| {
+            let mut c = Counters::new();
+            for k in keys {
+                let v = match s.trees.counters.get(k.as_bytes())? {
+                    Some(b) => decode(&b)?,
+                    None => Default::default(),
+                };
+                c.insert(k, v);
+            }
+            Ok(c)
+        })
+        .await
+    }
+
+    async fn blocks(&self, tenant: &str) -> Result<Vec<Block>, StoreError> {
+        let prefix = if tenant.is_empty() {
+            Vec::new()
+        } else {
+            scoped_key(tenant, &[])
+        };
+        self.blocking(move |s| {
+            s.trees
+                .blocks
+                .scan_prefix(prefix)
+                .values()
+                .map(|b| decode(&b?))
+                .collect()
+        })
+        .await
+    }
+
+    async fn lift_block(
+        &self,
+        tenant: &str,
+        country: &str,
+        prefix: &str,
+    ) -> Result<bool, StoreError> {
+        let key = block_key(tenant, country, prefix);
+        let counter = crate::domain::limits::pumping_key(tenant, country, prefix);
+        self.write(move |s| {
+            (&s.trees.blocks, &s.trees.counters)
+                .transaction(|(bt, ct)| {
+                    let had = bt.remove(key.as_slice())?.is_some();
+                    if let Some(b) = ct.get(counter.as_bytes())? {
+                        let mut c: crate::domain::limits::Counter = decode(&b)?;
+                        c.until = 0;
+                        c.times.clear();
+                        c.marks.clear();
+                        ct.insert(counter.as_bytes(), encode(&c))?;
+                    }
+                    Ok(had)
+                })
+                .map_err(|e| tx_err(e, abort_err))
+        })
+        .await
+    }
+
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let entries = entries.to_vec();
+        self.write(move |s| {
+            (&s.trees.audit, &s.trees.audit_by_time)
+                .transaction(|(at, bt)| write_audit(at, bt, &entries))
+                .map_err(|e| tx_err(e, abort_err))
+        })
+        .await
+    }
+
+    async fn list_audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let q = q.clone();
+        self.blocking(move |s| {
+            let wanted = |e: &AuditEntry| {
+                (q.actions.is_empty() || q.actions.contains(&e.action))
+                    && q.since.is_none_or(|t| e.at >= t)
+                    && q.before.is_none_or(|t| e.at < t)
+            };
+            let mut out = Vec::new();
+            let limit = q.limit.max(1);
+            if q.tenant_id.is_empty() {
+                for item in s.trees.audit_by_time.iter().rev() {
+                    let (k, tenant) = item?;
+                    let Some(id_raw) = k.get(8..) else { continue };
+                    let mut key = scoped_key(
+                        &String::from_utf8_lossy(&tenant),
+                        k.get(..8).unwrap_or_default(),
+                    );
+                    key.extend_from_slice(id_raw);
+                    if let Some(b) = s.trees.audit.get(key)? {
+                        let e: AuditEntry = decode(&b)?;
+                        if wanted(&e) {
+                            out.push(e);
+                        }
+                    }
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            } else {
+                for item in s
+                    .trees
+                    .audit
+                    .scan_prefix(scoped_key(&q.tenant_id, &[]))
+                    .values()
+                    .rev()
+                {
+                    let e: AuditEntry = decode(&item?)?;
+                    if wanted(&e) {
+                        out.push(e);
+                    }
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn purge(&self, r: Retention) -> Result<Purged, StoreError> {
+        self.write(move |s| s.purge_now(r)).await
     }
 
     async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
@@ -379,42 +665,63 @@ impl Store for SledStore {
                 (scoped_key(&r.provider, r.external_id.as_bytes()), val)
             })
             .collect();
+        let limits = c.limits.clone();
+        let audit = c.audit.to_vec();
         let outcome = self
             .blocking(move |s| {
                 let t = &s.trees;
                 let record = encode(&v);
                 let active = active_key(&v);
-                let done = (&t.verifications, &t.active, &t.events, &t.external_ids).transaction(
-                    |(vt, at, et, xt)| {
-                        let current: Verification = match vt.get(v.id.as_bytes())? {
-                            Some(b) => decode(&b)?,
-                            None => {
-                                return Err(StoreError::Decode(
-                                    "commit of an unknown verification".into(),
-                                )
-                                .into());
-                            }
-                        };
-                        if current.revision != expected {
-                            return Err(ConflictableTransactionError::Abort(Abort::Conflict(
-                                Box::new(current),
-                            )));
-                        }
-                        vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
-                        if v.is_final() {
-                            at.remove(active.as_slice())?;
-                        } else {
-                            at.insert(active.as_slice(), &[] as &[u8])?;
-                        }
-                        for (k, e) in &events {
-                            et.insert(k.as_slice(), e.as_slice())?;
-                        }
-                        for (k, r) in &refs {
-                            xt.insert(k.as_slice(), r.as_slice())?;
-                        }
-                        Ok(())
-                    },
+                let finished = time_key(v.updated_at, v.id.as_bytes());
+                let trees = (
+                    &t.verifications,
+                    &t.active,
+                    &t.events,
+                    &t.external_ids,
+                    &t.counters,
+                    &t.audit,
+                    &t.audit_by_time,
+                    &t.finished,
                 );
+                let done = trees.transaction(|(vt, at, et, xt, ct, aut, abt, ft)| {
+                    let current: Verification = match vt.get(v.id.as_bytes())? {
+                        Some(b) => decode(&b)?,
+                        None => {
+                            return Err(StoreError::Decode(
+                                "commit of an unknown verification".into(),
+                            )
+                            .into());
+                        }
+                    };
+                    if current.revision != expected {
+                        return Err(ConflictableTransactionError::Abort(Abort::Conflict(
+                            Box::new(current),
+                        )));
+                    }
+                    vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
+                    if v.is_final() {
+                        at.remove(active.as_slice())?;
+                        if !current.is_final() {
+                            ft.insert(finished.as_slice(), &[] as &[u8])?;
+                        }
+                    } else {
+                        at.insert(active.as_slice(), &[] as &[u8])?;
+                    }
+                    for (k, e) in &events {
+                        et.insert(k.as_slice(), e.as_slice())?;
+                    }
+                    for (k, r) in &refs {
+                        xt.insert(k.as_slice(), r.as_slice())?;
+                    }
+                    if let Some(l) = &limits {
+                        let mut c = read_counters(ct, &l.keys)?;
+                        // Adjustments of a commit never refuse.
+                        let _ = (l.decide)(&mut c);
+                        write_counters(ct, &c)?;
+                    }
+                    write_audit(aut, abt, &audit)?;
+                    Ok(())
+                });
                 match done {
                     Ok(()) => Ok(Committed::Done),
                     Err(TransactionError::Abort(Abort::Conflict(current))) => {

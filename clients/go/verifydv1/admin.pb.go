@@ -22,6 +22,145 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// A kind of phone number, from libphonenumber's type data.
+type NumberType int32
+
+const (
+	// Not a type. Rejected on input.
+	NumberType_NUMBER_TYPE_UNSPECIFIED NumberType = 0
+	// Premium-rate: the caller pays more and the owner earns it.
+	NumberType_NUMBER_TYPE_PREMIUM_RATE NumberType = 1
+	// Shared-cost.
+	NumberType_NUMBER_TYPE_SHARED_COST NumberType = 2
+	// Toll-free (freephone).
+	NumberType_NUMBER_TYPE_TOLL_FREE NumberType = 3
+	// Universal access number (UAN), a company number routed anywhere.
+	NumberType_NUMBER_TYPE_UAN NumberType = 4
+	// Pager.
+	NumberType_NUMBER_TYPE_PAGER NumberType = 5
+	// Voicemail access.
+	NumberType_NUMBER_TYPE_VOICEMAIL NumberType = 6
+	// Voice over IP.
+	NumberType_NUMBER_TYPE_VOIP NumberType = 7
+	// Personal number (routed to another number).
+	NumberType_NUMBER_TYPE_PERSONAL_NUMBER NumberType = 8
+	// Fixed line.
+	NumberType_NUMBER_TYPE_FIXED_LINE NumberType = 9
+	// Mobile (also numbers that may be fixed line or mobile).
+	NumberType_NUMBER_TYPE_MOBILE NumberType = 10
+)
+
+// Enum value maps for NumberType.
+var (
+	NumberType_name = map[int32]string{
+		0:  "NUMBER_TYPE_UNSPECIFIED",
+		1:  "NUMBER_TYPE_PREMIUM_RATE",
+		2:  "NUMBER_TYPE_SHARED_COST",
+		3:  "NUMBER_TYPE_TOLL_FREE",
+		4:  "NUMBER_TYPE_UAN",
+		5:  "NUMBER_TYPE_PAGER",
+		6:  "NUMBER_TYPE_VOICEMAIL",
+		7:  "NUMBER_TYPE_VOIP",
+		8:  "NUMBER_TYPE_PERSONAL_NUMBER",
+		9:  "NUMBER_TYPE_FIXED_LINE",
+		10: "NUMBER_TYPE_MOBILE",
+	}
+	NumberType_value = map[string]int32{
+		"NUMBER_TYPE_UNSPECIFIED":     0,
+		"NUMBER_TYPE_PREMIUM_RATE":    1,
+		"NUMBER_TYPE_SHARED_COST":     2,
+		"NUMBER_TYPE_TOLL_FREE":       3,
+		"NUMBER_TYPE_UAN":             4,
+		"NUMBER_TYPE_PAGER":           5,
+		"NUMBER_TYPE_VOICEMAIL":       6,
+		"NUMBER_TYPE_VOIP":            7,
+		"NUMBER_TYPE_PERSONAL_NUMBER": 8,
+		"NUMBER_TYPE_FIXED_LINE":      9,
+		"NUMBER_TYPE_MOBILE":          10,
+	}
+)
+
+func (x NumberType) Enum() *NumberType {
+	p := new(NumberType)
+	*p = x
+	return p
+}
+
+func (x NumberType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (NumberType) Descriptor() protoreflect.EnumDescriptor {
+	return file_verifyd_v1_admin_proto_enumTypes[0].Descriptor()
+}
+
+func (NumberType) Type() protoreflect.EnumType {
+	return &file_verifyd_v1_admin_proto_enumTypes[0]
+}
+
+func (x NumberType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use NumberType.Descriptor instead.
+func (NumberType) EnumDescriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{0}
+}
+
+// What an API key may do.
+type ApiKeyScope int32
+
+const (
+	// Not set: on input, API_KEY_SCOPE_VERIFY.
+	ApiKeyScope_API_KEY_SCOPE_UNSPECIFIED ApiKeyScope = 0
+	// Every VerifyService call: start, check, get, cancel, watch.
+	ApiKeyScope_API_KEY_SCOPE_VERIFY ApiKeyScope = 1
+	// GetVerification and WatchStatus only, for dashboards; other calls are
+	// PERMISSION_DENIED with reason INSUFFICIENT_SCOPE.
+	ApiKeyScope_API_KEY_SCOPE_READ ApiKeyScope = 2
+)
+
+// Enum value maps for ApiKeyScope.
+var (
+	ApiKeyScope_name = map[int32]string{
+		0: "API_KEY_SCOPE_UNSPECIFIED",
+		1: "API_KEY_SCOPE_VERIFY",
+		2: "API_KEY_SCOPE_READ",
+	}
+	ApiKeyScope_value = map[string]int32{
+		"API_KEY_SCOPE_UNSPECIFIED": 0,
+		"API_KEY_SCOPE_VERIFY":      1,
+		"API_KEY_SCOPE_READ":        2,
+	}
+)
+
+func (x ApiKeyScope) Enum() *ApiKeyScope {
+	p := new(ApiKeyScope)
+	*p = x
+	return p
+}
+
+func (x ApiKeyScope) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ApiKeyScope) Descriptor() protoreflect.EnumDescriptor {
+	return file_verifyd_v1_admin_proto_enumTypes[1].Descriptor()
+}
+
+func (ApiKeyScope) Type() protoreflect.EnumType {
+	return &file_verifyd_v1_admin_proto_enumTypes[1]
+}
+
+func (x ApiKeyScope) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ApiKeyScope.Descriptor instead.
+func (ApiKeyScope) EnumDescriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{1}
+}
+
 // The price of one channel.
 type ChannelPrice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -94,7 +233,9 @@ type TenantSettings struct {
 	// The app name used when a request has none, at most 64 characters.
 	DefaultAppName string `protobuf:"bytes,4,opt,name=default_app_name,json=defaultAppName,proto3" json:"default_app_name,omitempty"`
 	// The language used when a request has none.
-	DefaultLang   Lang `protobuf:"varint,5,opt,name=default_lang,json=defaultLang,proto3,enum=verifyd.v1.Lang" json:"default_lang,omitempty"`
+	DefaultLang Lang `protobuf:"varint,5,opt,name=default_lang,json=defaultLang,proto3,enum=verifyd.v1.Lang" json:"default_lang,omitempty"`
+	// Limits and abuse defences. Unset takes every default (see TenantLimits).
+	Limits        *TenantLimits `protobuf:"bytes,6,opt,name=limits,proto3" json:"limits,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -164,6 +305,331 @@ func (x *TenantSettings) GetDefaultLang() Lang {
 	return Lang_LANG_UNSPECIFIED
 }
 
+func (x *TenantSettings) GetLimits() *TenantLimits {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
+// A tenant's limits and abuse defences. Every field left unset takes its default.
+type TenantLimits struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Starts per phone number or email address per rolling hour; 0 is no limit.
+	// Default 5. An idempotent retry (same request_id) does not count.
+	StartsPerDestinationPerHour *uint32 `protobuf:"varint,1,opt,name=starts_per_destination_per_hour,json=startsPerDestinationPerHour,proto3,oneof" json:"starts_per_destination_per_hour,omitempty"`
+	// Verifications of the tenant whose delivery has not finished, at once; 0 is no
+	// limit. Default 10.
+	ConcurrentInDelivery *uint32 `protobuf:"varint,2,opt,name=concurrent_in_delivery,json=concurrentInDelivery,proto3,oneof" json:"concurrent_in_delivery,omitempty"`
+	// Consecutive wrong codes per destination, across all its verifications, after
+	// which checks for it are refused (NIST SP 800-63B): 1 to 100, default 100. A new
+	// code does not reset the count; only a verified code does. Answers slow down as the
+	// count nears the cap.
+	FailedChecksPerDestination *uint32 `protobuf:"varint,3,opt,name=failed_checks_per_destination,json=failedChecksPerDestination,proto3,oneof" json:"failed_checks_per_destination,omitempty"`
+	// How long checks for a destination stay refused after its last wrong code, once it
+	// reached the cap, in seconds: 60 to 2592000, default 86400.
+	FailedChecksLockoutSec *uint32 `protobuf:"varint,4,opt,name=failed_checks_lockout_sec,json=failedChecksLockoutSec,proto3,oneof" json:"failed_checks_lockout_sec,omitempty"`
+	// The most euro cents (by the tenant's price list) its verifications may cost per
+	// UTC day, 0 to 100000000; once reached, starts are refused with reason
+	// SPEND_CAP_REACHED until midnight UTC. Default: no cap.
+	DailySpendCapCents *int64 `protobuf:"varint,5,opt,name=daily_spend_cap_cents,json=dailySpendCapCents,proto3,oneof" json:"daily_spend_cap_cents,omitempty"`
+	// The phone number types refused before anything is sent. Unset: premium-rate,
+	// shared-cost, toll-free, UAN, pager and voicemail numbers. Set with no types:
+	// every type is allowed.
+	RefusedNumberTypes *NumberTypes `protobuf:"bytes,6,opt,name=refused_number_types,json=refusedNumberTypes,proto3" json:"refused_number_types,omitempty"`
+	// Per channel (sms, voice, whatsapp), the countries it may send to. A channel not
+	// listed may send anywhere (the default).
+	GeoPermissions []*GeoPermission `protobuf:"bytes,7,rep,name=geo_permissions,json=geoPermissions,proto3" json:"geo_permissions,omitempty"`
+	// The SMS-pumping auto-block. Unset: on, with the defaults given in its fields.
+	Pumping *PumpingProtection `protobuf:"bytes,8,opt,name=pumping,proto3" json:"pumping,omitempty"`
+	// E.164 numbers, or prefixes ending in "*" (for example "+4477009*"), that the
+	// pumping auto-block never blocks. At most 10000.
+	SafeList      []string `protobuf:"bytes,9,rep,name=safe_list,json=safeList,proto3" json:"safe_list,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TenantLimits) Reset() {
+	*x = TenantLimits{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TenantLimits) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TenantLimits) ProtoMessage() {}
+
+func (x *TenantLimits) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TenantLimits.ProtoReflect.Descriptor instead.
+func (*TenantLimits) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *TenantLimits) GetStartsPerDestinationPerHour() uint32 {
+	if x != nil && x.StartsPerDestinationPerHour != nil {
+		return *x.StartsPerDestinationPerHour
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetConcurrentInDelivery() uint32 {
+	if x != nil && x.ConcurrentInDelivery != nil {
+		return *x.ConcurrentInDelivery
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetFailedChecksPerDestination() uint32 {
+	if x != nil && x.FailedChecksPerDestination != nil {
+		return *x.FailedChecksPerDestination
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetFailedChecksLockoutSec() uint32 {
+	if x != nil && x.FailedChecksLockoutSec != nil {
+		return *x.FailedChecksLockoutSec
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetDailySpendCapCents() int64 {
+	if x != nil && x.DailySpendCapCents != nil {
+		return *x.DailySpendCapCents
+	}
+	return 0
+}
+
+func (x *TenantLimits) GetRefusedNumberTypes() *NumberTypes {
+	if x != nil {
+		return x.RefusedNumberTypes
+	}
+	return nil
+}
+
+func (x *TenantLimits) GetGeoPermissions() []*GeoPermission {
+	if x != nil {
+		return x.GeoPermissions
+	}
+	return nil
+}
+
+func (x *TenantLimits) GetPumping() *PumpingProtection {
+	if x != nil {
+		return x.Pumping
+	}
+	return nil
+}
+
+func (x *TenantLimits) GetSafeList() []string {
+	if x != nil {
+		return x.SafeList
+	}
+	return nil
+}
+
+// A set of number types.
+type NumberTypes struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The types, each at most once.
+	Types         []NumberType `protobuf:"varint,1,rep,packed,name=types,proto3,enum=verifyd.v1.NumberType" json:"types,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NumberTypes) Reset() {
+	*x = NumberTypes{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NumberTypes) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NumberTypes) ProtoMessage() {}
+
+func (x *NumberTypes) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NumberTypes.ProtoReflect.Descriptor instead.
+func (*NumberTypes) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *NumberTypes) GetTypes() []NumberType {
+	if x != nil {
+		return x.Types
+	}
+	return nil
+}
+
+// The countries one channel may send to.
+type GeoPermission struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CHANNEL_SMS, CHANNEL_VOICE or CHANNEL_WHATSAPP, each in at most one permission.
+	Channel Channel `protobuf:"varint,1,opt,name=channel,proto3,enum=verifyd.v1.Channel" json:"channel,omitempty"`
+	// ISO 3166-1 alpha-2 codes in capitals, for example "FR". Empty: the channel may
+	// send nowhere.
+	AllowedCountries []string `protobuf:"bytes,2,rep,name=allowed_countries,json=allowedCountries,proto3" json:"allowed_countries,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *GeoPermission) Reset() {
+	*x = GeoPermission{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GeoPermission) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GeoPermission) ProtoMessage() {}
+
+func (x *GeoPermission) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GeoPermission.ProtoReflect.Descriptor instead.
+func (*GeoPermission) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GeoPermission) GetChannel() Channel {
+	if x != nil {
+		return x.Channel
+	}
+	return Channel_CHANNEL_UNSPECIFIED
+}
+
+func (x *GeoPermission) GetAllowedCountries() []string {
+	if x != nil {
+		return x.AllowedCountries
+	}
+	return nil
+}
+
+// The SMS-pumping auto-block: per number prefix (the number without its last four
+// digits) and country, sends are counted against verified codes; when a prefix has
+// min_sends sends in the window and fewer than min_conversion_percent of them were
+// verified, it is blocked for block_sec, twice as long on each repeat.
+type PumpingProtection struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Turns the auto-block off.
+	Disabled bool `protobuf:"varint,1,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// The rolling window, in seconds: 60 to 604800, default 3600.
+	WindowSec *uint32 `protobuf:"varint,2,opt,name=window_sec,json=windowSec,proto3,oneof" json:"window_sec,omitempty"`
+	// Sends in the window before a prefix is judged: 1 to 1000000, default 20.
+	MinSends *uint32 `protobuf:"varint,3,opt,name=min_sends,json=minSends,proto3,oneof" json:"min_sends,omitempty"`
+	// Verified codes per hundred sends under which the prefix is blocked: 0 to 100,
+	// default 10.
+	MinConversionPercent *uint32 `protobuf:"varint,4,opt,name=min_conversion_percent,json=minConversionPercent,proto3,oneof" json:"min_conversion_percent,omitempty"`
+	// The first block's length, in seconds: 60 to 2592000, default 43200 (12 hours).
+	BlockSec      *uint32 `protobuf:"varint,5,opt,name=block_sec,json=blockSec,proto3,oneof" json:"block_sec,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PumpingProtection) Reset() {
+	*x = PumpingProtection{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PumpingProtection) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PumpingProtection) ProtoMessage() {}
+
+func (x *PumpingProtection) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PumpingProtection.ProtoReflect.Descriptor instead.
+func (*PumpingProtection) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PumpingProtection) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *PumpingProtection) GetWindowSec() uint32 {
+	if x != nil && x.WindowSec != nil {
+		return *x.WindowSec
+	}
+	return 0
+}
+
+func (x *PumpingProtection) GetMinSends() uint32 {
+	if x != nil && x.MinSends != nil {
+		return *x.MinSends
+	}
+	return 0
+}
+
+func (x *PumpingProtection) GetMinConversionPercent() uint32 {
+	if x != nil && x.MinConversionPercent != nil {
+		return *x.MinConversionPercent
+	}
+	return 0
+}
+
+func (x *PumpingProtection) GetBlockSec() uint32 {
+	if x != nil && x.BlockSec != nil {
+		return *x.BlockSec
+	}
+	return 0
+}
+
 // A tenant.
 type Tenant struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -179,7 +645,7 @@ type Tenant struct {
 
 func (x *Tenant) Reset() {
 	*x = Tenant{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[2]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -191,7 +657,7 @@ func (x *Tenant) String() string {
 func (*Tenant) ProtoMessage() {}
 
 func (x *Tenant) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[2]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -204,7 +670,7 @@ func (x *Tenant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tenant.ProtoReflect.Descriptor instead.
 func (*Tenant) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{2}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Tenant) GetId() string {
@@ -241,7 +707,7 @@ type CreateTenantRequest struct {
 
 func (x *CreateTenantRequest) Reset() {
 	*x = CreateTenantRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[3]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -253,7 +719,7 @@ func (x *CreateTenantRequest) String() string {
 func (*CreateTenantRequest) ProtoMessage() {}
 
 func (x *CreateTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[3]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -266,7 +732,7 @@ func (x *CreateTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTenantRequest.ProtoReflect.Descriptor instead.
 func (*CreateTenantRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{3}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateTenantRequest) GetTenantId() string {
@@ -294,7 +760,7 @@ type CreateTenantResponse struct {
 
 func (x *CreateTenantResponse) Reset() {
 	*x = CreateTenantResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[4]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -306,7 +772,7 @@ func (x *CreateTenantResponse) String() string {
 func (*CreateTenantResponse) ProtoMessage() {}
 
 func (x *CreateTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[4]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -319,7 +785,7 @@ func (x *CreateTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTenantResponse.ProtoReflect.Descriptor instead.
 func (*CreateTenantResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{4}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateTenantResponse) GetTenant() *Tenant {
@@ -340,7 +806,7 @@ type GetTenantRequest struct {
 
 func (x *GetTenantRequest) Reset() {
 	*x = GetTenantRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[5]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -352,7 +818,7 @@ func (x *GetTenantRequest) String() string {
 func (*GetTenantRequest) ProtoMessage() {}
 
 func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[5]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -365,7 +831,7 @@ func (x *GetTenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantRequest.ProtoReflect.Descriptor instead.
 func (*GetTenantRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{5}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetTenantRequest) GetTenantId() string {
@@ -386,7 +852,7 @@ type GetTenantResponse struct {
 
 func (x *GetTenantResponse) Reset() {
 	*x = GetTenantResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[6]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -398,7 +864,7 @@ func (x *GetTenantResponse) String() string {
 func (*GetTenantResponse) ProtoMessage() {}
 
 func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[6]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -411,7 +877,7 @@ func (x *GetTenantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenantResponse.ProtoReflect.Descriptor instead.
 func (*GetTenantResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{6}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetTenantResponse) GetTenant() *Tenant {
@@ -430,7 +896,7 @@ type ListTenantsRequest struct {
 
 func (x *ListTenantsRequest) Reset() {
 	*x = ListTenantsRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[7]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -442,7 +908,7 @@ func (x *ListTenantsRequest) String() string {
 func (*ListTenantsRequest) ProtoMessage() {}
 
 func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[7]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -455,7 +921,7 @@ func (x *ListTenantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsRequest.ProtoReflect.Descriptor instead.
 func (*ListTenantsRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{7}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{11}
 }
 
 // The response of ListTenants.
@@ -469,7 +935,7 @@ type ListTenantsResponse struct {
 
 func (x *ListTenantsResponse) Reset() {
 	*x = ListTenantsResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[8]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -481,7 +947,7 @@ func (x *ListTenantsResponse) String() string {
 func (*ListTenantsResponse) ProtoMessage() {}
 
 func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[8]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -494,7 +960,7 @@ func (x *ListTenantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTenantsResponse.ProtoReflect.Descriptor instead.
 func (*ListTenantsResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{8}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListTenantsResponse) GetTenants() []*Tenant {
@@ -517,7 +983,7 @@ type UpdateTenantSettingsRequest struct {
 
 func (x *UpdateTenantSettingsRequest) Reset() {
 	*x = UpdateTenantSettingsRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[9]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -529,7 +995,7 @@ func (x *UpdateTenantSettingsRequest) String() string {
 func (*UpdateTenantSettingsRequest) ProtoMessage() {}
 
 func (x *UpdateTenantSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[9]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -542,7 +1008,7 @@ func (x *UpdateTenantSettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantSettingsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTenantSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{9}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateTenantSettingsRequest) GetTenantId() string {
@@ -570,7 +1036,7 @@ type UpdateTenantSettingsResponse struct {
 
 func (x *UpdateTenantSettingsResponse) Reset() {
 	*x = UpdateTenantSettingsResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[10]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -582,7 +1048,7 @@ func (x *UpdateTenantSettingsResponse) String() string {
 func (*UpdateTenantSettingsResponse) ProtoMessage() {}
 
 func (x *UpdateTenantSettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[10]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -595,7 +1061,7 @@ func (x *UpdateTenantSettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenantSettingsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTenantSettingsResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{10}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateTenantSettingsResponse) GetTenant() *Tenant {
@@ -611,14 +1077,16 @@ type CreateApiKeyRequest struct {
 	// The tenant the key is for.
 	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
 	// A note for people, at most 128 characters.
-	Description   string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+	Scope         ApiKeyScope `protobuf:"varint,3,opt,name=scope,proto3,enum=verifyd.v1.ApiKeyScope" json:"scope,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateApiKeyRequest) Reset() {
 	*x = CreateApiKeyRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[11]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -630,7 +1098,7 @@ func (x *CreateApiKeyRequest) String() string {
 func (*CreateApiKeyRequest) ProtoMessage() {}
 
 func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[11]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -643,7 +1111,7 @@ func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{11}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateApiKeyRequest) GetTenantId() string {
@@ -660,6 +1128,13 @@ func (x *CreateApiKeyRequest) GetDescription() string {
 	return ""
 }
 
+func (x *CreateApiKeyRequest) GetScope() ApiKeyScope {
+	if x != nil {
+		return x.Scope
+	}
+	return ApiKeyScope_API_KEY_SCOPE_UNSPECIFIED
+}
+
 // The response of CreateApiKey.
 type CreateApiKeyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -673,7 +1148,7 @@ type CreateApiKeyResponse struct {
 
 func (x *CreateApiKeyResponse) Reset() {
 	*x = CreateApiKeyResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[12]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -685,7 +1160,7 @@ func (x *CreateApiKeyResponse) String() string {
 func (*CreateApiKeyResponse) ProtoMessage() {}
 
 func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[12]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -698,7 +1173,7 @@ func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{12}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CreateApiKeyResponse) GetKeyId() string {
@@ -726,7 +1201,7 @@ type ListApiKeysRequest struct {
 
 func (x *ListApiKeysRequest) Reset() {
 	*x = ListApiKeysRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[13]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -738,7 +1213,7 @@ func (x *ListApiKeysRequest) String() string {
 func (*ListApiKeysRequest) ProtoMessage() {}
 
 func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[13]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -751,7 +1226,7 @@ func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{13}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListApiKeysRequest) GetTenantId() string {
@@ -771,14 +1246,18 @@ type ApiKeyInfo struct {
 	// The note given when it was created.
 	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// What it may do.
+	Scope ApiKeyScope `protobuf:"varint,5,opt,name=scope,proto3,enum=verifyd.v1.ApiKeyScope" json:"scope,omitempty"`
+	// When it stops working, for a key that was rotated; unset otherwise.
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ApiKeyInfo) Reset() {
 	*x = ApiKeyInfo{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[14]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -790,7 +1269,7 @@ func (x *ApiKeyInfo) String() string {
 func (*ApiKeyInfo) ProtoMessage() {}
 
 func (x *ApiKeyInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[14]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -803,7 +1282,7 @@ func (x *ApiKeyInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApiKeyInfo.ProtoReflect.Descriptor instead.
 func (*ApiKeyInfo) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{14}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ApiKeyInfo) GetKeyId() string {
@@ -834,6 +1313,20 @@ func (x *ApiKeyInfo) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ApiKeyInfo) GetScope() ApiKeyScope {
+	if x != nil {
+		return x.Scope
+	}
+	return ApiKeyScope_API_KEY_SCOPE_UNSPECIFIED
+}
+
+func (x *ApiKeyInfo) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
 // The response of ListApiKeys.
 type ListApiKeysResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -845,7 +1338,7 @@ type ListApiKeysResponse struct {
 
 func (x *ListApiKeysResponse) Reset() {
 	*x = ListApiKeysResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[15]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +1350,7 @@ func (x *ListApiKeysResponse) String() string {
 func (*ListApiKeysResponse) ProtoMessage() {}
 
 func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[15]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +1363,7 @@ func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{15}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListApiKeysResponse) GetKeys() []*ApiKeyInfo {
@@ -893,7 +1386,7 @@ type RevokeApiKeyRequest struct {
 
 func (x *RevokeApiKeyRequest) Reset() {
 	*x = RevokeApiKeyRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[16]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -905,7 +1398,7 @@ func (x *RevokeApiKeyRequest) String() string {
 func (*RevokeApiKeyRequest) ProtoMessage() {}
 
 func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[16]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -918,7 +1411,7 @@ func (x *RevokeApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{16}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RevokeApiKeyRequest) GetTenantId() string {
@@ -944,7 +1437,7 @@ type RevokeApiKeyResponse struct {
 
 func (x *RevokeApiKeyResponse) Reset() {
 	*x = RevokeApiKeyResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[17]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -956,7 +1449,7 @@ func (x *RevokeApiKeyResponse) String() string {
 func (*RevokeApiKeyResponse) ProtoMessage() {}
 
 func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[17]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -969,7 +1462,559 @@ func (x *RevokeApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*RevokeApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{17}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{21}
+}
+
+// The request of RotateApiKey.
+type RotateApiKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The public id of the key to replace.
+	KeyId string `protobuf:"bytes,2,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
+	// How long the old key keeps working, in seconds: 0 to 2592000. Unset: the
+	// server's --key-rotation-grace-sec (default 86400).
+	GraceSec      *uint32 `protobuf:"varint,3,opt,name=grace_sec,json=graceSec,proto3,oneof" json:"grace_sec,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateApiKeyRequest) Reset() {
+	*x = RotateApiKeyRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateApiKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateApiKeyRequest) ProtoMessage() {}
+
+func (x *RotateApiKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateApiKeyRequest.ProtoReflect.Descriptor instead.
+func (*RotateApiKeyRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *RotateApiKeyRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *RotateApiKeyRequest) GetKeyId() string {
+	if x != nil {
+		return x.KeyId
+	}
+	return ""
+}
+
+func (x *RotateApiKeyRequest) GetGraceSec() uint32 {
+	if x != nil && x.GraceSec != nil {
+		return *x.GraceSec
+	}
+	return 0
+}
+
+// The response of RotateApiKey.
+type RotateApiKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new key's public id.
+	KeyId string `protobuf:"bytes,1,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
+	// The new key itself, shown this once.
+	ApiKey string `protobuf:"bytes,2,opt,name=api_key,json=apiKey,proto3" json:"api_key,omitempty"`
+	// When the old key stops working.
+	OldKeyExpiresAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=old_key_expires_at,json=oldKeyExpiresAt,proto3" json:"old_key_expires_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *RotateApiKeyResponse) Reset() {
+	*x = RotateApiKeyResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateApiKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateApiKeyResponse) ProtoMessage() {}
+
+func (x *RotateApiKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateApiKeyResponse.ProtoReflect.Descriptor instead.
+func (*RotateApiKeyResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RotateApiKeyResponse) GetKeyId() string {
+	if x != nil {
+		return x.KeyId
+	}
+	return ""
+}
+
+func (x *RotateApiKeyResponse) GetApiKey() string {
+	if x != nil {
+		return x.ApiKey
+	}
+	return ""
+}
+
+func (x *RotateApiKeyResponse) GetOldKeyExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OldKeyExpiresAt
+	}
+	return nil
+}
+
+// The request of ListBlocks.
+type ListBlocksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One tenant's blocks, or (empty) every tenant's.
+	TenantId      string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListBlocksRequest) Reset() {
+	*x = ListBlocksRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListBlocksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListBlocksRequest) ProtoMessage() {}
+
+func (x *ListBlocksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListBlocksRequest.ProtoReflect.Descriptor instead.
+func (*ListBlocksRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ListBlocksRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+// The response of ListBlocks.
+type ListBlocksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The blocks still in force.
+	Blocks        []*Block `protobuf:"bytes,1,rep,name=blocks,proto3" json:"blocks,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListBlocksResponse) Reset() {
+	*x = ListBlocksResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListBlocksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListBlocksResponse) ProtoMessage() {}
+
+func (x *ListBlocksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListBlocksResponse.ProtoReflect.Descriptor instead.
+func (*ListBlocksResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *ListBlocksResponse) GetBlocks() []*Block {
+	if x != nil {
+		return x.Blocks
+	}
+	return nil
+}
+
+// The request of LiftBlock.
+type LiftBlockRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The block's country (ISO 3166-1 alpha-2).
+	CountryIso string `protobuf:"bytes,2,opt,name=country_iso,json=countryIso,proto3" json:"country_iso,omitempty"`
+	// The blocked prefix, as ListBlocks shows it.
+	Prefix        string `protobuf:"bytes,3,opt,name=prefix,proto3" json:"prefix,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LiftBlockRequest) Reset() {
+	*x = LiftBlockRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LiftBlockRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LiftBlockRequest) ProtoMessage() {}
+
+func (x *LiftBlockRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LiftBlockRequest.ProtoReflect.Descriptor instead.
+func (*LiftBlockRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *LiftBlockRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *LiftBlockRequest) GetCountryIso() string {
+	if x != nil {
+		return x.CountryIso
+	}
+	return ""
+}
+
+func (x *LiftBlockRequest) GetPrefix() string {
+	if x != nil {
+		return x.Prefix
+	}
+	return ""
+}
+
+// The response of LiftBlock.
+type LiftBlockResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LiftBlockResponse) Reset() {
+	*x = LiftBlockResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LiftBlockResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LiftBlockResponse) ProtoMessage() {}
+
+func (x *LiftBlockResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LiftBlockResponse.ProtoReflect.Descriptor instead.
+func (*LiftBlockResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{27}
+}
+
+// One entry of the audit log. It never holds a code, a key or a secret.
+type AuditEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entry's id (a UUID).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// When it happened.
+	Time *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	// The tenant concerned; empty for a client address refused before it named one.
+	TenantId string `protobuf:"bytes,3,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// Who: "key:<key id>", "admin", "system", or "address:<ip>".
+	Actor string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	// What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
+	// "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
+	// "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+	Action string `protobuf:"bytes,5,opt,name=action,proto3" json:"action,omitempty"`
+	// To what: a verification id, a key id, a country and prefix, an address.
+	Subject string `protobuf:"bytes,6,opt,name=subject,proto3" json:"subject,omitempty"`
+	// Why or how, in words.
+	Detail        string `protobuf:"bytes,7,opt,name=detail,proto3" json:"detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditEntry) Reset() {
+	*x = AuditEntry{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditEntry) ProtoMessage() {}
+
+func (x *AuditEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
+func (*AuditEntry) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *AuditEntry) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *AuditEntry) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+// The request of ListAuditEntries.
+type ListAuditEntriesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One tenant's entries, or (empty) every tenant's.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// Only these actions (see AuditEntry.action); empty: all.
+	Actions []string `protobuf:"bytes,2,rep,name=actions,proto3" json:"actions,omitempty"`
+	// Only entries at or after this time.
+	Since *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=since,proto3" json:"since,omitempty"`
+	// Only entries before this time; pass the last entry's time to page back.
+	Before *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=before,proto3" json:"before,omitempty"`
+	// At most this many entries: 1 to 1000, default 100.
+	PageSize      uint32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditEntriesRequest) Reset() {
+	*x = ListAuditEntriesRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditEntriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditEntriesRequest) ProtoMessage() {}
+
+func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditEntriesRequest.ProtoReflect.Descriptor instead.
+func (*ListAuditEntriesRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ListAuditEntriesRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *ListAuditEntriesRequest) GetActions() []string {
+	if x != nil {
+		return x.Actions
+	}
+	return nil
+}
+
+func (x *ListAuditEntriesRequest) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *ListAuditEntriesRequest) GetBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Before
+	}
+	return nil
+}
+
+func (x *ListAuditEntriesRequest) GetPageSize() uint32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// The response of ListAuditEntries.
+type ListAuditEntriesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entries, newest first.
+	Entries       []*AuditEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditEntriesResponse) Reset() {
+	*x = ListAuditEntriesResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditEntriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditEntriesResponse) ProtoMessage() {}
+
+func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditEntriesResponse.ProtoReflect.Descriptor instead.
+func (*ListAuditEntriesResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListAuditEntriesResponse) GetEntries() []*AuditEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
 }
 
 // One message the sandbox "delivered".
@@ -1011,7 +2056,7 @@ type SandboxMessage struct {
 
 func (x *SandboxMessage) Reset() {
 	*x = SandboxMessage{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[18]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1023,7 +2068,7 @@ func (x *SandboxMessage) String() string {
 func (*SandboxMessage) ProtoMessage() {}
 
 func (x *SandboxMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[18]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1036,7 +2081,7 @@ func (x *SandboxMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SandboxMessage.ProtoReflect.Descriptor instead.
 func (*SandboxMessage) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{18}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SandboxMessage) GetVerificationId() string {
@@ -1145,7 +2190,7 @@ type ListSandboxMessagesRequest struct {
 
 func (x *ListSandboxMessagesRequest) Reset() {
 	*x = ListSandboxMessagesRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[19]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1157,7 +2202,7 @@ func (x *ListSandboxMessagesRequest) String() string {
 func (*ListSandboxMessagesRequest) ProtoMessage() {}
 
 func (x *ListSandboxMessagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[19]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1170,7 +2215,7 @@ func (x *ListSandboxMessagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSandboxMessagesRequest.ProtoReflect.Descriptor instead.
 func (*ListSandboxMessagesRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{19}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListSandboxMessagesRequest) GetTenantId() string {
@@ -1205,7 +2250,7 @@ type ListSandboxMessagesResponse struct {
 
 func (x *ListSandboxMessagesResponse) Reset() {
 	*x = ListSandboxMessagesResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[20]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +2262,7 @@ func (x *ListSandboxMessagesResponse) String() string {
 func (*ListSandboxMessagesResponse) ProtoMessage() {}
 
 func (x *ListSandboxMessagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[20]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +2275,7 @@ func (x *ListSandboxMessagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSandboxMessagesResponse.ProtoReflect.Descriptor instead.
 func (*ListSandboxMessagesResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{20}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListSandboxMessagesResponse) GetMessages() []*SandboxMessage {
@@ -1251,7 +2296,7 @@ type AdvanceClockRequest struct {
 
 func (x *AdvanceClockRequest) Reset() {
 	*x = AdvanceClockRequest{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[21]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1263,7 +2308,7 @@ func (x *AdvanceClockRequest) String() string {
 func (*AdvanceClockRequest) ProtoMessage() {}
 
 func (x *AdvanceClockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[21]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1276,7 +2321,7 @@ func (x *AdvanceClockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdvanceClockRequest.ProtoReflect.Descriptor instead.
 func (*AdvanceClockRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{21}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AdvanceClockRequest) GetSeconds() uint32 {
@@ -1297,7 +2342,7 @@ type AdvanceClockResponse struct {
 
 func (x *AdvanceClockResponse) Reset() {
 	*x = AdvanceClockResponse{}
-	mi := &file_verifyd_v1_admin_proto_msgTypes[22]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1309,7 +2354,7 @@ func (x *AdvanceClockResponse) String() string {
 func (*AdvanceClockResponse) ProtoMessage() {}
 
 func (x *AdvanceClockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_admin_proto_msgTypes[22]
+	mi := &file_verifyd_v1_admin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1322,7 +2367,7 @@ func (x *AdvanceClockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdvanceClockResponse.ProtoReflect.Descriptor instead.
 func (*AdvanceClockResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{22}
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AdvanceClockResponse) GetNow() *timestamppb.Timestamp {
@@ -1341,14 +2386,48 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\fChannelPrice\x12-\n" +
 	"\achannel\x18\x01 \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x12\x1f\n" +
 	"\vprice_cents\x18\x02 \x01(\x03R\n" +
-	"priceCents\"\xeb\x01\n" +
+	"priceCents\"\x9d\x02\n" +
 	"\x0eTenantSettings\x120\n" +
 	"\x06prices\x18\x01 \x03(\v2\x18.verifyd.v1.ChannelPriceR\x06prices\x12'\n" +
 	"\x0fblocked_numbers\x18\x02 \x03(\tR\x0eblockedNumbers\x12\x1f\n" +
 	"\vsms_filters\x18\x03 \x03(\tR\n" +
 	"smsFilters\x12(\n" +
 	"\x10default_app_name\x18\x04 \x01(\tR\x0edefaultAppName\x123\n" +
-	"\fdefault_lang\x18\x05 \x01(\x0e2\x10.verifyd.v1.LangR\vdefaultLang\"\x8b\x01\n" +
+	"\fdefault_lang\x18\x05 \x01(\x0e2\x10.verifyd.v1.LangR\vdefaultLang\x120\n" +
+	"\x06limits\x18\x06 \x01(\v2\x18.verifyd.v1.TenantLimitsR\x06limits\"\xd2\x05\n" +
+	"\fTenantLimits\x12I\n" +
+	"\x1fstarts_per_destination_per_hour\x18\x01 \x01(\rH\x00R\x1bstartsPerDestinationPerHour\x88\x01\x01\x129\n" +
+	"\x16concurrent_in_delivery\x18\x02 \x01(\rH\x01R\x14concurrentInDelivery\x88\x01\x01\x12F\n" +
+	"\x1dfailed_checks_per_destination\x18\x03 \x01(\rH\x02R\x1afailedChecksPerDestination\x88\x01\x01\x12>\n" +
+	"\x19failed_checks_lockout_sec\x18\x04 \x01(\rH\x03R\x16failedChecksLockoutSec\x88\x01\x01\x126\n" +
+	"\x15daily_spend_cap_cents\x18\x05 \x01(\x03H\x04R\x12dailySpendCapCents\x88\x01\x01\x12I\n" +
+	"\x14refused_number_types\x18\x06 \x01(\v2\x17.verifyd.v1.NumberTypesR\x12refusedNumberTypes\x12B\n" +
+	"\x0fgeo_permissions\x18\a \x03(\v2\x19.verifyd.v1.GeoPermissionR\x0egeoPermissions\x127\n" +
+	"\apumping\x18\b \x01(\v2\x1d.verifyd.v1.PumpingProtectionR\apumping\x12\x1b\n" +
+	"\tsafe_list\x18\t \x03(\tR\bsafeListB\"\n" +
+	" _starts_per_destination_per_hourB\x19\n" +
+	"\x17_concurrent_in_deliveryB \n" +
+	"\x1e_failed_checks_per_destinationB\x1c\n" +
+	"\x1a_failed_checks_lockout_secB\x18\n" +
+	"\x16_daily_spend_cap_cents\";\n" +
+	"\vNumberTypes\x12,\n" +
+	"\x05types\x18\x01 \x03(\x0e2\x16.verifyd.v1.NumberTypeR\x05types\"k\n" +
+	"\rGeoPermission\x12-\n" +
+	"\achannel\x18\x01 \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x12+\n" +
+	"\x11allowed_countries\x18\x02 \x03(\tR\x10allowedCountries\"\x98\x02\n" +
+	"\x11PumpingProtection\x12\x1a\n" +
+	"\bdisabled\x18\x01 \x01(\bR\bdisabled\x12\"\n" +
+	"\n" +
+	"window_sec\x18\x02 \x01(\rH\x00R\twindowSec\x88\x01\x01\x12 \n" +
+	"\tmin_sends\x18\x03 \x01(\rH\x01R\bminSends\x88\x01\x01\x129\n" +
+	"\x16min_conversion_percent\x18\x04 \x01(\rH\x02R\x14minConversionPercent\x88\x01\x01\x12 \n" +
+	"\tblock_sec\x18\x05 \x01(\rH\x03R\bblockSec\x88\x01\x01B\r\n" +
+	"\v_window_secB\f\n" +
+	"\n" +
+	"_min_sendsB\x19\n" +
+	"\x17_min_conversion_percentB\f\n" +
+	"\n" +
+	"_block_sec\"\x8b\x01\n" +
 	"\x06Tenant\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x126\n" +
 	"\bsettings\x18\x02 \x01(\v2\x1a.verifyd.v1.TenantSettingsR\bsettings\x129\n" +
@@ -1370,28 +2449,69 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x126\n" +
 	"\bsettings\x18\x02 \x01(\v2\x1a.verifyd.v1.TenantSettingsR\bsettings\"J\n" +
 	"\x1cUpdateTenantSettingsResponse\x12*\n" +
-	"\x06tenant\x18\x01 \x01(\v2\x12.verifyd.v1.TenantR\x06tenant\"T\n" +
+	"\x06tenant\x18\x01 \x01(\v2\x12.verifyd.v1.TenantR\x06tenant\"\x83\x01\n" +
 	"\x13CreateApiKeyRequest\x12\x1b\n" +
 	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"F\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12-\n" +
+	"\x05scope\x18\x03 \x01(\x0e2\x17.verifyd.v1.ApiKeyScopeR\x05scope\"F\n" +
 	"\x14CreateApiKeyResponse\x12\x15\n" +
 	"\x06key_id\x18\x01 \x01(\tR\x05keyId\x12\x17\n" +
 	"\aapi_key\x18\x02 \x01(\tR\x06apiKey\"1\n" +
 	"\x12ListApiKeysRequest\x12\x1b\n" +
-	"\ttenant_id\x18\x01 \x01(\tR\btenantId\"\x9d\x01\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\"\x87\x02\n" +
 	"\n" +
 	"ApiKeyInfo\x12\x15\n" +
 	"\x06key_id\x18\x01 \x01(\tR\x05keyId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x129\n" +
 	"\n" +
-	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"A\n" +
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12-\n" +
+	"\x05scope\x18\x05 \x01(\x0e2\x17.verifyd.v1.ApiKeyScopeR\x05scope\x129\n" +
+	"\n" +
+	"expires_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\"A\n" +
 	"\x13ListApiKeysResponse\x12*\n" +
 	"\x04keys\x18\x01 \x03(\v2\x16.verifyd.v1.ApiKeyInfoR\x04keys\"I\n" +
 	"\x13RevokeApiKeyRequest\x12\x1b\n" +
 	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x15\n" +
 	"\x06key_id\x18\x02 \x01(\tR\x05keyId\"\x16\n" +
-	"\x14RevokeApiKeyResponse\"\x9a\x03\n" +
+	"\x14RevokeApiKeyResponse\"y\n" +
+	"\x13RotateApiKeyRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x15\n" +
+	"\x06key_id\x18\x02 \x01(\tR\x05keyId\x12 \n" +
+	"\tgrace_sec\x18\x03 \x01(\rH\x00R\bgraceSec\x88\x01\x01B\f\n" +
+	"\n" +
+	"_grace_sec\"\x8f\x01\n" +
+	"\x14RotateApiKeyResponse\x12\x15\n" +
+	"\x06key_id\x18\x01 \x01(\tR\x05keyId\x12\x17\n" +
+	"\aapi_key\x18\x02 \x01(\tR\x06apiKey\x12G\n" +
+	"\x12old_key_expires_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x0foldKeyExpiresAt\"0\n" +
+	"\x11ListBlocksRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\"?\n" +
+	"\x12ListBlocksResponse\x12)\n" +
+	"\x06blocks\x18\x01 \x03(\v2\x11.verifyd.v1.BlockR\x06blocks\"h\n" +
+	"\x10LiftBlockRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vcountry_iso\x18\x02 \x01(\tR\n" +
+	"countryIso\x12\x16\n" +
+	"\x06prefix\x18\x03 \x01(\tR\x06prefix\"\x13\n" +
+	"\x11LiftBlockResponse\"\xc9\x01\n" +
+	"\n" +
+	"AuditEntry\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12.\n" +
+	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x1b\n" +
+	"\ttenant_id\x18\x03 \x01(\tR\btenantId\x12\x14\n" +
+	"\x05actor\x18\x04 \x01(\tR\x05actor\x12\x16\n" +
+	"\x06action\x18\x05 \x01(\tR\x06action\x12\x18\n" +
+	"\asubject\x18\x06 \x01(\tR\asubject\x12\x16\n" +
+	"\x06detail\x18\a \x01(\tR\x06detail\"\xd3\x01\n" +
+	"\x17ListAuditEntriesRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x18\n" +
+	"\aactions\x18\x02 \x03(\tR\aactions\x120\n" +
+	"\x05since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x122\n" +
+	"\x06before\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06before\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\rR\bpageSize\"L\n" +
+	"\x18ListAuditEntriesResponse\x120\n" +
+	"\aentries\x18\x01 \x03(\v2\x16.verifyd.v1.AuditEntryR\aentries\"\x9a\x03\n" +
 	"\x0eSandboxMessage\x12'\n" +
 	"\x0fverification_id\x18\x01 \x01(\tR\x0everificationId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12-\n" +
@@ -1417,7 +2537,25 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\x13AdvanceClockRequest\x12\x18\n" +
 	"\aseconds\x18\x01 \x01(\rR\aseconds\"D\n" +
 	"\x14AdvanceClockResponse\x12,\n" +
-	"\x03now\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x03now2\x97\x06\n" +
+	"\x03now\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x03now*\xb1\x02\n" +
+	"\n" +
+	"NumberType\x12\x1b\n" +
+	"\x17NUMBER_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18NUMBER_TYPE_PREMIUM_RATE\x10\x01\x12\x1b\n" +
+	"\x17NUMBER_TYPE_SHARED_COST\x10\x02\x12\x19\n" +
+	"\x15NUMBER_TYPE_TOLL_FREE\x10\x03\x12\x13\n" +
+	"\x0fNUMBER_TYPE_UAN\x10\x04\x12\x15\n" +
+	"\x11NUMBER_TYPE_PAGER\x10\x05\x12\x19\n" +
+	"\x15NUMBER_TYPE_VOICEMAIL\x10\x06\x12\x14\n" +
+	"\x10NUMBER_TYPE_VOIP\x10\a\x12\x1f\n" +
+	"\x1bNUMBER_TYPE_PERSONAL_NUMBER\x10\b\x12\x1a\n" +
+	"\x16NUMBER_TYPE_FIXED_LINE\x10\t\x12\x16\n" +
+	"\x12NUMBER_TYPE_MOBILE\x10\n" +
+	"*^\n" +
+	"\vApiKeyScope\x12\x1d\n" +
+	"\x19API_KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14API_KEY_SCOPE_VERIFY\x10\x01\x12\x16\n" +
+	"\x12API_KEY_SCOPE_READ\x10\x022\xe0\b\n" +
 	"\fAdminService\x12Q\n" +
 	"\fCreateTenant\x12\x1f.verifyd.v1.CreateTenantRequest\x1a .verifyd.v1.CreateTenantResponse\x12H\n" +
 	"\tGetTenant\x12\x1c.verifyd.v1.GetTenantRequest\x1a\x1d.verifyd.v1.GetTenantResponse\x12N\n" +
@@ -1425,7 +2563,12 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\x14UpdateTenantSettings\x12'.verifyd.v1.UpdateTenantSettingsRequest\x1a(.verifyd.v1.UpdateTenantSettingsResponse\x12Q\n" +
 	"\fCreateApiKey\x12\x1f.verifyd.v1.CreateApiKeyRequest\x1a .verifyd.v1.CreateApiKeyResponse\x12N\n" +
 	"\vListApiKeys\x12\x1e.verifyd.v1.ListApiKeysRequest\x1a\x1f.verifyd.v1.ListApiKeysResponse\x12Q\n" +
-	"\fRevokeApiKey\x12\x1f.verifyd.v1.RevokeApiKeyRequest\x1a .verifyd.v1.RevokeApiKeyResponse\x12f\n" +
+	"\fRevokeApiKey\x12\x1f.verifyd.v1.RevokeApiKeyRequest\x1a .verifyd.v1.RevokeApiKeyResponse\x12Q\n" +
+	"\fRotateApiKey\x12\x1f.verifyd.v1.RotateApiKeyRequest\x1a .verifyd.v1.RotateApiKeyResponse\x12K\n" +
+	"\n" +
+	"ListBlocks\x12\x1d.verifyd.v1.ListBlocksRequest\x1a\x1e.verifyd.v1.ListBlocksResponse\x12H\n" +
+	"\tLiftBlock\x12\x1c.verifyd.v1.LiftBlockRequest\x1a\x1d.verifyd.v1.LiftBlockResponse\x12]\n" +
+	"\x10ListAuditEntries\x12#.verifyd.v1.ListAuditEntriesRequest\x1a$.verifyd.v1.ListAuditEntriesResponse\x12f\n" +
 	"\x13ListSandboxMessages\x12&.verifyd.v1.ListSandboxMessagesRequest\x1a'.verifyd.v1.ListSandboxMessagesResponse\x12Q\n" +
 	"\fAdvanceClock\x12\x1f.verifyd.v1.AdvanceClockRequest\x1a .verifyd.v1.AdvanceClockResponseBY\n" +
 	"\x0edev.verifyd.v1B\n" +
@@ -1443,76 +2586,116 @@ func file_verifyd_v1_admin_proto_rawDescGZIP() []byte {
 	return file_verifyd_v1_admin_proto_rawDescData
 }
 
-var file_verifyd_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_verifyd_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_verifyd_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_verifyd_v1_admin_proto_goTypes = []any{
-	(*ChannelPrice)(nil),                 // 0: verifyd.v1.ChannelPrice
-	(*TenantSettings)(nil),               // 1: verifyd.v1.TenantSettings
-	(*Tenant)(nil),                       // 2: verifyd.v1.Tenant
-	(*CreateTenantRequest)(nil),          // 3: verifyd.v1.CreateTenantRequest
-	(*CreateTenantResponse)(nil),         // 4: verifyd.v1.CreateTenantResponse
-	(*GetTenantRequest)(nil),             // 5: verifyd.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),            // 6: verifyd.v1.GetTenantResponse
-	(*ListTenantsRequest)(nil),           // 7: verifyd.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),          // 8: verifyd.v1.ListTenantsResponse
-	(*UpdateTenantSettingsRequest)(nil),  // 9: verifyd.v1.UpdateTenantSettingsRequest
-	(*UpdateTenantSettingsResponse)(nil), // 10: verifyd.v1.UpdateTenantSettingsResponse
-	(*CreateApiKeyRequest)(nil),          // 11: verifyd.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),         // 12: verifyd.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),           // 13: verifyd.v1.ListApiKeysRequest
-	(*ApiKeyInfo)(nil),                   // 14: verifyd.v1.ApiKeyInfo
-	(*ListApiKeysResponse)(nil),          // 15: verifyd.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),          // 16: verifyd.v1.RevokeApiKeyRequest
-	(*RevokeApiKeyResponse)(nil),         // 17: verifyd.v1.RevokeApiKeyResponse
-	(*SandboxMessage)(nil),               // 18: verifyd.v1.SandboxMessage
-	(*ListSandboxMessagesRequest)(nil),   // 19: verifyd.v1.ListSandboxMessagesRequest
-	(*ListSandboxMessagesResponse)(nil),  // 20: verifyd.v1.ListSandboxMessagesResponse
-	(*AdvanceClockRequest)(nil),          // 21: verifyd.v1.AdvanceClockRequest
-	(*AdvanceClockResponse)(nil),         // 22: verifyd.v1.AdvanceClockResponse
-	(Channel)(0),                         // 23: verifyd.v1.Channel
-	(Lang)(0),                            // 24: verifyd.v1.Lang
-	(*timestamppb.Timestamp)(nil),        // 25: google.protobuf.Timestamp
+	(NumberType)(0),                      // 0: verifyd.v1.NumberType
+	(ApiKeyScope)(0),                     // 1: verifyd.v1.ApiKeyScope
+	(*ChannelPrice)(nil),                 // 2: verifyd.v1.ChannelPrice
+	(*TenantSettings)(nil),               // 3: verifyd.v1.TenantSettings
+	(*TenantLimits)(nil),                 // 4: verifyd.v1.TenantLimits
+	(*NumberTypes)(nil),                  // 5: verifyd.v1.NumberTypes
+	(*GeoPermission)(nil),                // 6: verifyd.v1.GeoPermission
+	(*PumpingProtection)(nil),            // 7: verifyd.v1.PumpingProtection
+	(*Tenant)(nil),                       // 8: verifyd.v1.Tenant
+	(*CreateTenantRequest)(nil),          // 9: verifyd.v1.CreateTenantRequest
+	(*CreateTenantResponse)(nil),         // 10: verifyd.v1.CreateTenantResponse
+	(*GetTenantRequest)(nil),             // 11: verifyd.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),            // 12: verifyd.v1.GetTenantResponse
+	(*ListTenantsRequest)(nil),           // 13: verifyd.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),          // 14: verifyd.v1.ListTenantsResponse
+	(*UpdateTenantSettingsRequest)(nil),  // 15: verifyd.v1.UpdateTenantSettingsRequest
+	(*UpdateTenantSettingsResponse)(nil), // 16: verifyd.v1.UpdateTenantSettingsResponse
+	(*CreateApiKeyRequest)(nil),          // 17: verifyd.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),         // 18: verifyd.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),           // 19: verifyd.v1.ListApiKeysRequest
+	(*ApiKeyInfo)(nil),                   // 20: verifyd.v1.ApiKeyInfo
+	(*ListApiKeysResponse)(nil),          // 21: verifyd.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),          // 22: verifyd.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),         // 23: verifyd.v1.RevokeApiKeyResponse
+	(*RotateApiKeyRequest)(nil),          // 24: verifyd.v1.RotateApiKeyRequest
+	(*RotateApiKeyResponse)(nil),         // 25: verifyd.v1.RotateApiKeyResponse
+	(*ListBlocksRequest)(nil),            // 26: verifyd.v1.ListBlocksRequest
+	(*ListBlocksResponse)(nil),           // 27: verifyd.v1.ListBlocksResponse
+	(*LiftBlockRequest)(nil),             // 28: verifyd.v1.LiftBlockRequest
+	(*LiftBlockResponse)(nil),            // 29: verifyd.v1.LiftBlockResponse
+	(*AuditEntry)(nil),                   // 30: verifyd.v1.AuditEntry
+	(*ListAuditEntriesRequest)(nil),      // 31: verifyd.v1.ListAuditEntriesRequest
+	(*ListAuditEntriesResponse)(nil),     // 32: verifyd.v1.ListAuditEntriesResponse
+	(*SandboxMessage)(nil),               // 33: verifyd.v1.SandboxMessage
+	(*ListSandboxMessagesRequest)(nil),   // 34: verifyd.v1.ListSandboxMessagesRequest
+	(*ListSandboxMessagesResponse)(nil),  // 35: verifyd.v1.ListSandboxMessagesResponse
+	(*AdvanceClockRequest)(nil),          // 36: verifyd.v1.AdvanceClockRequest
+	(*AdvanceClockResponse)(nil),         // 37: verifyd.v1.AdvanceClockResponse
+	(Channel)(0),                         // 38: verifyd.v1.Channel
+	(Lang)(0),                            // 39: verifyd.v1.Lang
+	(*timestamppb.Timestamp)(nil),        // 40: google.protobuf.Timestamp
+	(*Block)(nil),                        // 41: verifyd.v1.Block
 }
 var file_verifyd_v1_admin_proto_depIdxs = []int32{
-	23, // 0: verifyd.v1.ChannelPrice.channel:type_name -> verifyd.v1.Channel
-	0,  // 1: verifyd.v1.TenantSettings.prices:type_name -> verifyd.v1.ChannelPrice
-	24, // 2: verifyd.v1.TenantSettings.default_lang:type_name -> verifyd.v1.Lang
-	1,  // 3: verifyd.v1.Tenant.settings:type_name -> verifyd.v1.TenantSettings
-	25, // 4: verifyd.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	1,  // 5: verifyd.v1.CreateTenantRequest.settings:type_name -> verifyd.v1.TenantSettings
-	2,  // 6: verifyd.v1.CreateTenantResponse.tenant:type_name -> verifyd.v1.Tenant
-	2,  // 7: verifyd.v1.GetTenantResponse.tenant:type_name -> verifyd.v1.Tenant
-	2,  // 8: verifyd.v1.ListTenantsResponse.tenants:type_name -> verifyd.v1.Tenant
-	1,  // 9: verifyd.v1.UpdateTenantSettingsRequest.settings:type_name -> verifyd.v1.TenantSettings
-	2,  // 10: verifyd.v1.UpdateTenantSettingsResponse.tenant:type_name -> verifyd.v1.Tenant
-	25, // 11: verifyd.v1.ApiKeyInfo.created_at:type_name -> google.protobuf.Timestamp
-	14, // 12: verifyd.v1.ListApiKeysResponse.keys:type_name -> verifyd.v1.ApiKeyInfo
-	23, // 13: verifyd.v1.SandboxMessage.channel:type_name -> verifyd.v1.Channel
-	25, // 14: verifyd.v1.SandboxMessage.sent_at:type_name -> google.protobuf.Timestamp
-	18, // 15: verifyd.v1.ListSandboxMessagesResponse.messages:type_name -> verifyd.v1.SandboxMessage
-	25, // 16: verifyd.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
-	3,  // 17: verifyd.v1.AdminService.CreateTenant:input_type -> verifyd.v1.CreateTenantRequest
-	5,  // 18: verifyd.v1.AdminService.GetTenant:input_type -> verifyd.v1.GetTenantRequest
-	7,  // 19: verifyd.v1.AdminService.ListTenants:input_type -> verifyd.v1.ListTenantsRequest
-	9,  // 20: verifyd.v1.AdminService.UpdateTenantSettings:input_type -> verifyd.v1.UpdateTenantSettingsRequest
-	11, // 21: verifyd.v1.AdminService.CreateApiKey:input_type -> verifyd.v1.CreateApiKeyRequest
-	13, // 22: verifyd.v1.AdminService.ListApiKeys:input_type -> verifyd.v1.ListApiKeysRequest
-	16, // 23: verifyd.v1.AdminService.RevokeApiKey:input_type -> verifyd.v1.RevokeApiKeyRequest
-	19, // 24: verifyd.v1.AdminService.ListSandboxMessages:input_type -> verifyd.v1.ListSandboxMessagesRequest
-	21, // 25: verifyd.v1.AdminService.AdvanceClock:input_type -> verifyd.v1.AdvanceClockRequest
-	4,  // 26: verifyd.v1.AdminService.CreateTenant:output_type -> verifyd.v1.CreateTenantResponse
-	6,  // 27: verifyd.v1.AdminService.GetTenant:output_type -> verifyd.v1.GetTenantResponse
-	8,  // 28: verifyd.v1.AdminService.ListTenants:output_type -> verifyd.v1.ListTenantsResponse
-	10, // 29: verifyd.v1.AdminService.UpdateTenantSettings:output_type -> verifyd.v1.UpdateTenantSettingsResponse
-	12, // 30: verifyd.v1.AdminService.CreateApiKey:output_type -> verifyd.v1.CreateApiKeyResponse
-	15, // 31: verifyd.v1.AdminService.ListApiKeys:output_type -> verifyd.v1.ListApiKeysResponse
-	17, // 32: verifyd.v1.AdminService.RevokeApiKey:output_type -> verifyd.v1.RevokeApiKeyResponse
-	20, // 33: verifyd.v1.AdminService.ListSandboxMessages:output_type -> verifyd.v1.ListSandboxMessagesResponse
-	22, // 34: verifyd.v1.AdminService.AdvanceClock:output_type -> verifyd.v1.AdvanceClockResponse
-	26, // [26:35] is the sub-list for method output_type
-	17, // [17:26] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	38, // 0: verifyd.v1.ChannelPrice.channel:type_name -> verifyd.v1.Channel
+	2,  // 1: verifyd.v1.TenantSettings.prices:type_name -> verifyd.v1.ChannelPrice
+	39, // 2: verifyd.v1.TenantSettings.default_lang:type_name -> verifyd.v1.Lang
+	4,  // 3: verifyd.v1.TenantSettings.limits:type_name -> verifyd.v1.TenantLimits
+	5,  // 4: verifyd.v1.TenantLimits.refused_number_types:type_name -> verifyd.v1.NumberTypes
+	6,  // 5: verifyd.v1.TenantLimits.geo_permissions:type_name -> verifyd.v1.GeoPermission
+	7,  // 6: verifyd.v1.TenantLimits.pumping:type_name -> verifyd.v1.PumpingProtection
+	0,  // 7: verifyd.v1.NumberTypes.types:type_name -> verifyd.v1.NumberType
+	38, // 8: verifyd.v1.GeoPermission.channel:type_name -> verifyd.v1.Channel
+	3,  // 9: verifyd.v1.Tenant.settings:type_name -> verifyd.v1.TenantSettings
+	40, // 10: verifyd.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	3,  // 11: verifyd.v1.CreateTenantRequest.settings:type_name -> verifyd.v1.TenantSettings
+	8,  // 12: verifyd.v1.CreateTenantResponse.tenant:type_name -> verifyd.v1.Tenant
+	8,  // 13: verifyd.v1.GetTenantResponse.tenant:type_name -> verifyd.v1.Tenant
+	8,  // 14: verifyd.v1.ListTenantsResponse.tenants:type_name -> verifyd.v1.Tenant
+	3,  // 15: verifyd.v1.UpdateTenantSettingsRequest.settings:type_name -> verifyd.v1.TenantSettings
+	8,  // 16: verifyd.v1.UpdateTenantSettingsResponse.tenant:type_name -> verifyd.v1.Tenant
+	1,  // 17: verifyd.v1.CreateApiKeyRequest.scope:type_name -> verifyd.v1.ApiKeyScope
+	40, // 18: verifyd.v1.ApiKeyInfo.created_at:type_name -> google.protobuf.Timestamp
+	1,  // 19: verifyd.v1.ApiKeyInfo.scope:type_name -> verifyd.v1.ApiKeyScope
+	40, // 20: verifyd.v1.ApiKeyInfo.expires_at:type_name -> google.protobuf.Timestamp
+	20, // 21: verifyd.v1.ListApiKeysResponse.keys:type_name -> verifyd.v1.ApiKeyInfo
+	40, // 22: verifyd.v1.RotateApiKeyResponse.old_key_expires_at:type_name -> google.protobuf.Timestamp
+	41, // 23: verifyd.v1.ListBlocksResponse.blocks:type_name -> verifyd.v1.Block
+	40, // 24: verifyd.v1.AuditEntry.time:type_name -> google.protobuf.Timestamp
+	40, // 25: verifyd.v1.ListAuditEntriesRequest.since:type_name -> google.protobuf.Timestamp
+	40, // 26: verifyd.v1.ListAuditEntriesRequest.before:type_name -> google.protobuf.Timestamp
+	30, // 27: verifyd.v1.ListAuditEntriesResponse.entries:type_name -> verifyd.v1.AuditEntry
+	38, // 28: verifyd.v1.SandboxMessage.channel:type_name -> verifyd.v1.Channel
+	40, // 29: verifyd.v1.SandboxMessage.sent_at:type_name -> google.protobuf.Timestamp
+	33, // 30: verifyd.v1.ListSandboxMessagesResponse.messages:type_name -> verifyd.v1.SandboxMessage
+	40, // 31: verifyd.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	9,  // 32: verifyd.v1.AdminService.CreateTenant:input_type -> verifyd.v1.CreateTenantRequest
+	11, // 33: verifyd.v1.AdminService.GetTenant:input_type -> verifyd.v1.GetTenantRequest
+	13, // 34: verifyd.v1.AdminService.ListTenants:input_type -> verifyd.v1.ListTenantsRequest
+	15, // 35: verifyd.v1.AdminService.UpdateTenantSettings:input_type -> verifyd.v1.UpdateTenantSettingsRequest
+	17, // 36: verifyd.v1.AdminService.CreateApiKey:input_type -> verifyd.v1.CreateApiKeyRequest
+	19, // 37: verifyd.v1.AdminService.ListApiKeys:input_type -> verifyd.v1.ListApiKeysRequest
+	22, // 38: verifyd.v1.AdminService.RevokeApiKey:input_type -> verifyd.v1.RevokeApiKeyRequest
+	24, // 39: verifyd.v1.AdminService.RotateApiKey:input_type -> verifyd.v1.RotateApiKeyRequest
+	26, // 40: verifyd.v1.AdminService.ListBlocks:input_type -> verifyd.v1.ListBlocksRequest
+	28, // 41: verifyd.v1.AdminService.LiftBlock:input_type -> verifyd.v1.LiftBlockRequest
+	31, // 42: verifyd.v1.AdminService.ListAuditEntries:input_type -> verifyd.v1.ListAuditEntriesRequest
+	34, // 43: verifyd.v1.AdminService.ListSandboxMessages:input_type -> verifyd.v1.ListSandboxMessagesRequest
+	36, // 44: verifyd.v1.AdminService.AdvanceClock:input_type -> verifyd.v1.AdvanceClockRequest
+	10, // 45: verifyd.v1.AdminService.CreateTenant:output_type -> verifyd.v1.CreateTenantResponse
+	12, // 46: verifyd.v1.AdminService.GetTenant:output_type -> verifyd.v1.GetTenantResponse
+	14, // 47: verifyd.v1.AdminService.ListTenants:output_type -> verifyd.v1.ListTenantsResponse
+	16, // 48: verifyd.v1.AdminService.UpdateTenantSettings:output_type -> verifyd.v1.UpdateTenantSettingsResponse
+	18, // 49: verifyd.v1.AdminService.CreateApiKey:output_type -> verifyd.v1.CreateApiKeyResponse
+	21, // 50: verifyd.v1.AdminService.ListApiKeys:output_type -> verifyd.v1.ListApiKeysResponse
+	23, // 51: verifyd.v1.AdminService.RevokeApiKey:output_type -> verifyd.v1.RevokeApiKeyResponse
+	25, // 52: verifyd.v1.AdminService.RotateApiKey:output_type -> verifyd.v1.RotateApiKeyResponse
+	27, // 53: verifyd.v1.AdminService.ListBlocks:output_type -> verifyd.v1.ListBlocksResponse
+	29, // 54: verifyd.v1.AdminService.LiftBlock:output_type -> verifyd.v1.LiftBlockResponse
+	32, // 55: verifyd.v1.AdminService.ListAuditEntries:output_type -> verifyd.v1.ListAuditEntriesResponse
+	35, // 56: verifyd.v1.AdminService.ListSandboxMessages:output_type -> verifyd.v1.ListSandboxMessagesResponse
+	37, // 57: verifyd.v1.AdminService.AdvanceClock:output_type -> verifyd.v1.AdvanceClockResponse
+	45, // [45:58] is the sub-list for method output_type
+	32, // [32:45] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_verifyd_v1_admin_proto_init() }
@@ -1521,18 +2704,22 @@ func file_verifyd_v1_admin_proto_init() {
 		return
 	}
 	file_verifyd_v1_verify_proto_init()
+	file_verifyd_v1_admin_proto_msgTypes[2].OneofWrappers = []any{}
+	file_verifyd_v1_admin_proto_msgTypes[5].OneofWrappers = []any{}
+	file_verifyd_v1_admin_proto_msgTypes[22].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_verifyd_v1_admin_proto_rawDesc), len(file_verifyd_v1_admin_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   23,
+			NumEnums:      2,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_verifyd_v1_admin_proto_goTypes,
 		DependencyIndexes: file_verifyd_v1_admin_proto_depIdxs,
+		EnumInfos:         file_verifyd_v1_admin_proto_enumTypes,
 		MessageInfos:      file_verifyd_v1_admin_proto_msgTypes,
 	}.Build()
 	File_verifyd_v1_admin_proto = out.File

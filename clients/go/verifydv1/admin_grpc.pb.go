@@ -26,6 +26,10 @@ const (
 	AdminService_CreateApiKey_FullMethodName         = "/verifyd.v1.AdminService/CreateApiKey"
 	AdminService_ListApiKeys_FullMethodName          = "/verifyd.v1.AdminService/ListApiKeys"
 	AdminService_RevokeApiKey_FullMethodName         = "/verifyd.v1.AdminService/RevokeApiKey"
+	AdminService_RotateApiKey_FullMethodName         = "/verifyd.v1.AdminService/RotateApiKey"
+	AdminService_ListBlocks_FullMethodName           = "/verifyd.v1.AdminService/ListBlocks"
+	AdminService_LiftBlock_FullMethodName            = "/verifyd.v1.AdminService/LiftBlock"
+	AdminService_ListAuditEntries_FullMethodName     = "/verifyd.v1.AdminService/ListAuditEntries"
 	AdminService_ListSandboxMessages_FullMethodName  = "/verifyd.v1.AdminService/ListSandboxMessages"
 	AdminService_AdvanceClock_FullMethodName         = "/verifyd.v1.AdminService/AdvanceClock"
 )
@@ -50,8 +54,21 @@ type AdminServiceClient interface {
 	CreateApiKey(ctx context.Context, in *CreateApiKeyRequest, opts ...grpc.CallOption) (*CreateApiKeyResponse, error)
 	// Lists a tenant's API keys, without the keys themselves.
 	ListApiKeys(ctx context.Context, in *ListApiKeysRequest, opts ...grpc.CallOption) (*ListApiKeysResponse, error)
-	// Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+	// Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+	// node of a cluster within its directory refresh interval).
 	RevokeApiKey(ctx context.Context, in *RevokeApiKeyRequest, opts ...grpc.CallOption) (*RevokeApiKeyResponse, error)
+	// Replaces an API key with a new one of the same scope and description. The new key
+	// is in the response and never again; the old one keeps working for a grace period,
+	// so clients can switch without a gap.
+	RotateApiKey(ctx context.Context, in *RotateApiKeyRequest, opts ...grpc.CallOption) (*RotateApiKeyResponse, error)
+	// Lists the number prefixes blocked for SMS pumping that are still in force.
+	ListBlocks(ctx context.Context, in *ListBlocksRequest, opts ...grpc.CallOption) (*ListBlocksResponse, error)
+	// Lifts a block: the prefix may be sent to again at once, and its counts start
+	// afresh. A later block of the same prefix lasts twice as long as the last one.
+	LiftBlock(ctx context.Context, in *LiftBlockRequest, opts ...grpc.CallOption) (*LiftBlockResponse, error)
+	// Lists audit entries, newest first: failed checks, lockouts, refused starts,
+	// blocks, key and settings changes, bursts of invalid credentials.
+	ListAuditEntries(ctx context.Context, in *ListAuditEntriesRequest, opts ...grpc.CallOption) (*ListAuditEntriesResponse, error)
 	// Lists what the sandbox "delivered", codes included, oldest first.
 	ListSandboxMessages(ctx context.Context, in *ListSandboxMessagesRequest, opts ...grpc.CallOption) (*ListSandboxMessagesResponse, error)
 	// Moves the server's clock forward. Only on a server started with `--clock manual`
@@ -137,6 +154,46 @@ func (c *adminServiceClient) RevokeApiKey(ctx context.Context, in *RevokeApiKeyR
 	return out, nil
 }
 
+func (c *adminServiceClient) RotateApiKey(ctx context.Context, in *RotateApiKeyRequest, opts ...grpc.CallOption) (*RotateApiKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RotateApiKeyResponse)
+	err := c.cc.Invoke(ctx, AdminService_RotateApiKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) ListBlocks(ctx context.Context, in *ListBlocksRequest, opts ...grpc.CallOption) (*ListBlocksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListBlocksResponse)
+	err := c.cc.Invoke(ctx, AdminService_ListBlocks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) LiftBlock(ctx context.Context, in *LiftBlockRequest, opts ...grpc.CallOption) (*LiftBlockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LiftBlockResponse)
+	err := c.cc.Invoke(ctx, AdminService_LiftBlock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminServiceClient) ListAuditEntries(ctx context.Context, in *ListAuditEntriesRequest, opts ...grpc.CallOption) (*ListAuditEntriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAuditEntriesResponse)
+	err := c.cc.Invoke(ctx, AdminService_ListAuditEntries_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *adminServiceClient) ListSandboxMessages(ctx context.Context, in *ListSandboxMessagesRequest, opts ...grpc.CallOption) (*ListSandboxMessagesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListSandboxMessagesResponse)
@@ -177,8 +234,21 @@ type AdminServiceServer interface {
 	CreateApiKey(context.Context, *CreateApiKeyRequest) (*CreateApiKeyResponse, error)
 	// Lists a tenant's API keys, without the keys themselves.
 	ListApiKeys(context.Context, *ListApiKeysRequest) (*ListApiKeysResponse, error)
-	// Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+	// Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+	// node of a cluster within its directory refresh interval).
 	RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error)
+	// Replaces an API key with a new one of the same scope and description. The new key
+	// is in the response and never again; the old one keeps working for a grace period,
+	// so clients can switch without a gap.
+	RotateApiKey(context.Context, *RotateApiKeyRequest) (*RotateApiKeyResponse, error)
+	// Lists the number prefixes blocked for SMS pumping that are still in force.
+	ListBlocks(context.Context, *ListBlocksRequest) (*ListBlocksResponse, error)
+	// Lifts a block: the prefix may be sent to again at once, and its counts start
+	// afresh. A later block of the same prefix lasts twice as long as the last one.
+	LiftBlock(context.Context, *LiftBlockRequest) (*LiftBlockResponse, error)
+	// Lists audit entries, newest first: failed checks, lockouts, refused starts,
+	// blocks, key and settings changes, bursts of invalid credentials.
+	ListAuditEntries(context.Context, *ListAuditEntriesRequest) (*ListAuditEntriesResponse, error)
 	// Lists what the sandbox "delivered", codes included, oldest first.
 	ListSandboxMessages(context.Context, *ListSandboxMessagesRequest) (*ListSandboxMessagesResponse, error)
 	// Moves the server's clock forward. Only on a server started with `--clock manual`
@@ -214,6 +284,18 @@ func (UnimplementedAdminServiceServer) ListApiKeys(context.Context, *ListApiKeys
 }
 func (UnimplementedAdminServiceServer) RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*RevokeApiKeyResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeApiKey not implemented")
+}
+func (UnimplementedAdminServiceServer) RotateApiKey(context.Context, *RotateApiKeyRequest) (*RotateApiKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateApiKey not implemented")
+}
+func (UnimplementedAdminServiceServer) ListBlocks(context.Context, *ListBlocksRequest) (*ListBlocksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListBlocks not implemented")
+}
+func (UnimplementedAdminServiceServer) LiftBlock(context.Context, *LiftBlockRequest) (*LiftBlockResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method LiftBlock not implemented")
+}
+func (UnimplementedAdminServiceServer) ListAuditEntries(context.Context, *ListAuditEntriesRequest) (*ListAuditEntriesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAuditEntries not implemented")
 }
 func (UnimplementedAdminServiceServer) ListSandboxMessages(context.Context, *ListSandboxMessagesRequest) (*ListSandboxMessagesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListSandboxMessages not implemented")
@@ -368,6 +450,78 @@ func _AdminService_RevokeApiKey_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AdminService_RotateApiKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RotateApiKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).RotateApiKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_RotateApiKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).RotateApiKey(ctx, req.(*RotateApiKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_ListBlocks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListBlocksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).ListBlocks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_ListBlocks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).ListBlocks(ctx, req.(*ListBlocksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_LiftBlock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LiftBlockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).LiftBlock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_LiftBlock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).LiftBlock(ctx, req.(*LiftBlockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AdminService_ListAuditEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAuditEntriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).ListAuditEntries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AdminService_ListAuditEntries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).ListAuditEntries(ctx, req.(*ListAuditEntriesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AdminService_ListSandboxMessages_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListSandboxMessagesRequest)
 	if err := dec(in); err != nil {
@@ -438,6 +592,22 @@ var AdminService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeApiKey",
 			Handler:    _AdminService_RevokeApiKey_Handler,
+		},
+		{
+			MethodName: "RotateApiKey",
+			Handler:    _AdminService_RotateApiKey_Handler,
+		},
+		{
+			MethodName: "ListBlocks",
+			Handler:    _AdminService_ListBlocks_Handler,
+		},
+		{
+			MethodName: "LiftBlock",
+			Handler:    _AdminService_LiftBlock_Handler,
+		},
+		{
+			MethodName: "ListAuditEntries",
+			Handler:    _AdminService_ListAuditEntries_Handler,
 		},
 		{
 			MethodName: "ListSandboxMessages",

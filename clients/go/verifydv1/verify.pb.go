@@ -439,6 +439,9 @@ const (
 	WatchEventKind_WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED WatchEventKind = 10
 	// The verification was canceled ("verify_code.canceled").
 	WatchEventKind_WATCH_EVENT_KIND_CANCELED WatchEventKind = 11
+	// A number prefix of the tenant was blocked for SMS pumping ("verification.blocked");
+	// only on tenant-wide watches, with `block` set and no verification.
+	WatchEventKind_WATCH_EVENT_KIND_BLOCKED WatchEventKind = 12
 )
 
 // Enum value maps for WatchEventKind.
@@ -456,6 +459,7 @@ var (
 		9:  "WATCH_EVENT_KIND_EXPIRED",
 		10: "WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED",
 		11: "WATCH_EVENT_KIND_CANCELED",
+		12: "WATCH_EVENT_KIND_BLOCKED",
 	}
 	WatchEventKind_value = map[string]int32{
 		"WATCH_EVENT_KIND_UNSPECIFIED":          0,
@@ -470,6 +474,7 @@ var (
 		"WATCH_EVENT_KIND_EXPIRED":              9,
 		"WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED": 10,
 		"WATCH_EVENT_KIND_CANCELED":             11,
+		"WATCH_EVENT_KIND_BLOCKED":              12,
 	}
 )
 
@@ -500,6 +505,117 @@ func (WatchEventKind) EnumDescriptor() ([]byte, []int) {
 	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{5}
 }
 
+// A number prefix blocked because many codes were sent to it and few were verified
+// (the pattern of SMS pumping). Starts for numbers with the prefix are refused with
+// RESOURCE_EXHAUSTED / PREFIX_BLOCKED until the block ends or an admin lifts it.
+type Block struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant whose sends were blocked.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The numbers' country (ISO 3166-1 alpha-2), for example "FR".
+	CountryIso string `protobuf:"bytes,2,opt,name=country_iso,json=countryIso,proto3" json:"country_iso,omitempty"`
+	// The blocked prefix: an E.164 number without its last four digits.
+	Prefix string `protobuf:"bytes,3,opt,name=prefix,proto3" json:"prefix,omitempty"`
+	// When the block began.
+	Since *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=since,proto3" json:"since,omitempty"`
+	// When it ends by itself.
+	Until *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=until,proto3" json:"until,omitempty"`
+	// How many times the prefix was blocked; each repeat blocks twice as long.
+	Strikes uint32 `protobuf:"varint,6,opt,name=strikes,proto3" json:"strikes,omitempty"`
+	// Codes sent to the prefix in the window that judged it.
+	Sends uint32 `protobuf:"varint,7,opt,name=sends,proto3" json:"sends,omitempty"`
+	// Of those, how many were verified.
+	Verified      uint32 `protobuf:"varint,8,opt,name=verified,proto3" json:"verified,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Block) Reset() {
+	*x = Block{}
+	mi := &file_verifyd_v1_verify_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Block) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Block) ProtoMessage() {}
+
+func (x *Block) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_verify_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Block.ProtoReflect.Descriptor instead.
+func (*Block) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Block) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *Block) GetCountryIso() string {
+	if x != nil {
+		return x.CountryIso
+	}
+	return ""
+}
+
+func (x *Block) GetPrefix() string {
+	if x != nil {
+		return x.Prefix
+	}
+	return ""
+}
+
+func (x *Block) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *Block) GetUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Until
+	}
+	return nil
+}
+
+func (x *Block) GetStrikes() uint32 {
+	if x != nil {
+		return x.Strikes
+	}
+	return 0
+}
+
+func (x *Block) GetSends() uint32 {
+	if x != nil {
+		return x.Sends
+	}
+	return 0
+}
+
+func (x *Block) GetVerified() uint32 {
+	if x != nil {
+		return x.Verified
+	}
+	return 0
+}
+
 // One step of a routing strategy: a channel and how to use it.
 type RoutingStep struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -522,7 +638,7 @@ type RoutingStep struct {
 
 func (x *RoutingStep) Reset() {
 	*x = RoutingStep{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[0]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -534,7 +650,7 @@ func (x *RoutingStep) String() string {
 func (*RoutingStep) ProtoMessage() {}
 
 func (x *RoutingStep) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[0]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -547,7 +663,7 @@ func (x *RoutingStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RoutingStep.ProtoReflect.Descriptor instead.
 func (*RoutingStep) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{0}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *RoutingStep) GetChannel() Channel {
@@ -622,7 +738,7 @@ type ChannelAttempt struct {
 
 func (x *ChannelAttempt) Reset() {
 	*x = ChannelAttempt{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[1]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -634,7 +750,7 @@ func (x *ChannelAttempt) String() string {
 func (*ChannelAttempt) ProtoMessage() {}
 
 func (x *ChannelAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[1]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -647,7 +763,7 @@ func (x *ChannelAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChannelAttempt.ProtoReflect.Descriptor instead.
 func (*ChannelAttempt) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{1}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *ChannelAttempt) GetId() string {
@@ -754,7 +870,7 @@ type ProviderCost struct {
 
 func (x *ProviderCost) Reset() {
 	*x = ProviderCost{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -766,7 +882,7 @@ func (x *ProviderCost) String() string {
 func (*ProviderCost) ProtoMessage() {}
 
 func (x *ProviderCost) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[2]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -779,7 +895,7 @@ func (x *ProviderCost) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderCost.ProtoReflect.Descriptor instead.
 func (*ProviderCost) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{2}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ProviderCost) GetCurrency() string {
@@ -812,7 +928,7 @@ type ProviderTry struct {
 
 func (x *ProviderTry) Reset() {
 	*x = ProviderTry{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +940,7 @@ func (x *ProviderTry) String() string {
 func (*ProviderTry) ProtoMessage() {}
 
 func (x *ProviderTry) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[3]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +953,7 @@ func (x *ProviderTry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderTry.ProtoReflect.Descriptor instead.
 func (*ProviderTry) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{3}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ProviderTry) GetProvider() string {
@@ -908,14 +1024,17 @@ type Verification struct {
 	// The app name used in the default messages.
 	AppName string `protobuf:"bytes,21,opt,name=app_name,json=appName,proto3" json:"app_name,omitempty"`
 	// The idempotency key the verification was started with, or empty.
-	RequestId     string `protobuf:"bytes,22,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,22,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+	// empty when no phone channel is in the strategy.
+	CountryIso    string `protobuf:"bytes,23,opt,name=country_iso,json=countryIso,proto3" json:"country_iso,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Verification) Reset() {
 	*x = Verification{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -927,7 +1046,7 @@ func (x *Verification) String() string {
 func (*Verification) ProtoMessage() {}
 
 func (x *Verification) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[4]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -940,7 +1059,7 @@ func (x *Verification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Verification.ProtoReflect.Descriptor instead.
 func (*Verification) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{4}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Verification) GetId() string {
@@ -1097,6 +1216,13 @@ func (x *Verification) GetRequestId() string {
 	return ""
 }
 
+func (x *Verification) GetCountryIso() string {
+	if x != nil {
+		return x.CountryIso
+	}
+	return ""
+}
+
 // The request of StartVerification.
 type StartVerificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1137,7 +1263,7 @@ type StartVerificationRequest struct {
 
 func (x *StartVerificationRequest) Reset() {
 	*x = StartVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1149,7 +1275,7 @@ func (x *StartVerificationRequest) String() string {
 func (*StartVerificationRequest) ProtoMessage() {}
 
 func (x *StartVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[5]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1162,7 +1288,7 @@ func (x *StartVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVerificationRequest.ProtoReflect.Descriptor instead.
 func (*StartVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{5}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *StartVerificationRequest) GetPhone() string {
@@ -1260,7 +1386,7 @@ type StartVerificationResponse struct {
 
 func (x *StartVerificationResponse) Reset() {
 	*x = StartVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1272,7 +1398,7 @@ func (x *StartVerificationResponse) String() string {
 func (*StartVerificationResponse) ProtoMessage() {}
 
 func (x *StartVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[6]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1285,7 +1411,7 @@ func (x *StartVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartVerificationResponse.ProtoReflect.Descriptor instead.
 func (*StartVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{6}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *StartVerificationResponse) GetVerification() *Verification {
@@ -1308,7 +1434,7 @@ type CheckCodeRequest struct {
 
 func (x *CheckCodeRequest) Reset() {
 	*x = CheckCodeRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1320,7 +1446,7 @@ func (x *CheckCodeRequest) String() string {
 func (*CheckCodeRequest) ProtoMessage() {}
 
 func (x *CheckCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[7]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1333,7 +1459,7 @@ func (x *CheckCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCodeRequest.ProtoReflect.Descriptor instead.
 func (*CheckCodeRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{7}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CheckCodeRequest) GetId() string {
@@ -1363,7 +1489,7 @@ type CheckCodeResponse struct {
 
 func (x *CheckCodeResponse) Reset() {
 	*x = CheckCodeResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1375,7 +1501,7 @@ func (x *CheckCodeResponse) String() string {
 func (*CheckCodeResponse) ProtoMessage() {}
 
 func (x *CheckCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[8]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1388,7 +1514,7 @@ func (x *CheckCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckCodeResponse.ProtoReflect.Descriptor instead.
 func (*CheckCodeResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{8}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CheckCodeResponse) GetResult() CheckResult {
@@ -1416,7 +1542,7 @@ type GetVerificationRequest struct {
 
 func (x *GetVerificationRequest) Reset() {
 	*x = GetVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1428,7 +1554,7 @@ func (x *GetVerificationRequest) String() string {
 func (*GetVerificationRequest) ProtoMessage() {}
 
 func (x *GetVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[9]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1441,7 +1567,7 @@ func (x *GetVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVerificationRequest.ProtoReflect.Descriptor instead.
 func (*GetVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{9}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetVerificationRequest) GetId() string {
@@ -1462,7 +1588,7 @@ type GetVerificationResponse struct {
 
 func (x *GetVerificationResponse) Reset() {
 	*x = GetVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1474,7 +1600,7 @@ func (x *GetVerificationResponse) String() string {
 func (*GetVerificationResponse) ProtoMessage() {}
 
 func (x *GetVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[10]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1613,7 @@ func (x *GetVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVerificationResponse.ProtoReflect.Descriptor instead.
 func (*GetVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{10}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetVerificationResponse) GetVerification() *Verification {
@@ -1508,7 +1634,7 @@ type CancelVerificationRequest struct {
 
 func (x *CancelVerificationRequest) Reset() {
 	*x = CancelVerificationRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1520,7 +1646,7 @@ func (x *CancelVerificationRequest) String() string {
 func (*CancelVerificationRequest) ProtoMessage() {}
 
 func (x *CancelVerificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[11]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1533,7 +1659,7 @@ func (x *CancelVerificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelVerificationRequest.ProtoReflect.Descriptor instead.
 func (*CancelVerificationRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{11}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CancelVerificationRequest) GetId() string {
@@ -1554,7 +1680,7 @@ type CancelVerificationResponse struct {
 
 func (x *CancelVerificationResponse) Reset() {
 	*x = CancelVerificationResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1566,7 +1692,7 @@ func (x *CancelVerificationResponse) String() string {
 func (*CancelVerificationResponse) ProtoMessage() {}
 
 func (x *CancelVerificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[12]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1579,7 +1705,7 @@ func (x *CancelVerificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelVerificationResponse.ProtoReflect.Descriptor instead.
 func (*CancelVerificationResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{12}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CancelVerificationResponse) GetVerification() *Verification {
@@ -1613,7 +1739,7 @@ type WatchStatusRequest struct {
 
 func (x *WatchStatusRequest) Reset() {
 	*x = WatchStatusRequest{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1625,7 +1751,7 @@ func (x *WatchStatusRequest) String() string {
 func (*WatchStatusRequest) ProtoMessage() {}
 
 func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[13]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1638,7 +1764,7 @@ func (x *WatchStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusRequest.ProtoReflect.Descriptor instead.
 func (*WatchStatusRequest) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{13}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *WatchStatusRequest) GetId() string {
@@ -1676,14 +1802,16 @@ type WatchStatusResponse struct {
 	Channel Channel `protobuf:"varint,8,opt,name=channel,proto3,enum=verifyd.v1.Channel" json:"channel,omitempty"`
 	// In the snapshot of a tenant-wide watch: how many verifications are not final. More
 	// than active_verifications holds when the snapshot was capped.
-	ActiveTotal   uint32 `protobuf:"varint,9,opt,name=active_total,json=activeTotal,proto3" json:"active_total,omitempty"`
+	ActiveTotal uint32 `protobuf:"varint,9,opt,name=active_total,json=activeTotal,proto3" json:"active_total,omitempty"`
+	// For a BLOCKED event: the block.
+	Block         *Block `protobuf:"bytes,10,opt,name=block,proto3" json:"block,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *WatchStatusResponse) Reset() {
 	*x = WatchStatusResponse{}
-	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1695,7 +1823,7 @@ func (x *WatchStatusResponse) String() string {
 func (*WatchStatusResponse) ProtoMessage() {}
 
 func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_verifyd_v1_verify_proto_msgTypes[14]
+	mi := &file_verifyd_v1_verify_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1708,7 +1836,7 @@ func (x *WatchStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchStatusResponse.ProtoReflect.Descriptor instead.
 func (*WatchStatusResponse) Descriptor() ([]byte, []int) {
-	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{14}
+	return file_verifyd_v1_verify_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *WatchStatusResponse) GetKind() WatchEventKind {
@@ -1774,12 +1902,29 @@ func (x *WatchStatusResponse) GetActiveTotal() uint32 {
 	return 0
 }
 
+func (x *WatchStatusResponse) GetBlock() *Block {
+	if x != nil {
+		return x.Block
+	}
+	return nil
+}
+
 var File_verifyd_v1_verify_proto protoreflect.FileDescriptor
 
 const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\n" +
 	"\x17verifyd/v1/verify.proto\x12\n" +
-	"verifyd.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x01\n" +
+	"verifyd.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x02\n" +
+	"\x05Block\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vcountry_iso\x18\x02 \x01(\tR\n" +
+	"countryIso\x12\x16\n" +
+	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x120\n" +
+	"\x05since\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x120\n" +
+	"\x05until\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x18\n" +
+	"\astrikes\x18\x06 \x01(\rR\astrikes\x12\x14\n" +
+	"\x05sends\x18\a \x01(\rR\x05sends\x12\x1a\n" +
+	"\bverified\x18\b \x01(\rR\bverified\"\xd0\x01\n" +
 	"\vRoutingStep\x12-\n" +
 	"\achannel\x18\x01 \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x12$\n" +
 	"\vtimeout_sec\x18\x02 \x01(\rH\x00R\n" +
@@ -1813,7 +1958,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\vProviderTry\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
-	"\aoutcome\x18\x03 \x01(\tR\aoutcome\"\x8f\a\n" +
+	"\aoutcome\x18\x03 \x01(\tR\aoutcome\"\xb0\a\n" +
 	"\fVerification\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
@@ -1842,7 +1987,9 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x12attempts_remaining\x18\x14 \x01(\rR\x11attemptsRemaining\x12\x19\n" +
 	"\bapp_name\x18\x15 \x01(\tR\aappName\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x16 \x01(\tR\trequestIdB\a\n" +
+	"request_id\x18\x16 \x01(\tR\trequestId\x12\x1f\n" +
+	"\vcountry_iso\x18\x17 \x01(\tR\n" +
+	"countryIsoB\a\n" +
 	"\x05_codeB\a\n" +
 	"\x05_cost\"\xe7\x03\n" +
 	"\x18StartVerificationRequest\x12\x14\n" +
@@ -1883,7 +2030,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x1aCancelVerificationResponse\x12<\n" +
 	"\fverification\x18\x01 \x01(\v2\x18.verifyd.v1.VerificationR\fverification\"$\n" +
 	"\x12WatchStatusRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\xbe\x03\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\xe7\x03\n" +
 	"\x13WatchStatusResponse\x12.\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1a.verifyd.v1.WatchEventKindR\x04kind\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\tR\x05event\x12<\n" +
@@ -1895,7 +2042,9 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\n" +
 	"step_index\x18\a \x01(\rH\x00R\tstepIndex\x88\x01\x01\x12-\n" +
 	"\achannel\x18\b \x01(\x0e2\x13.verifyd.v1.ChannelR\achannel\x12!\n" +
-	"\factive_total\x18\t \x01(\rR\vactiveTotalB\r\n" +
+	"\factive_total\x18\t \x01(\rR\vactiveTotal\x12'\n" +
+	"\x05block\x18\n" +
+	" \x01(\v2\x11.verifyd.v1.BlockR\x05blockB\r\n" +
 	"\v_step_index*\x85\x01\n" +
 	"\aChannel\x12\x17\n" +
 	"\x13CHANNEL_UNSPECIFIED\x10\x00\x12\x14\n" +
@@ -1947,7 +2096,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x16CHECK_RESULT_INCORRECT\x10\x02\x12\x18\n" +
 	"\x14CHECK_RESULT_EXPIRED\x10\x03\x12%\n" +
 	"!CHECK_RESULT_MAX_ATTEMPTS_REACHED\x10\x04\x12\x1c\n" +
-	"\x18CHECK_RESULT_NOT_PENDING\x10\x05*\xa7\x03\n" +
+	"\x18CHECK_RESULT_NOT_PENDING\x10\x05*\xc5\x03\n" +
 	"\x0eWatchEventKind\x12 \n" +
 	"\x1cWATCH_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19WATCH_EVENT_KIND_SNAPSHOT\x10\x01\x12\x1c\n" +
@@ -1961,7 +2110,8 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\x18WATCH_EVENT_KIND_EXPIRED\x10\t\x12)\n" +
 	"%WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED\x10\n" +
 	"\x12\x1d\n" +
-	"\x19WATCH_EVENT_KIND_CANCELED\x10\v2\xce\x03\n" +
+	"\x19WATCH_EVENT_KIND_CANCELED\x10\v\x12\x1c\n" +
+	"\x18WATCH_EVENT_KIND_BLOCKED\x10\f2\xce\x03\n" +
 	"\rVerifyService\x12`\n" +
 	"\x11StartVerification\x12$.verifyd.v1.StartVerificationRequest\x1a%.verifyd.v1.StartVerificationResponse\x12H\n" +
 	"\tCheckCode\x12\x1c.verifyd.v1.CheckCodeRequest\x1a\x1d.verifyd.v1.CheckCodeResponse\x12Z\n" +
@@ -1983,7 +2133,7 @@ func file_verifyd_v1_verify_proto_rawDescGZIP() []byte {
 }
 
 var file_verifyd_v1_verify_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_verifyd_v1_verify_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_verifyd_v1_verify_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_verifyd_v1_verify_proto_goTypes = []any{
 	(Channel)(0),                       // 0: verifyd.v1.Channel
 	(Lang)(0),                          // 1: verifyd.v1.Lang
@@ -1991,69 +2141,73 @@ var file_verifyd_v1_verify_proto_goTypes = []any{
 	(VerificationState)(0),             // 3: verifyd.v1.VerificationState
 	(CheckResult)(0),                   // 4: verifyd.v1.CheckResult
 	(WatchEventKind)(0),                // 5: verifyd.v1.WatchEventKind
-	(*RoutingStep)(nil),                // 6: verifyd.v1.RoutingStep
-	(*ChannelAttempt)(nil),             // 7: verifyd.v1.ChannelAttempt
-	(*ProviderCost)(nil),               // 8: verifyd.v1.ProviderCost
-	(*ProviderTry)(nil),                // 9: verifyd.v1.ProviderTry
-	(*Verification)(nil),               // 10: verifyd.v1.Verification
-	(*StartVerificationRequest)(nil),   // 11: verifyd.v1.StartVerificationRequest
-	(*StartVerificationResponse)(nil),  // 12: verifyd.v1.StartVerificationResponse
-	(*CheckCodeRequest)(nil),           // 13: verifyd.v1.CheckCodeRequest
-	(*CheckCodeResponse)(nil),          // 14: verifyd.v1.CheckCodeResponse
-	(*GetVerificationRequest)(nil),     // 15: verifyd.v1.GetVerificationRequest
-	(*GetVerificationResponse)(nil),    // 16: verifyd.v1.GetVerificationResponse
-	(*CancelVerificationRequest)(nil),  // 17: verifyd.v1.CancelVerificationRequest
-	(*CancelVerificationResponse)(nil), // 18: verifyd.v1.CancelVerificationResponse
-	(*WatchStatusRequest)(nil),         // 19: verifyd.v1.WatchStatusRequest
-	(*WatchStatusResponse)(nil),        // 20: verifyd.v1.WatchStatusResponse
-	(*timestamppb.Timestamp)(nil),      // 21: google.protobuf.Timestamp
+	(*Block)(nil),                      // 6: verifyd.v1.Block
+	(*RoutingStep)(nil),                // 7: verifyd.v1.RoutingStep
+	(*ChannelAttempt)(nil),             // 8: verifyd.v1.ChannelAttempt
+	(*ProviderCost)(nil),               // 9: verifyd.v1.ProviderCost
+	(*ProviderTry)(nil),                // 10: verifyd.v1.ProviderTry
+	(*Verification)(nil),               // 11: verifyd.v1.Verification
+	(*StartVerificationRequest)(nil),   // 12: verifyd.v1.StartVerificationRequest
+	(*StartVerificationResponse)(nil),  // 13: verifyd.v1.StartVerificationResponse
+	(*CheckCodeRequest)(nil),           // 14: verifyd.v1.CheckCodeRequest
+	(*CheckCodeResponse)(nil),          // 15: verifyd.v1.CheckCodeResponse
+	(*GetVerificationRequest)(nil),     // 16: verifyd.v1.GetVerificationRequest
+	(*GetVerificationResponse)(nil),    // 17: verifyd.v1.GetVerificationResponse
+	(*CancelVerificationRequest)(nil),  // 18: verifyd.v1.CancelVerificationRequest
+	(*CancelVerificationResponse)(nil), // 19: verifyd.v1.CancelVerificationResponse
+	(*WatchStatusRequest)(nil),         // 20: verifyd.v1.WatchStatusRequest
+	(*WatchStatusResponse)(nil),        // 21: verifyd.v1.WatchStatusResponse
+	(*timestamppb.Timestamp)(nil),      // 22: google.protobuf.Timestamp
 }
 var file_verifyd_v1_verify_proto_depIdxs = []int32{
-	0,  // 0: verifyd.v1.RoutingStep.channel:type_name -> verifyd.v1.Channel
-	0,  // 1: verifyd.v1.ChannelAttempt.channel:type_name -> verifyd.v1.Channel
-	2,  // 2: verifyd.v1.ChannelAttempt.status:type_name -> verifyd.v1.DeliveryStatus
-	21, // 3: verifyd.v1.ChannelAttempt.processed_at:type_name -> google.protobuf.Timestamp
-	21, // 4: verifyd.v1.ChannelAttempt.sent_at:type_name -> google.protobuf.Timestamp
-	21, // 5: verifyd.v1.ChannelAttempt.deadline:type_name -> google.protobuf.Timestamp
-	8,  // 6: verifyd.v1.ChannelAttempt.provider_cost:type_name -> verifyd.v1.ProviderCost
-	9,  // 7: verifyd.v1.ChannelAttempt.tries:type_name -> verifyd.v1.ProviderTry
-	21, // 8: verifyd.v1.ProviderTry.time:type_name -> google.protobuf.Timestamp
-	1,  // 9: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
-	6,  // 10: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	2,  // 11: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
-	0,  // 12: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
-	21, // 13: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
-	21, // 14: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
-	21, // 15: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
-	7,  // 16: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
-	3,  // 17: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
-	6,  // 18: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
-	1,  // 19: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
-	10, // 20: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	4,  // 21: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
-	10, // 22: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
-	10, // 23: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	10, // 24: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
-	5,  // 25: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
-	10, // 26: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
-	10, // 27: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
-	21, // 28: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
-	0,  // 29: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
-	11, // 30: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
-	13, // 31: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
-	15, // 32: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
-	17, // 33: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
-	19, // 34: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
-	12, // 35: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
-	14, // 36: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
-	16, // 37: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
-	18, // 38: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
-	20, // 39: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
-	35, // [35:40] is the sub-list for method output_type
-	30, // [30:35] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	22, // 0: verifyd.v1.Block.since:type_name -> google.protobuf.Timestamp
+	22, // 1: verifyd.v1.Block.until:type_name -> google.protobuf.Timestamp
+	0,  // 2: verifyd.v1.RoutingStep.channel:type_name -> verifyd.v1.Channel
+	0,  // 3: verifyd.v1.ChannelAttempt.channel:type_name -> verifyd.v1.Channel
+	2,  // 4: verifyd.v1.ChannelAttempt.status:type_name -> verifyd.v1.DeliveryStatus
+	22, // 5: verifyd.v1.ChannelAttempt.processed_at:type_name -> google.protobuf.Timestamp
+	22, // 6: verifyd.v1.ChannelAttempt.sent_at:type_name -> google.protobuf.Timestamp
+	22, // 7: verifyd.v1.ChannelAttempt.deadline:type_name -> google.protobuf.Timestamp
+	9,  // 8: verifyd.v1.ChannelAttempt.provider_cost:type_name -> verifyd.v1.ProviderCost
+	10, // 9: verifyd.v1.ChannelAttempt.tries:type_name -> verifyd.v1.ProviderTry
+	22, // 10: verifyd.v1.ProviderTry.time:type_name -> google.protobuf.Timestamp
+	1,  // 11: verifyd.v1.Verification.lang:type_name -> verifyd.v1.Lang
+	7,  // 12: verifyd.v1.Verification.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	2,  // 13: verifyd.v1.Verification.status:type_name -> verifyd.v1.DeliveryStatus
+	0,  // 14: verifyd.v1.Verification.delivered_channel:type_name -> verifyd.v1.Channel
+	22, // 15: verifyd.v1.Verification.created_at:type_name -> google.protobuf.Timestamp
+	22, // 16: verifyd.v1.Verification.updated_at:type_name -> google.protobuf.Timestamp
+	22, // 17: verifyd.v1.Verification.expires_at:type_name -> google.protobuf.Timestamp
+	8,  // 18: verifyd.v1.Verification.history:type_name -> verifyd.v1.ChannelAttempt
+	3,  // 19: verifyd.v1.Verification.state:type_name -> verifyd.v1.VerificationState
+	7,  // 20: verifyd.v1.StartVerificationRequest.routing_strategy:type_name -> verifyd.v1.RoutingStep
+	1,  // 21: verifyd.v1.StartVerificationRequest.lang:type_name -> verifyd.v1.Lang
+	11, // 22: verifyd.v1.StartVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	4,  // 23: verifyd.v1.CheckCodeResponse.result:type_name -> verifyd.v1.CheckResult
+	11, // 24: verifyd.v1.CheckCodeResponse.verification:type_name -> verifyd.v1.Verification
+	11, // 25: verifyd.v1.GetVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	11, // 26: verifyd.v1.CancelVerificationResponse.verification:type_name -> verifyd.v1.Verification
+	5,  // 27: verifyd.v1.WatchStatusResponse.kind:type_name -> verifyd.v1.WatchEventKind
+	11, // 28: verifyd.v1.WatchStatusResponse.verification:type_name -> verifyd.v1.Verification
+	11, // 29: verifyd.v1.WatchStatusResponse.active_verifications:type_name -> verifyd.v1.Verification
+	22, // 30: verifyd.v1.WatchStatusResponse.event_time:type_name -> google.protobuf.Timestamp
+	0,  // 31: verifyd.v1.WatchStatusResponse.channel:type_name -> verifyd.v1.Channel
+	6,  // 32: verifyd.v1.WatchStatusResponse.block:type_name -> verifyd.v1.Block
+	12, // 33: verifyd.v1.VerifyService.StartVerification:input_type -> verifyd.v1.StartVerificationRequest
+	14, // 34: verifyd.v1.VerifyService.CheckCode:input_type -> verifyd.v1.CheckCodeRequest
+	16, // 35: verifyd.v1.VerifyService.GetVerification:input_type -> verifyd.v1.GetVerificationRequest
+	18, // 36: verifyd.v1.VerifyService.CancelVerification:input_type -> verifyd.v1.CancelVerificationRequest
+	20, // 37: verifyd.v1.VerifyService.WatchStatus:input_type -> verifyd.v1.WatchStatusRequest
+	13, // 38: verifyd.v1.VerifyService.StartVerification:output_type -> verifyd.v1.StartVerificationResponse
+	15, // 39: verifyd.v1.VerifyService.CheckCode:output_type -> verifyd.v1.CheckCodeResponse
+	17, // 40: verifyd.v1.VerifyService.GetVerification:output_type -> verifyd.v1.GetVerificationResponse
+	19, // 41: verifyd.v1.VerifyService.CancelVerification:output_type -> verifyd.v1.CancelVerificationResponse
+	21, // 42: verifyd.v1.VerifyService.WatchStatus:output_type -> verifyd.v1.WatchStatusResponse
+	38, // [38:43] is the sub-list for method output_type
+	33, // [33:38] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_verifyd_v1_verify_proto_init() }
@@ -2061,18 +2215,18 @@ func file_verifyd_v1_verify_proto_init() {
 	if File_verifyd_v1_verify_proto != nil {
 		return
 	}
-	file_verifyd_v1_verify_proto_msgTypes[0].OneofWrappers = []any{}
 	file_verifyd_v1_verify_proto_msgTypes[1].OneofWrappers = []any{}
-	file_verifyd_v1_verify_proto_msgTypes[4].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[2].OneofWrappers = []any{}
 	file_verifyd_v1_verify_proto_msgTypes[5].OneofWrappers = []any{}
-	file_verifyd_v1_verify_proto_msgTypes[14].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[6].OneofWrappers = []any{}
+	file_verifyd_v1_verify_proto_msgTypes[15].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_verifyd_v1_verify_proto_rawDesc), len(file_verifyd_v1_verify_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   15,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -3,12 +3,47 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from verifyd.v1 import verify_pb2 as _verify_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class NumberType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NUMBER_TYPE_UNSPECIFIED: _ClassVar[NumberType]
+    NUMBER_TYPE_PREMIUM_RATE: _ClassVar[NumberType]
+    NUMBER_TYPE_SHARED_COST: _ClassVar[NumberType]
+    NUMBER_TYPE_TOLL_FREE: _ClassVar[NumberType]
+    NUMBER_TYPE_UAN: _ClassVar[NumberType]
+    NUMBER_TYPE_PAGER: _ClassVar[NumberType]
+    NUMBER_TYPE_VOICEMAIL: _ClassVar[NumberType]
+    NUMBER_TYPE_VOIP: _ClassVar[NumberType]
+    NUMBER_TYPE_PERSONAL_NUMBER: _ClassVar[NumberType]
+    NUMBER_TYPE_FIXED_LINE: _ClassVar[NumberType]
+    NUMBER_TYPE_MOBILE: _ClassVar[NumberType]
+
+class ApiKeyScope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    API_KEY_SCOPE_UNSPECIFIED: _ClassVar[ApiKeyScope]
+    API_KEY_SCOPE_VERIFY: _ClassVar[ApiKeyScope]
+    API_KEY_SCOPE_READ: _ClassVar[ApiKeyScope]
+NUMBER_TYPE_UNSPECIFIED: NumberType
+NUMBER_TYPE_PREMIUM_RATE: NumberType
+NUMBER_TYPE_SHARED_COST: NumberType
+NUMBER_TYPE_TOLL_FREE: NumberType
+NUMBER_TYPE_UAN: NumberType
+NUMBER_TYPE_PAGER: NumberType
+NUMBER_TYPE_VOICEMAIL: NumberType
+NUMBER_TYPE_VOIP: NumberType
+NUMBER_TYPE_PERSONAL_NUMBER: NumberType
+NUMBER_TYPE_FIXED_LINE: NumberType
+NUMBER_TYPE_MOBILE: NumberType
+API_KEY_SCOPE_UNSPECIFIED: ApiKeyScope
+API_KEY_SCOPE_VERIFY: ApiKeyScope
+API_KEY_SCOPE_READ: ApiKeyScope
 
 class ChannelPrice(_message.Message):
     __slots__ = ("channel", "price_cents")
@@ -19,18 +54,70 @@ class ChannelPrice(_message.Message):
     def __init__(self, channel: _Optional[_Union[_verify_pb2.Channel, str]] = ..., price_cents: _Optional[int] = ...) -> None: ...
 
 class TenantSettings(_message.Message):
-    __slots__ = ("prices", "blocked_numbers", "sms_filters", "default_app_name", "default_lang")
+    __slots__ = ("prices", "blocked_numbers", "sms_filters", "default_app_name", "default_lang", "limits")
     PRICES_FIELD_NUMBER: _ClassVar[int]
     BLOCKED_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     SMS_FILTERS_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_APP_NAME_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_LANG_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
     prices: _containers.RepeatedCompositeFieldContainer[ChannelPrice]
     blocked_numbers: _containers.RepeatedScalarFieldContainer[str]
     sms_filters: _containers.RepeatedScalarFieldContainer[str]
     default_app_name: str
     default_lang: _verify_pb2.Lang
-    def __init__(self, prices: _Optional[_Iterable[_Union[ChannelPrice, _Mapping]]] = ..., blocked_numbers: _Optional[_Iterable[str]] = ..., sms_filters: _Optional[_Iterable[str]] = ..., default_app_name: _Optional[str] = ..., default_lang: _Optional[_Union[_verify_pb2.Lang, str]] = ...) -> None: ...
+    limits: TenantLimits
+    def __init__(self, prices: _Optional[_Iterable[_Union[ChannelPrice, _Mapping]]] = ..., blocked_numbers: _Optional[_Iterable[str]] = ..., sms_filters: _Optional[_Iterable[str]] = ..., default_app_name: _Optional[str] = ..., default_lang: _Optional[_Union[_verify_pb2.Lang, str]] = ..., limits: _Optional[_Union[TenantLimits, _Mapping]] = ...) -> None: ...
+
+class TenantLimits(_message.Message):
+    __slots__ = ("starts_per_destination_per_hour", "concurrent_in_delivery", "failed_checks_per_destination", "failed_checks_lockout_sec", "daily_spend_cap_cents", "refused_number_types", "geo_permissions", "pumping", "safe_list")
+    STARTS_PER_DESTINATION_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
+    CONCURRENT_IN_DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    FAILED_CHECKS_PER_DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    FAILED_CHECKS_LOCKOUT_SEC_FIELD_NUMBER: _ClassVar[int]
+    DAILY_SPEND_CAP_CENTS_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_NUMBER_TYPES_FIELD_NUMBER: _ClassVar[int]
+    GEO_PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    PUMPING_FIELD_NUMBER: _ClassVar[int]
+    SAFE_LIST_FIELD_NUMBER: _ClassVar[int]
+    starts_per_destination_per_hour: int
+    concurrent_in_delivery: int
+    failed_checks_per_destination: int
+    failed_checks_lockout_sec: int
+    daily_spend_cap_cents: int
+    refused_number_types: NumberTypes
+    geo_permissions: _containers.RepeatedCompositeFieldContainer[GeoPermission]
+    pumping: PumpingProtection
+    safe_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, starts_per_destination_per_hour: _Optional[int] = ..., concurrent_in_delivery: _Optional[int] = ..., failed_checks_per_destination: _Optional[int] = ..., failed_checks_lockout_sec: _Optional[int] = ..., daily_spend_cap_cents: _Optional[int] = ..., refused_number_types: _Optional[_Union[NumberTypes, _Mapping]] = ..., geo_permissions: _Optional[_Iterable[_Union[GeoPermission, _Mapping]]] = ..., pumping: _Optional[_Union[PumpingProtection, _Mapping]] = ..., safe_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class NumberTypes(_message.Message):
+    __slots__ = ("types",)
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    types: _containers.RepeatedScalarFieldContainer[NumberType]
+    def __init__(self, types: _Optional[_Iterable[_Union[NumberType, str]]] = ...) -> None: ...
+
+class GeoPermission(_message.Message):
+    __slots__ = ("channel", "allowed_countries")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_COUNTRIES_FIELD_NUMBER: _ClassVar[int]
+    channel: _verify_pb2.Channel
+    allowed_countries: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, channel: _Optional[_Union[_verify_pb2.Channel, str]] = ..., allowed_countries: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PumpingProtection(_message.Message):
+    __slots__ = ("disabled", "window_sec", "min_sends", "min_conversion_percent", "block_sec")
+    DISABLED_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_SEC_FIELD_NUMBER: _ClassVar[int]
+    MIN_SENDS_FIELD_NUMBER: _ClassVar[int]
+    MIN_CONVERSION_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_SEC_FIELD_NUMBER: _ClassVar[int]
+    disabled: bool
+    window_sec: int
+    min_sends: int
+    min_conversion_percent: int
+    block_sec: int
+    def __init__(self, disabled: _Optional[bool] = ..., window_sec: _Optional[int] = ..., min_sends: _Optional[int] = ..., min_conversion_percent: _Optional[int] = ..., block_sec: _Optional[int] = ...) -> None: ...
 
 class Tenant(_message.Message):
     __slots__ = ("id", "settings", "created_at")
@@ -93,12 +180,14 @@ class UpdateTenantSettingsResponse(_message.Message):
     def __init__(self, tenant: _Optional[_Union[Tenant, _Mapping]] = ...) -> None: ...
 
 class CreateApiKeyRequest(_message.Message):
-    __slots__ = ("tenant_id", "description")
+    __slots__ = ("tenant_id", "description", "scope")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     description: str
-    def __init__(self, tenant_id: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    scope: ApiKeyScope
+    def __init__(self, tenant_id: _Optional[str] = ..., description: _Optional[str] = ..., scope: _Optional[_Union[ApiKeyScope, str]] = ...) -> None: ...
 
 class CreateApiKeyResponse(_message.Message):
     __slots__ = ("key_id", "api_key")
@@ -115,16 +204,20 @@ class ListApiKeysRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
 
 class ApiKeyInfo(_message.Message):
-    __slots__ = ("key_id", "tenant_id", "description", "created_at")
+    __slots__ = ("key_id", "tenant_id", "description", "created_at", "scope", "expires_at")
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     key_id: str
     tenant_id: str
     description: str
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, key_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., description: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    scope: ApiKeyScope
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, key_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., description: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., scope: _Optional[_Union[ApiKeyScope, str]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListApiKeysResponse(_message.Message):
     __slots__ = ("keys",)
@@ -143,6 +236,90 @@ class RevokeApiKeyRequest(_message.Message):
 class RevokeApiKeyResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RotateApiKeyRequest(_message.Message):
+    __slots__ = ("tenant_id", "key_id", "grace_sec")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    GRACE_SEC_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    key_id: str
+    grace_sec: int
+    def __init__(self, tenant_id: _Optional[str] = ..., key_id: _Optional[str] = ..., grace_sec: _Optional[int] = ...) -> None: ...
+
+class RotateApiKeyResponse(_message.Message):
+    __slots__ = ("key_id", "api_key", "old_key_expires_at")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_FIELD_NUMBER: _ClassVar[int]
+    OLD_KEY_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    api_key: str
+    old_key_expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, key_id: _Optional[str] = ..., api_key: _Optional[str] = ..., old_key_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListBlocksRequest(_message.Message):
+    __slots__ = ("tenant_id",)
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+
+class ListBlocksResponse(_message.Message):
+    __slots__ = ("blocks",)
+    BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    blocks: _containers.RepeatedCompositeFieldContainer[_verify_pb2.Block]
+    def __init__(self, blocks: _Optional[_Iterable[_Union[_verify_pb2.Block, _Mapping]]] = ...) -> None: ...
+
+class LiftBlockRequest(_message.Message):
+    __slots__ = ("tenant_id", "country_iso", "prefix")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_ISO_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    country_iso: str
+    prefix: str
+    def __init__(self, tenant_id: _Optional[str] = ..., country_iso: _Optional[str] = ..., prefix: _Optional[str] = ...) -> None: ...
+
+class LiftBlockResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AuditEntry(_message.Message):
+    __slots__ = ("id", "time", "tenant_id", "actor", "action", "subject", "detail")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    time: _timestamp_pb2.Timestamp
+    tenant_id: str
+    actor: str
+    action: str
+    subject: str
+    detail: str
+    def __init__(self, id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tenant_id: _Optional[str] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., subject: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class ListAuditEntriesRequest(_message.Message):
+    __slots__ = ("tenant_id", "actions", "since", "before", "page_size")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    actions: _containers.RepeatedScalarFieldContainer[str]
+    since: _timestamp_pb2.Timestamp
+    before: _timestamp_pb2.Timestamp
+    page_size: int
+    def __init__(self, tenant_id: _Optional[str] = ..., actions: _Optional[_Iterable[str]] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListAuditEntriesResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ...) -> None: ...
 
 class SandboxMessage(_message.Message):
     __slots__ = ("verification_id", "tenant_id", "channel", "recipient", "sender_id", "code", "text", "ssml", "subject", "html", "external_id", "outcome", "sent_at")

@@ -72,6 +72,26 @@ class AdminServiceStub:
                 request_serializer=verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyRequest.SerializeToString,
                 response_deserializer=verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyResponse.FromString,
                 _registered_method=True)
+        self.RotateApiKey = channel.unary_unary(
+                '/verifyd.v1.AdminService/RotateApiKey',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.RotateApiKeyRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.RotateApiKeyResponse.FromString,
+                _registered_method=True)
+        self.ListBlocks = channel.unary_unary(
+                '/verifyd.v1.AdminService/ListBlocks',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.ListBlocksRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.ListBlocksResponse.FromString,
+                _registered_method=True)
+        self.LiftBlock = channel.unary_unary(
+                '/verifyd.v1.AdminService/LiftBlock',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.LiftBlockRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.LiftBlockResponse.FromString,
+                _registered_method=True)
+        self.ListAuditEntries = channel.unary_unary(
+                '/verifyd.v1.AdminService/ListAuditEntries',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.FromString,
+                _registered_method=True)
         self.ListSandboxMessages = channel.unary_unary(
                 '/verifyd.v1.AdminService/ListSandboxMessages',
                 request_serializer=verifyd_dot_v1_dot_admin__pb2.ListSandboxMessagesRequest.SerializeToString,
@@ -133,7 +153,40 @@ class AdminServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeApiKey(self, request, context):
-        """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+        """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+        node of a cluster within its directory refresh interval).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateApiKey(self, request, context):
+        """Replaces an API key with a new one of the same scope and description. The new key
+        is in the response and never again; the old one keeps working for a grace period,
+        so clients can switch without a gap.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBlocks(self, request, context):
+        """Lists the number prefixes blocked for SMS pumping that are still in force.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LiftBlock(self, request, context):
+        """Lifts a block: the prefix may be sent to again at once, and its counts start
+        afresh. A later block of the same prefix lasts twice as long as the last one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditEntries(self, request, context):
+        """Lists audit entries, newest first: failed checks, lockouts, refused starts,
+        blocks, key and settings changes, bursts of invalid credentials.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,6 +244,26 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.RevokeApiKey,
                     request_deserializer=verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyRequest.FromString,
                     response_serializer=verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyResponse.SerializeToString,
+            ),
+            'RotateApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateApiKey,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.RotateApiKeyRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.RotateApiKeyResponse.SerializeToString,
+            ),
+            'ListBlocks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBlocks,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.ListBlocksRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.ListBlocksResponse.SerializeToString,
+            ),
+            'LiftBlock': grpc.unary_unary_rpc_method_handler(
+                    servicer.LiftBlock,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.LiftBlockRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.LiftBlockResponse.SerializeToString,
+            ),
+            'ListAuditEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEntries,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.SerializeToString,
             ),
             'ListSandboxMessages': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSandboxMessages,
@@ -395,6 +468,114 @@ class AdminService:
             '/verifyd.v1.AdminService/RevokeApiKey',
             verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyRequest.SerializeToString,
             verifyd_dot_v1_dot_admin__pb2.RevokeApiKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/RotateApiKey',
+            verifyd_dot_v1_dot_admin__pb2.RotateApiKeyRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.RotateApiKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBlocks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/ListBlocks',
+            verifyd_dot_v1_dot_admin__pb2.ListBlocksRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.ListBlocksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LiftBlock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/LiftBlock',
+            verifyd_dot_v1_dot_admin__pb2.LiftBlockRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.LiftBlockResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/ListAuditEntries',
+            verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -49,7 +49,24 @@ class AdminServiceStub:
     ListApiKeys: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListApiKeysRequest, _admin_pb2.ListApiKeysResponse]
     """Lists a tenant's API keys, without the keys themselves."""
     RevokeApiKey: _grpc.UnaryUnaryMultiCallable[_admin_pb2.RevokeApiKeyRequest, _admin_pb2.RevokeApiKeyResponse]
-    """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on."""
+    """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+    node of a cluster within its directory refresh interval).
+    """
+    RotateApiKey: _grpc.UnaryUnaryMultiCallable[_admin_pb2.RotateApiKeyRequest, _admin_pb2.RotateApiKeyResponse]
+    """Replaces an API key with a new one of the same scope and description. The new key
+    is in the response and never again; the old one keeps working for a grace period,
+    so clients can switch without a gap.
+    """
+    ListBlocks: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListBlocksRequest, _admin_pb2.ListBlocksResponse]
+    """Lists the number prefixes blocked for SMS pumping that are still in force."""
+    LiftBlock: _grpc.UnaryUnaryMultiCallable[_admin_pb2.LiftBlockRequest, _admin_pb2.LiftBlockResponse]
+    """Lifts a block: the prefix may be sent to again at once, and its counts start
+    afresh. A later block of the same prefix lasts twice as long as the last one.
+    """
+    ListAuditEntries: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListAuditEntriesRequest, _admin_pb2.ListAuditEntriesResponse]
+    """Lists audit entries, newest first: failed checks, lockouts, refused starts,
+    blocks, key and settings changes, bursts of invalid credentials.
+    """
     ListSandboxMessages: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListSandboxMessagesRequest, _admin_pb2.ListSandboxMessagesResponse]
     """Lists what the sandbox "delivered", codes included, oldest first."""
     AdvanceClock: _grpc.UnaryUnaryMultiCallable[_admin_pb2.AdvanceClockRequest, _admin_pb2.AdvanceClockResponse]
@@ -78,7 +95,24 @@ class AdminServiceAsyncStub(AdminServiceStub):
     ListApiKeys: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListApiKeysRequest, _admin_pb2.ListApiKeysResponse]  # type: ignore[assignment]
     """Lists a tenant's API keys, without the keys themselves."""
     RevokeApiKey: _aio.UnaryUnaryMultiCallable[_admin_pb2.RevokeApiKeyRequest, _admin_pb2.RevokeApiKeyResponse]  # type: ignore[assignment]
-    """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on."""
+    """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+    node of a cluster within its directory refresh interval).
+    """
+    RotateApiKey: _aio.UnaryUnaryMultiCallable[_admin_pb2.RotateApiKeyRequest, _admin_pb2.RotateApiKeyResponse]  # type: ignore[assignment]
+    """Replaces an API key with a new one of the same scope and description. The new key
+    is in the response and never again; the old one keeps working for a grace period,
+    so clients can switch without a gap.
+    """
+    ListBlocks: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListBlocksRequest, _admin_pb2.ListBlocksResponse]  # type: ignore[assignment]
+    """Lists the number prefixes blocked for SMS pumping that are still in force."""
+    LiftBlock: _aio.UnaryUnaryMultiCallable[_admin_pb2.LiftBlockRequest, _admin_pb2.LiftBlockResponse]  # type: ignore[assignment]
+    """Lifts a block: the prefix may be sent to again at once, and its counts start
+    afresh. A later block of the same prefix lasts twice as long as the last one.
+    """
+    ListAuditEntries: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListAuditEntriesRequest, _admin_pb2.ListAuditEntriesResponse]  # type: ignore[assignment]
+    """Lists audit entries, newest first: failed checks, lockouts, refused starts,
+    blocks, key and settings changes, bursts of invalid credentials.
+    """
     ListSandboxMessages: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListSandboxMessagesRequest, _admin_pb2.ListSandboxMessagesResponse]  # type: ignore[assignment]
     """Lists what the sandbox "delivered", codes included, oldest first."""
     AdvanceClock: _aio.UnaryUnaryMultiCallable[_admin_pb2.AdvanceClockRequest, _admin_pb2.AdvanceClockResponse]  # type: ignore[assignment]
@@ -146,7 +180,48 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _admin_pb2.RevokeApiKeyRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_admin_pb2.RevokeApiKeyResponse, _abc.Awaitable[_admin_pb2.RevokeApiKeyResponse]]:
-        """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on."""
+        """Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+        node of a cluster within its directory refresh interval).
+        """
+
+    @_abc_1.abstractmethod
+    def RotateApiKey(
+        self,
+        request: _admin_pb2.RotateApiKeyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.RotateApiKeyResponse, _abc.Awaitable[_admin_pb2.RotateApiKeyResponse]]:
+        """Replaces an API key with a new one of the same scope and description. The new key
+        is in the response and never again; the old one keeps working for a grace period,
+        so clients can switch without a gap.
+        """
+
+    @_abc_1.abstractmethod
+    def ListBlocks(
+        self,
+        request: _admin_pb2.ListBlocksRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.ListBlocksResponse, _abc.Awaitable[_admin_pb2.ListBlocksResponse]]:
+        """Lists the number prefixes blocked for SMS pumping that are still in force."""
+
+    @_abc_1.abstractmethod
+    def LiftBlock(
+        self,
+        request: _admin_pb2.LiftBlockRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.LiftBlockResponse, _abc.Awaitable[_admin_pb2.LiftBlockResponse]]:
+        """Lifts a block: the prefix may be sent to again at once, and its counts start
+        afresh. A later block of the same prefix lasts twice as long as the last one.
+        """
+
+    @_abc_1.abstractmethod
+    def ListAuditEntries(
+        self,
+        request: _admin_pb2.ListAuditEntriesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.ListAuditEntriesResponse, _abc.Awaitable[_admin_pb2.ListAuditEntriesResponse]]:
+        """Lists audit entries, newest first: failed checks, lockouts, refused starts,
+        blocks, key and settings changes, bursts of invalid credentials.
+        """
 
     @_abc_1.abstractmethod
     def ListSandboxMessages(

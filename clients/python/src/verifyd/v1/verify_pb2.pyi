@@ -84,6 +84,7 @@ class WatchEventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WATCH_EVENT_KIND_EXPIRED: _ClassVar[WatchEventKind]
     WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED: _ClassVar[WatchEventKind]
     WATCH_EVENT_KIND_CANCELED: _ClassVar[WatchEventKind]
+    WATCH_EVENT_KIND_BLOCKED: _ClassVar[WatchEventKind]
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_TELEGRAM: Channel
 CHANNEL_VOICE: Channel
@@ -141,6 +142,27 @@ WATCH_EVENT_KIND_VERIFIED: WatchEventKind
 WATCH_EVENT_KIND_EXPIRED: WatchEventKind
 WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED: WatchEventKind
 WATCH_EVENT_KIND_CANCELED: WatchEventKind
+WATCH_EVENT_KIND_BLOCKED: WatchEventKind
+
+class Block(_message.Message):
+    __slots__ = ("tenant_id", "country_iso", "prefix", "since", "until", "strikes", "sends", "verified")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_ISO_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    STRIKES_FIELD_NUMBER: _ClassVar[int]
+    SENDS_FIELD_NUMBER: _ClassVar[int]
+    VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    country_iso: str
+    prefix: str
+    since: _timestamp_pb2.Timestamp
+    until: _timestamp_pb2.Timestamp
+    strikes: int
+    sends: int
+    verified: int
+    def __init__(self, tenant_id: _Optional[str] = ..., country_iso: _Optional[str] = ..., prefix: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., strikes: _Optional[int] = ..., sends: _Optional[int] = ..., verified: _Optional[int] = ...) -> None: ...
 
 class RoutingStep(_message.Message):
     __slots__ = ("channel", "timeout_sec", "sender_id", "template")
@@ -203,7 +225,7 @@ class ProviderTry(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
 
 class Verification(_message.Message):
-    __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id")
+    __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id", "country_iso")
     ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
@@ -226,6 +248,7 @@ class Verification(_message.Message):
     ATTEMPTS_REMAINING_FIELD_NUMBER: _ClassVar[int]
     APP_NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_ISO_FIELD_NUMBER: _ClassVar[int]
     id: str
     tenant_id: str
     phone: str
@@ -248,7 +271,8 @@ class Verification(_message.Message):
     attempts_remaining: int
     app_name: str
     request_id: str
-    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., delivered_channel: _Optional[_Union[Channel, str]] = ..., cost: _Optional[int] = ..., currency: _Optional[str] = ..., payload: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[ChannelAttempt, _Mapping]]] = ..., is_code_deleted: _Optional[bool] = ..., state: _Optional[_Union[VerificationState, str]] = ..., attempts_remaining: _Optional[int] = ..., app_name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    country_iso: str
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., delivered_channel: _Optional[_Union[Channel, str]] = ..., cost: _Optional[int] = ..., currency: _Optional[str] = ..., payload: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[ChannelAttempt, _Mapping]]] = ..., is_code_deleted: _Optional[bool] = ..., state: _Optional[_Union[VerificationState, str]] = ..., attempts_remaining: _Optional[int] = ..., app_name: _Optional[str] = ..., request_id: _Optional[str] = ..., country_iso: _Optional[str] = ...) -> None: ...
 
 class StartVerificationRequest(_message.Message):
     __slots__ = ("phone", "email", "routing_strategy", "code", "code_length", "lang", "app_name", "payload", "is_code_deleted", "ttl_sec", "max_attempts", "request_id")
@@ -331,7 +355,7 @@ class WatchStatusRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class WatchStatusResponse(_message.Message):
-    __slots__ = ("kind", "event", "verification", "active_verifications", "event_time", "resync", "step_index", "channel", "active_total")
+    __slots__ = ("kind", "event", "verification", "active_verifications", "event_time", "resync", "step_index", "channel", "active_total", "block")
     KIND_FIELD_NUMBER: _ClassVar[int]
     EVENT_FIELD_NUMBER: _ClassVar[int]
     VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -341,6 +365,7 @@ class WatchStatusResponse(_message.Message):
     STEP_INDEX_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_FIELD_NUMBER: _ClassVar[int]
     kind: WatchEventKind
     event: str
     verification: Verification
@@ -350,4 +375,5 @@ class WatchStatusResponse(_message.Message):
     step_index: int
     channel: Channel
     active_total: int
-    def __init__(self, kind: _Optional[_Union[WatchEventKind, str]] = ..., event: _Optional[str] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., active_verifications: _Optional[_Iterable[_Union[Verification, _Mapping]]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resync: _Optional[bool] = ..., step_index: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., active_total: _Optional[int] = ...) -> None: ...
+    block: Block
+    def __init__(self, kind: _Optional[_Union[WatchEventKind, str]] = ..., event: _Optional[str] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., active_verifications: _Optional[_Iterable[_Union[Verification, _Mapping]]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resync: _Optional[bool] = ..., step_index: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., active_total: _Optional[int] = ..., block: _Optional[_Union[Block, _Mapping]] = ...) -> None: ...

@@ -38,6 +38,22 @@ class VerifyServiceStub:
     `INVALID_CHANNEL`, `NOT_FOUND`, `UNAUTHENTICATED`, `SHUTTING_DOWN`), and field
     problems add a `google.rpc.BadRequest` whose field paths look like
     `routing_strategy[2].timeout_sec`.
+
+    Limits and defences (each tenant's, set through AdminService's TenantLimits):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
+      and reason `RATE_LIMITED` (too many starts for one phone number or email address
+      in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
+      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
+      `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
+      destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
+      invalid keys; every call from it is refused for a while).
+    - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
+      `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
+      voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
+      permissions exclude the number's country). Nothing is sent.
+    - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
+      and WatchStatus only) called another method.
     """
 
     @_typing.overload
@@ -79,6 +95,22 @@ class VerifyServiceAsyncStub(VerifyServiceStub):
     `INVALID_CHANNEL`, `NOT_FOUND`, `UNAUTHENTICATED`, `SHUTTING_DOWN`), and field
     problems add a `google.rpc.BadRequest` whose field paths look like
     `routing_strategy[2].timeout_sec`.
+
+    Limits and defences (each tenant's, set through AdminService's TenantLimits):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
+      and reason `RATE_LIMITED` (too many starts for one phone number or email address
+      in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
+      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
+      `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
+      destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
+      invalid keys; every call from it is refused for a while).
+    - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
+      `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
+      voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
+      permissions exclude the number's country). Nothing is sent.
+    - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
+      and WatchStatus only) called another method.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -116,6 +148,22 @@ class VerifyServiceServicer(metaclass=_abc_1.ABCMeta):
     `INVALID_CHANNEL`, `NOT_FOUND`, `UNAUTHENTICATED`, `SHUTTING_DOWN`), and field
     problems add a `google.rpc.BadRequest` whose field paths look like
     `routing_strategy[2].timeout_sec`.
+
+    Limits and defences (each tenant's, set through AdminService's TenantLimits):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
+      and reason `RATE_LIMITED` (too many starts for one phone number or email address
+      in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
+      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
+      `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
+      destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
+      invalid keys; every call from it is refused for a while).
+    - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
+      `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
+      voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
+      permissions exclude the number's country). Nothing is sent.
+    - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
+      and WatchStatus only) called another method.
     """
 
     @_abc_1.abstractmethod

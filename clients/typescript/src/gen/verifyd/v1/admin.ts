@@ -19,11 +19,156 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { Channel, channelFromJSON, channelToJSON, Lang, langFromJSON, langToJSON } from "./verify.js";
+import { Block, Channel, channelFromJSON, channelToJSON, Lang, langFromJSON, langToJSON } from "./verify.js";
 
 export const protobufPackage = "verifyd.v1";
 
 export const protobufFileName = "verifyd/v1/admin.proto";
+
+/** A kind of phone number, from libphonenumber's type data. */
+export enum NumberType {
+  /** NUMBER_TYPE_UNSPECIFIED - Not a type. Rejected on input. */
+  NUMBER_TYPE_UNSPECIFIED = 0,
+  /** NUMBER_TYPE_PREMIUM_RATE - Premium-rate: the caller pays more and the owner earns it. */
+  NUMBER_TYPE_PREMIUM_RATE = 1,
+  /** NUMBER_TYPE_SHARED_COST - Shared-cost. */
+  NUMBER_TYPE_SHARED_COST = 2,
+  /** NUMBER_TYPE_TOLL_FREE - Toll-free (freephone). */
+  NUMBER_TYPE_TOLL_FREE = 3,
+  /** NUMBER_TYPE_UAN - Universal access number (UAN), a company number routed anywhere. */
+  NUMBER_TYPE_UAN = 4,
+  /** NUMBER_TYPE_PAGER - Pager. */
+  NUMBER_TYPE_PAGER = 5,
+  /** NUMBER_TYPE_VOICEMAIL - Voicemail access. */
+  NUMBER_TYPE_VOICEMAIL = 6,
+  /** NUMBER_TYPE_VOIP - Voice over IP. */
+  NUMBER_TYPE_VOIP = 7,
+  /** NUMBER_TYPE_PERSONAL_NUMBER - Personal number (routed to another number). */
+  NUMBER_TYPE_PERSONAL_NUMBER = 8,
+  /** NUMBER_TYPE_FIXED_LINE - Fixed line. */
+  NUMBER_TYPE_FIXED_LINE = 9,
+  /** NUMBER_TYPE_MOBILE - Mobile (also numbers that may be fixed line or mobile). */
+  NUMBER_TYPE_MOBILE = 10,
+  UNRECOGNIZED = -1,
+}
+
+export function numberTypeFromJSON(object: any): NumberType {
+  switch (object) {
+    case 0:
+    case "NUMBER_TYPE_UNSPECIFIED":
+      return NumberType.NUMBER_TYPE_UNSPECIFIED;
+    case 1:
+    case "NUMBER_TYPE_PREMIUM_RATE":
+      return NumberType.NUMBER_TYPE_PREMIUM_RATE;
+    case 2:
+    case "NUMBER_TYPE_SHARED_COST":
+      return NumberType.NUMBER_TYPE_SHARED_COST;
+    case 3:
+    case "NUMBER_TYPE_TOLL_FREE":
+      return NumberType.NUMBER_TYPE_TOLL_FREE;
+    case 4:
+    case "NUMBER_TYPE_UAN":
+      return NumberType.NUMBER_TYPE_UAN;
+    case 5:
+    case "NUMBER_TYPE_PAGER":
+      return NumberType.NUMBER_TYPE_PAGER;
+    case 6:
+    case "NUMBER_TYPE_VOICEMAIL":
+      return NumberType.NUMBER_TYPE_VOICEMAIL;
+    case 7:
+    case "NUMBER_TYPE_VOIP":
+      return NumberType.NUMBER_TYPE_VOIP;
+    case 8:
+    case "NUMBER_TYPE_PERSONAL_NUMBER":
+      return NumberType.NUMBER_TYPE_PERSONAL_NUMBER;
+    case 9:
+    case "NUMBER_TYPE_FIXED_LINE":
+      return NumberType.NUMBER_TYPE_FIXED_LINE;
+    case 10:
+    case "NUMBER_TYPE_MOBILE":
+      return NumberType.NUMBER_TYPE_MOBILE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return NumberType.UNRECOGNIZED;
+  }
+}
+
+export function numberTypeToJSON(object: NumberType): string {
+  switch (object) {
+    case NumberType.NUMBER_TYPE_UNSPECIFIED:
+      return "NUMBER_TYPE_UNSPECIFIED";
+    case NumberType.NUMBER_TYPE_PREMIUM_RATE:
+      return "NUMBER_TYPE_PREMIUM_RATE";
+    case NumberType.NUMBER_TYPE_SHARED_COST:
+      return "NUMBER_TYPE_SHARED_COST";
+    case NumberType.NUMBER_TYPE_TOLL_FREE:
+      return "NUMBER_TYPE_TOLL_FREE";
+    case NumberType.NUMBER_TYPE_UAN:
+      return "NUMBER_TYPE_UAN";
+    case NumberType.NUMBER_TYPE_PAGER:
+      return "NUMBER_TYPE_PAGER";
+    case NumberType.NUMBER_TYPE_VOICEMAIL:
+      return "NUMBER_TYPE_VOICEMAIL";
+    case NumberType.NUMBER_TYPE_VOIP:
+      return "NUMBER_TYPE_VOIP";
+    case NumberType.NUMBER_TYPE_PERSONAL_NUMBER:
+      return "NUMBER_TYPE_PERSONAL_NUMBER";
+    case NumberType.NUMBER_TYPE_FIXED_LINE:
+      return "NUMBER_TYPE_FIXED_LINE";
+    case NumberType.NUMBER_TYPE_MOBILE:
+      return "NUMBER_TYPE_MOBILE";
+    case NumberType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What an API key may do. */
+export enum ApiKeyScope {
+  /** API_KEY_SCOPE_UNSPECIFIED - Not set: on input, API_KEY_SCOPE_VERIFY. */
+  API_KEY_SCOPE_UNSPECIFIED = 0,
+  /** API_KEY_SCOPE_VERIFY - Every VerifyService call: start, check, get, cancel, watch. */
+  API_KEY_SCOPE_VERIFY = 1,
+  /**
+   * API_KEY_SCOPE_READ - GetVerification and WatchStatus only, for dashboards; other calls are
+   * PERMISSION_DENIED with reason INSUFFICIENT_SCOPE.
+   */
+  API_KEY_SCOPE_READ = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function apiKeyScopeFromJSON(object: any): ApiKeyScope {
+  switch (object) {
+    case 0:
+    case "API_KEY_SCOPE_UNSPECIFIED":
+      return ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED;
+    case 1:
+    case "API_KEY_SCOPE_VERIFY":
+      return ApiKeyScope.API_KEY_SCOPE_VERIFY;
+    case 2:
+    case "API_KEY_SCOPE_READ":
+      return ApiKeyScope.API_KEY_SCOPE_READ;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ApiKeyScope.UNRECOGNIZED;
+  }
+}
+
+export function apiKeyScopeToJSON(object: ApiKeyScope): string {
+  switch (object) {
+    case ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED:
+      return "API_KEY_SCOPE_UNSPECIFIED";
+    case ApiKeyScope.API_KEY_SCOPE_VERIFY:
+      return "API_KEY_SCOPE_VERIFY";
+    case ApiKeyScope.API_KEY_SCOPE_READ:
+      return "API_KEY_SCOPE_READ";
+    case ApiKeyScope.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** The price of one channel. */
 export interface ChannelPrice {
@@ -56,6 +201,117 @@ export interface TenantSettings {
   defaultAppName: string;
   /** The language used when a request has none. */
   defaultLang: Lang;
+  /** Limits and abuse defences. Unset takes every default (see TenantLimits). */
+  limits: TenantLimits | undefined;
+}
+
+/** A tenant's limits and abuse defences. Every field left unset takes its default. */
+export interface TenantLimits {
+  /**
+   * Starts per phone number or email address per rolling hour; 0 is no limit.
+   * Default 5. An idempotent retry (same request_id) does not count.
+   */
+  startsPerDestinationPerHour?:
+    | number
+    | undefined;
+  /**
+   * Verifications of the tenant whose delivery has not finished, at once; 0 is no
+   * limit. Default 10.
+   */
+  concurrentInDelivery?:
+    | number
+    | undefined;
+  /**
+   * Consecutive wrong codes per destination, across all its verifications, after
+   * which checks for it are refused (NIST SP 800-63B): 1 to 100, default 100. A new
+   * code does not reset the count; only a verified code does. Answers slow down as the
+   * count nears the cap.
+   */
+  failedChecksPerDestination?:
+    | number
+    | undefined;
+  /**
+   * How long checks for a destination stay refused after its last wrong code, once it
+   * reached the cap, in seconds: 60 to 2592000, default 86400.
+   */
+  failedChecksLockoutSec?:
+    | number
+    | undefined;
+  /**
+   * The most euro cents (by the tenant's price list) its verifications may cost per
+   * UTC day, 0 to 100000000; once reached, starts are refused with reason
+   * SPEND_CAP_REACHED until midnight UTC. Default: no cap.
+   */
+  dailySpendCapCents?:
+    | number
+    | undefined;
+  /**
+   * The phone number types refused before anything is sent. Unset: premium-rate,
+   * shared-cost, toll-free, UAN, pager and voicemail numbers. Set with no types:
+   * every type is allowed.
+   */
+  refusedNumberTypes:
+    | NumberTypes
+    | undefined;
+  /**
+   * Per channel (sms, voice, whatsapp), the countries it may send to. A channel not
+   * listed may send anywhere (the default).
+   */
+  geoPermissions: GeoPermission[];
+  /** The SMS-pumping auto-block. Unset: on, with the defaults given in its fields. */
+  pumping:
+    | PumpingProtection
+    | undefined;
+  /**
+   * E.164 numbers, or prefixes ending in "*" (for example "+4477009*"), that the
+   * pumping auto-block never blocks. At most 10000.
+   */
+  safeList: string[];
+}
+
+/** A set of number types. */
+export interface NumberTypes {
+  /** The types, each at most once. */
+  types: NumberType[];
+}
+
+/** The countries one channel may send to. */
+export interface GeoPermission {
+  /** CHANNEL_SMS, CHANNEL_VOICE or CHANNEL_WHATSAPP, each in at most one permission. */
+  channel: Channel;
+  /**
+   * ISO 3166-1 alpha-2 codes in capitals, for example "FR". Empty: the channel may
+   * send nowhere.
+   */
+  allowedCountries: string[];
+}
+
+/**
+ * The SMS-pumping auto-block: per number prefix (the number without its last four
+ * digits) and country, sends are counted against verified codes; when a prefix has
+ * min_sends sends in the window and fewer than min_conversion_percent of them were
+ * verified, it is blocked for block_sec, twice as long on each repeat.
+ */
+export interface PumpingProtection {
+  /** Turns the auto-block off. */
+  disabled: boolean;
+  /** The rolling window, in seconds: 60 to 604800, default 3600. */
+  windowSec?:
+    | number
+    | undefined;
+  /** Sends in the window before a prefix is judged: 1 to 1000000, default 20. */
+  minSends?:
+    | number
+    | undefined;
+  /**
+   * Verified codes per hundred sends under which the prefix is blocked: 0 to 100,
+   * default 10.
+   */
+  minConversionPercent?:
+    | number
+    | undefined;
+  /** The first block's length, in seconds: 60 to 2592000, default 43200 (12 hours). */
+  blockSec?: number | undefined;
 }
 
 /** A tenant. */
@@ -126,6 +382,8 @@ export interface CreateApiKeyRequest {
   tenantId: string;
   /** A note for people, at most 128 characters. */
   description: string;
+  /** What the key may do. Unset: API_KEY_SCOPE_VERIFY. */
+  scope: ApiKeyScope;
 }
 
 /** The response of CreateApiKey. */
@@ -151,7 +409,13 @@ export interface ApiKeyInfo {
   /** The note given when it was created. */
   description: string;
   /** When it was created. */
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /** What it may do. */
+  scope: ApiKeyScope;
+  /** When it stops working, for a key that was rotated; unset otherwise. */
+  expiresAt: Date | undefined;
 }
 
 /** The response of ListApiKeys. */
@@ -170,6 +434,103 @@ export interface RevokeApiKeyRequest {
 
 /** The response of RevokeApiKey. */
 export interface RevokeApiKeyResponse {
+}
+
+/** The request of RotateApiKey. */
+export interface RotateApiKeyRequest {
+  /** The tenant. */
+  tenantId: string;
+  /** The public id of the key to replace. */
+  keyId: string;
+  /**
+   * How long the old key keeps working, in seconds: 0 to 2592000. Unset: the
+   * server's --key-rotation-grace-sec (default 86400).
+   */
+  graceSec?: number | undefined;
+}
+
+/** The response of RotateApiKey. */
+export interface RotateApiKeyResponse {
+  /** The new key's public id. */
+  keyId: string;
+  /** The new key itself, shown this once. */
+  apiKey: string;
+  /** When the old key stops working. */
+  oldKeyExpiresAt: Date | undefined;
+}
+
+/** The request of ListBlocks. */
+export interface ListBlocksRequest {
+  /** One tenant's blocks, or (empty) every tenant's. */
+  tenantId: string;
+}
+
+/** The response of ListBlocks. */
+export interface ListBlocksResponse {
+  /** The blocks still in force. */
+  blocks: Block[];
+}
+
+/** The request of LiftBlock. */
+export interface LiftBlockRequest {
+  /** The tenant. */
+  tenantId: string;
+  /** The block's country (ISO 3166-1 alpha-2). */
+  countryIso: string;
+  /** The blocked prefix, as ListBlocks shows it. */
+  prefix: string;
+}
+
+/** The response of LiftBlock. */
+export interface LiftBlockResponse {
+}
+
+/** One entry of the audit log. It never holds a code, a key or a secret. */
+export interface AuditEntry {
+  /** The entry's id (a UUID). */
+  id: string;
+  /** When it happened. */
+  time:
+    | Date
+    | undefined;
+  /** The tenant concerned; empty for a client address refused before it named one. */
+  tenantId: string;
+  /** Who: "key:<key id>", "admin", "system", or "address:<ip>". */
+  actor: string;
+  /**
+   * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
+   * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
+   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   */
+  action: string;
+  /** To what: a verification id, a key id, a country and prefix, an address. */
+  subject: string;
+  /** Why or how, in words. */
+  detail: string;
+}
+
+/** The request of ListAuditEntries. */
+export interface ListAuditEntriesRequest {
+  /** One tenant's entries, or (empty) every tenant's. */
+  tenantId: string;
+  /** Only these actions (see AuditEntry.action); empty: all. */
+  actions: string[];
+  /** Only entries at or after this time. */
+  since:
+    | Date
+    | undefined;
+  /** Only entries before this time; pass the last entry's time to page back. */
+  before:
+    | Date
+    | undefined;
+  /** At most this many entries: 1 to 1000, default 100. */
+  pageSize: number;
+}
+
+/** The response of ListAuditEntries. */
+export interface ListAuditEntriesResponse {
+  /** The entries, newest first. */
+  entries: AuditEntry[];
 }
 
 /** One message the sandbox "delivered". */
@@ -328,7 +689,7 @@ export const ChannelPrice: MessageFns<ChannelPrice> = {
 };
 
 function createBaseTenantSettings(): TenantSettings {
-  return { prices: [], blockedNumbers: [], smsFilters: [], defaultAppName: "", defaultLang: 0 };
+  return { prices: [], blockedNumbers: [], smsFilters: [], defaultAppName: "", defaultLang: 0, limits: undefined };
 }
 
 export const TenantSettings: MessageFns<TenantSettings> = {
@@ -347,6 +708,9 @@ export const TenantSettings: MessageFns<TenantSettings> = {
     }
     if (message.defaultLang !== 0) {
       writer.uint32(40).int32(message.defaultLang);
+    }
+    if (message.limits !== undefined) {
+      TenantLimits.encode(message.limits, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -404,6 +768,14 @@ export const TenantSettings: MessageFns<TenantSettings> = {
             message.defaultLang = reader.int32() as any;
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.limits = TenantLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -439,6 +811,7 @@ export const TenantSettings: MessageFns<TenantSettings> = {
         : isSet(object.default_lang)
         ? langFromJSON(object.default_lang)
         : 0,
+      limits: isSet(object.limits) ? TenantLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -459,6 +832,9 @@ export const TenantSettings: MessageFns<TenantSettings> = {
     if (message.defaultLang !== 0) {
       obj.defaultLang = langToJSON(message.defaultLang);
     }
+    if (message.limits !== undefined) {
+      obj.limits = TenantLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -472,6 +848,579 @@ export const TenantSettings: MessageFns<TenantSettings> = {
     message.smsFilters = object.smsFilters?.map((e) => e) || [];
     message.defaultAppName = object.defaultAppName ?? "";
     message.defaultLang = object.defaultLang ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? TenantLimits.fromPartial(object.limits)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTenantLimits(): TenantLimits {
+  return {
+    startsPerDestinationPerHour: undefined,
+    concurrentInDelivery: undefined,
+    failedChecksPerDestination: undefined,
+    failedChecksLockoutSec: undefined,
+    dailySpendCapCents: undefined,
+    refusedNumberTypes: undefined,
+    geoPermissions: [],
+    pumping: undefined,
+    safeList: [],
+  };
+}
+
+export const TenantLimits: MessageFns<TenantLimits> = {
+  encode(message: TenantLimits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startsPerDestinationPerHour !== undefined) {
+      writer.uint32(8).uint32(message.startsPerDestinationPerHour);
+    }
+    if (message.concurrentInDelivery !== undefined) {
+      writer.uint32(16).uint32(message.concurrentInDelivery);
+    }
+    if (message.failedChecksPerDestination !== undefined) {
+      writer.uint32(24).uint32(message.failedChecksPerDestination);
+    }
+    if (message.failedChecksLockoutSec !== undefined) {
+      writer.uint32(32).uint32(message.failedChecksLockoutSec);
+    }
+    if (message.dailySpendCapCents !== undefined) {
+      writer.uint32(40).int64(message.dailySpendCapCents);
+    }
+    if (message.refusedNumberTypes !== undefined) {
+      NumberTypes.encode(message.refusedNumberTypes, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.geoPermissions) {
+      GeoPermission.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.pumping !== undefined) {
+      PumpingProtection.encode(message.pumping, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.safeList) {
+      writer.uint32(74).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantLimits {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantLimits();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.startsPerDestinationPerHour = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.concurrentInDelivery = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.failedChecksPerDestination = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failedChecksLockoutSec = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dailySpendCapCents = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.refusedNumberTypes = NumberTypes.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.geoPermissions.push(GeoPermission.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.pumping = PumpingProtection.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.safeList.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantLimits {
+    return {
+      startsPerDestinationPerHour: isSet(object.startsPerDestinationPerHour)
+        ? globalThis.Number(object.startsPerDestinationPerHour)
+        : isSet(object.starts_per_destination_per_hour)
+        ? globalThis.Number(object.starts_per_destination_per_hour)
+        : undefined,
+      concurrentInDelivery: isSet(object.concurrentInDelivery)
+        ? globalThis.Number(object.concurrentInDelivery)
+        : isSet(object.concurrent_in_delivery)
+        ? globalThis.Number(object.concurrent_in_delivery)
+        : undefined,
+      failedChecksPerDestination: isSet(object.failedChecksPerDestination)
+        ? globalThis.Number(object.failedChecksPerDestination)
+        : isSet(object.failed_checks_per_destination)
+        ? globalThis.Number(object.failed_checks_per_destination)
+        : undefined,
+      failedChecksLockoutSec: isSet(object.failedChecksLockoutSec)
+        ? globalThis.Number(object.failedChecksLockoutSec)
+        : isSet(object.failed_checks_lockout_sec)
+        ? globalThis.Number(object.failed_checks_lockout_sec)
+        : undefined,
+      dailySpendCapCents: isSet(object.dailySpendCapCents)
+        ? globalThis.Number(object.dailySpendCapCents)
+        : isSet(object.daily_spend_cap_cents)
+        ? globalThis.Number(object.daily_spend_cap_cents)
+        : undefined,
+      refusedNumberTypes: isSet(object.refusedNumberTypes)
+        ? NumberTypes.fromJSON(object.refusedNumberTypes)
+        : isSet(object.refused_number_types)
+        ? NumberTypes.fromJSON(object.refused_number_types)
+        : undefined,
+      geoPermissions: globalThis.Array.isArray(object?.geoPermissions)
+        ? object.geoPermissions.map((e: any) => GeoPermission.fromJSON(e))
+        : globalThis.Array.isArray(object?.geo_permissions)
+        ? object.geo_permissions.map((e: any) => GeoPermission.fromJSON(e))
+        : [],
+      pumping: isSet(object.pumping) ? PumpingProtection.fromJSON(object.pumping) : undefined,
+      safeList: globalThis.Array.isArray(object?.safeList)
+        ? object.safeList.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.safe_list)
+        ? object.safe_list.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TenantLimits): unknown {
+    const obj: any = {};
+    if (message.startsPerDestinationPerHour !== undefined) {
+      obj.startsPerDestinationPerHour = Math.round(message.startsPerDestinationPerHour);
+    }
+    if (message.concurrentInDelivery !== undefined) {
+      obj.concurrentInDelivery = Math.round(message.concurrentInDelivery);
+    }
+    if (message.failedChecksPerDestination !== undefined) {
+      obj.failedChecksPerDestination = Math.round(message.failedChecksPerDestination);
+    }
+    if (message.failedChecksLockoutSec !== undefined) {
+      obj.failedChecksLockoutSec = Math.round(message.failedChecksLockoutSec);
+    }
+    if (message.dailySpendCapCents !== undefined) {
+      obj.dailySpendCapCents = Math.round(message.dailySpendCapCents);
+    }
+    if (message.refusedNumberTypes !== undefined) {
+      obj.refusedNumberTypes = NumberTypes.toJSON(message.refusedNumberTypes);
+    }
+    if (message.geoPermissions?.length) {
+      obj.geoPermissions = message.geoPermissions.map((e) => GeoPermission.toJSON(e));
+    }
+    if (message.pumping !== undefined) {
+      obj.pumping = PumpingProtection.toJSON(message.pumping);
+    }
+    if (message.safeList?.length) {
+      obj.safeList = message.safeList;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TenantLimits>, I>>(base?: I): TenantLimits {
+    return TenantLimits.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TenantLimits>, I>>(object: I): TenantLimits {
+    const message = createBaseTenantLimits();
+    message.startsPerDestinationPerHour = object.startsPerDestinationPerHour ?? undefined;
+    message.concurrentInDelivery = object.concurrentInDelivery ?? undefined;
+    message.failedChecksPerDestination = object.failedChecksPerDestination ?? undefined;
+    message.failedChecksLockoutSec = object.failedChecksLockoutSec ?? undefined;
+    message.dailySpendCapCents = object.dailySpendCapCents ?? undefined;
+    message.refusedNumberTypes = (object.refusedNumberTypes !== undefined && object.refusedNumberTypes !== null)
+      ? NumberTypes.fromPartial(object.refusedNumberTypes)
+      : undefined;
+    message.geoPermissions = object.geoPermissions?.map((e) => GeoPermission.fromPartial(e)) || [];
+    message.pumping = (object.pumping !== undefined && object.pumping !== null)
+      ? PumpingProtection.fromPartial(object.pumping)
+      : undefined;
+    message.safeList = object.safeList?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseNumberTypes(): NumberTypes {
+  return { types: [] };
+}
+
+export const NumberTypes: MessageFns<NumberTypes> = {
+  encode(message: NumberTypes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.types.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.types) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NumberTypes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNumberTypes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.types.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.types.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NumberTypes {
+    return {
+      types: globalThis.Array.isArray(object?.types) ? object.types.map((e: any) => numberTypeFromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: NumberTypes): unknown {
+    const obj: any = {};
+    if (message.types?.length) {
+      obj.types = message.types.map((e) => numberTypeToJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NumberTypes>, I>>(base?: I): NumberTypes {
+    return NumberTypes.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NumberTypes>, I>>(object: I): NumberTypes {
+    const message = createBaseNumberTypes();
+    message.types = object.types?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGeoPermission(): GeoPermission {
+  return { channel: 0, allowedCountries: [] };
+}
+
+export const GeoPermission: MessageFns<GeoPermission> = {
+  encode(message: GeoPermission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== 0) {
+      writer.uint32(8).int32(message.channel);
+    }
+    for (const v of message.allowedCountries) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GeoPermission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGeoPermission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.allowedCountries.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GeoPermission {
+    return {
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      allowedCountries: globalThis.Array.isArray(object?.allowedCountries)
+        ? object.allowedCountries.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.allowed_countries)
+        ? object.allowed_countries.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GeoPermission): unknown {
+    const obj: any = {};
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.allowedCountries?.length) {
+      obj.allowedCountries = message.allowedCountries;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GeoPermission>, I>>(base?: I): GeoPermission {
+    return GeoPermission.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GeoPermission>, I>>(object: I): GeoPermission {
+    const message = createBaseGeoPermission();
+    message.channel = object.channel ?? 0;
+    message.allowedCountries = object.allowedCountries?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBasePumpingProtection(): PumpingProtection {
+  return {
+    disabled: false,
+    windowSec: undefined,
+    minSends: undefined,
+    minConversionPercent: undefined,
+    blockSec: undefined,
+  };
+}
+
+export const PumpingProtection: MessageFns<PumpingProtection> = {
+  encode(message: PumpingProtection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.disabled !== false) {
+      writer.uint32(8).bool(message.disabled);
+    }
+    if (message.windowSec !== undefined) {
+      writer.uint32(16).uint32(message.windowSec);
+    }
+    if (message.minSends !== undefined) {
+      writer.uint32(24).uint32(message.minSends);
+    }
+    if (message.minConversionPercent !== undefined) {
+      writer.uint32(32).uint32(message.minConversionPercent);
+    }
+    if (message.blockSec !== undefined) {
+      writer.uint32(40).uint32(message.blockSec);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PumpingProtection {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePumpingProtection();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.disabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowSec = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.minSends = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.minConversionPercent = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.blockSec = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PumpingProtection {
+    return {
+      disabled: isSet(object.disabled) ? globalThis.Boolean(object.disabled) : false,
+      windowSec: isSet(object.windowSec)
+        ? globalThis.Number(object.windowSec)
+        : isSet(object.window_sec)
+        ? globalThis.Number(object.window_sec)
+        : undefined,
+      minSends: isSet(object.minSends)
+        ? globalThis.Number(object.minSends)
+        : isSet(object.min_sends)
+        ? globalThis.Number(object.min_sends)
+        : undefined,
+      minConversionPercent: isSet(object.minConversionPercent)
+        ? globalThis.Number(object.minConversionPercent)
+        : isSet(object.min_conversion_percent)
+        ? globalThis.Number(object.min_conversion_percent)
+        : undefined,
+      blockSec: isSet(object.blockSec)
+        ? globalThis.Number(object.blockSec)
+        : isSet(object.block_sec)
+        ? globalThis.Number(object.block_sec)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PumpingProtection): unknown {
+    const obj: any = {};
+    if (message.disabled !== false) {
+      obj.disabled = message.disabled;
+    }
+    if (message.windowSec !== undefined) {
+      obj.windowSec = Math.round(message.windowSec);
+    }
+    if (message.minSends !== undefined) {
+      obj.minSends = Math.round(message.minSends);
+    }
+    if (message.minConversionPercent !== undefined) {
+      obj.minConversionPercent = Math.round(message.minConversionPercent);
+    }
+    if (message.blockSec !== undefined) {
+      obj.blockSec = Math.round(message.blockSec);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PumpingProtection>, I>>(base?: I): PumpingProtection {
+    return PumpingProtection.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PumpingProtection>, I>>(object: I): PumpingProtection {
+    const message = createBasePumpingProtection();
+    message.disabled = object.disabled ?? false;
+    message.windowSec = object.windowSec ?? undefined;
+    message.minSends = object.minSends ?? undefined;
+    message.minConversionPercent = object.minConversionPercent ?? undefined;
+    message.blockSec = object.blockSec ?? undefined;
     return message;
   },
 };
@@ -1167,7 +2116,7 @@ export const UpdateTenantSettingsResponse: MessageFns<UpdateTenantSettingsRespon
 };
 
 function createBaseCreateApiKeyRequest(): CreateApiKeyRequest {
-  return { tenantId: "", description: "" };
+  return { tenantId: "", description: "", scope: 0 };
 }
 
 export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
@@ -1177,6 +2126,9 @@ export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
     }
     if (message.description !== "") {
       writer.uint32(18).string(message.description);
+    }
+    if (message.scope !== 0) {
+      writer.uint32(24).int32(message.scope);
     }
     return writer;
   },
@@ -1210,6 +2162,14 @@ export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
             message.description = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.scope = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1230,6 +2190,7 @@ export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
         ? globalThis.String(object.tenant_id)
         : "",
       description: isSet(object.description) ? globalThis.String(object.description) : "",
+      scope: isSet(object.scope) ? apiKeyScopeFromJSON(object.scope) : 0,
     };
   },
 
@@ -1241,6 +2202,9 @@ export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
     if (message.description !== "") {
       obj.description = message.description;
     }
+    if (message.scope !== 0) {
+      obj.scope = apiKeyScopeToJSON(message.scope);
+    }
     return obj;
   },
 
@@ -1251,6 +2215,7 @@ export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
     const message = createBaseCreateApiKeyRequest();
     message.tenantId = object.tenantId ?? "";
     message.description = object.description ?? "";
+    message.scope = object.scope ?? 0;
     return message;
   },
 };
@@ -1422,7 +2387,7 @@ export const ListApiKeysRequest: MessageFns<ListApiKeysRequest> = {
 };
 
 function createBaseApiKeyInfo(): ApiKeyInfo {
-  return { keyId: "", tenantId: "", description: "", createdAt: undefined };
+  return { keyId: "", tenantId: "", description: "", createdAt: undefined, scope: 0, expiresAt: undefined };
 }
 
 export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
@@ -1438,6 +2403,12 @@ export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(34).fork()).join();
+    }
+    if (message.scope !== 0) {
+      writer.uint32(40).int32(message.scope);
+    }
+    if (message.expiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.expiresAt), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1487,6 +2458,22 @@ export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.scope = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.expiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1517,6 +2504,12 @@ export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      scope: isSet(object.scope) ? apiKeyScopeFromJSON(object.scope) : 0,
+      expiresAt: isSet(object.expiresAt)
+        ? fromJsonTimestamp(object.expiresAt)
+        : isSet(object.expires_at)
+        ? fromJsonTimestamp(object.expires_at)
+        : undefined,
     };
   },
 
@@ -1534,6 +2527,12 @@ export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.scope !== 0) {
+      obj.scope = apiKeyScopeToJSON(message.scope);
+    }
+    if (message.expiresAt !== undefined) {
+      obj.expiresAt = message.expiresAt.toISOString();
+    }
     return obj;
   },
 
@@ -1546,6 +2545,8 @@ export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
     message.tenantId = object.tenantId ?? "";
     message.description = object.description ?? "";
     message.createdAt = object.createdAt ?? undefined;
+    message.scope = object.scope ?? 0;
+    message.expiresAt = object.expiresAt ?? undefined;
     return message;
   },
 };
@@ -1758,6 +2759,912 @@ export const RevokeApiKeyResponse: MessageFns<RevokeApiKeyResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<RevokeApiKeyResponse>, I>>(_: I): RevokeApiKeyResponse {
     const message = createBaseRevokeApiKeyResponse();
+    return message;
+  },
+};
+
+function createBaseRotateApiKeyRequest(): RotateApiKeyRequest {
+  return { tenantId: "", keyId: "", graceSec: undefined };
+}
+
+export const RotateApiKeyRequest: MessageFns<RotateApiKeyRequest> = {
+  encode(message: RotateApiKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(18).string(message.keyId);
+    }
+    if (message.graceSec !== undefined) {
+      writer.uint32(24).uint32(message.graceSec);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateApiKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateApiKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.graceSec = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateApiKeyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      graceSec: isSet(object.graceSec)
+        ? globalThis.Number(object.graceSec)
+        : isSet(object.grace_sec)
+        ? globalThis.Number(object.grace_sec)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RotateApiKeyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.graceSec !== undefined) {
+      obj.graceSec = Math.round(message.graceSec);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateApiKeyRequest>, I>>(base?: I): RotateApiKeyRequest {
+    return RotateApiKeyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateApiKeyRequest>, I>>(object: I): RotateApiKeyRequest {
+    const message = createBaseRotateApiKeyRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.keyId = object.keyId ?? "";
+    message.graceSec = object.graceSec ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRotateApiKeyResponse(): RotateApiKeyResponse {
+  return { keyId: "", apiKey: "", oldKeyExpiresAt: undefined };
+}
+
+export const RotateApiKeyResponse: MessageFns<RotateApiKeyResponse> = {
+  encode(message: RotateApiKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyId !== "") {
+      writer.uint32(10).string(message.keyId);
+    }
+    if (message.apiKey !== "") {
+      writer.uint32(18).string(message.apiKey);
+    }
+    if (message.oldKeyExpiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.oldKeyExpiresAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateApiKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateApiKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.oldKeyExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateApiKeyResponse {
+    return {
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+      apiKey: isSet(object.apiKey)
+        ? globalThis.String(object.apiKey)
+        : isSet(object.api_key)
+        ? globalThis.String(object.api_key)
+        : "",
+      oldKeyExpiresAt: isSet(object.oldKeyExpiresAt)
+        ? fromJsonTimestamp(object.oldKeyExpiresAt)
+        : isSet(object.old_key_expires_at)
+        ? fromJsonTimestamp(object.old_key_expires_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RotateApiKeyResponse): unknown {
+    const obj: any = {};
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    if (message.apiKey !== "") {
+      obj.apiKey = message.apiKey;
+    }
+    if (message.oldKeyExpiresAt !== undefined) {
+      obj.oldKeyExpiresAt = message.oldKeyExpiresAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateApiKeyResponse>, I>>(base?: I): RotateApiKeyResponse {
+    return RotateApiKeyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateApiKeyResponse>, I>>(object: I): RotateApiKeyResponse {
+    const message = createBaseRotateApiKeyResponse();
+    message.keyId = object.keyId ?? "";
+    message.apiKey = object.apiKey ?? "";
+    message.oldKeyExpiresAt = object.oldKeyExpiresAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListBlocksRequest(): ListBlocksRequest {
+  return { tenantId: "" };
+}
+
+export const ListBlocksRequest: MessageFns<ListBlocksRequest> = {
+  encode(message: ListBlocksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlocksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlocksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBlocksRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListBlocksRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBlocksRequest>, I>>(base?: I): ListBlocksRequest {
+    return ListBlocksRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlocksRequest>, I>>(object: I): ListBlocksRequest {
+    const message = createBaseListBlocksRequest();
+    message.tenantId = object.tenantId ?? "";
+    return message;
+  },
+};
+
+function createBaseListBlocksResponse(): ListBlocksResponse {
+  return { blocks: [] };
+}
+
+export const ListBlocksResponse: MessageFns<ListBlocksResponse> = {
+  encode(message: ListBlocksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.blocks) {
+      Block.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBlocksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBlocksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.blocks.push(Block.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListBlocksResponse {
+    return { blocks: globalThis.Array.isArray(object?.blocks) ? object.blocks.map((e: any) => Block.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListBlocksResponse): unknown {
+    const obj: any = {};
+    if (message.blocks?.length) {
+      obj.blocks = message.blocks.map((e) => Block.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListBlocksResponse>, I>>(base?: I): ListBlocksResponse {
+    return ListBlocksResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListBlocksResponse>, I>>(object: I): ListBlocksResponse {
+    const message = createBaseListBlocksResponse();
+    message.blocks = object.blocks?.map((e) => Block.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseLiftBlockRequest(): LiftBlockRequest {
+  return { tenantId: "", countryIso: "", prefix: "" };
+}
+
+export const LiftBlockRequest: MessageFns<LiftBlockRequest> = {
+  encode(message: LiftBlockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.countryIso !== "") {
+      writer.uint32(18).string(message.countryIso);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(26).string(message.prefix);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LiftBlockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLiftBlockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.countryIso = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LiftBlockRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      countryIso: isSet(object.countryIso)
+        ? globalThis.String(object.countryIso)
+        : isSet(object.country_iso)
+        ? globalThis.String(object.country_iso)
+        : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+    };
+  },
+
+  toJSON(message: LiftBlockRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.countryIso !== "") {
+      obj.countryIso = message.countryIso;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LiftBlockRequest>, I>>(base?: I): LiftBlockRequest {
+    return LiftBlockRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LiftBlockRequest>, I>>(object: I): LiftBlockRequest {
+    const message = createBaseLiftBlockRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.countryIso = object.countryIso ?? "";
+    message.prefix = object.prefix ?? "";
+    return message;
+  },
+};
+
+function createBaseLiftBlockResponse(): LiftBlockResponse {
+  return {};
+}
+
+export const LiftBlockResponse: MessageFns<LiftBlockResponse> = {
+  encode(_: LiftBlockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LiftBlockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLiftBlockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): LiftBlockResponse {
+    return {};
+  },
+
+  toJSON(_: LiftBlockResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LiftBlockResponse>, I>>(base?: I): LiftBlockResponse {
+    return LiftBlockResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LiftBlockResponse>, I>>(_: I): LiftBlockResponse {
+    const message = createBaseLiftBlockResponse();
+    return message;
+  },
+};
+
+function createBaseAuditEntry(): AuditEntry {
+  return { id: "", time: undefined, tenantId: "", actor: "", action: "", subject: "", detail: "" };
+}
+
+export const AuditEntry: MessageFns<AuditEntry> = {
+  encode(message: AuditEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(18).fork()).join();
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(26).string(message.tenantId);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.subject !== "") {
+      writer.uint32(50).string(message.subject);
+    }
+    if (message.detail !== "") {
+      writer.uint32(58).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditEntry {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: AuditEntry): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditEntry>, I>>(base?: I): AuditEntry {
+    return AuditEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditEntry>, I>>(object: I): AuditEntry {
+    const message = createBaseAuditEntry();
+    message.id = object.id ?? "";
+    message.time = object.time ?? undefined;
+    message.tenantId = object.tenantId ?? "";
+    message.actor = object.actor ?? "";
+    message.action = object.action ?? "";
+    message.subject = object.subject ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditEntriesRequest(): ListAuditEntriesRequest {
+  return { tenantId: "", actions: [], since: undefined, before: undefined, pageSize: 0 };
+}
+
+export const ListAuditEntriesRequest: MessageFns<ListAuditEntriesRequest> = {
+  encode(message: ListAuditEntriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    for (const v of message.actions) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(26).fork()).join();
+    }
+    if (message.before !== undefined) {
+      Timestamp.encode(toTimestamp(message.before), writer.uint32(34).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(40).uint32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEntriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEntriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actions.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.before = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEntriesRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      actions: globalThis.Array.isArray(object?.actions) ? object.actions.map((e: any) => globalThis.String(e)) : [],
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      before: isSet(object.before) ? fromJsonTimestamp(object.before) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: ListAuditEntriesRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.actions?.length) {
+      obj.actions = message.actions;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.before !== undefined) {
+      obj.before = message.before.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEntriesRequest>, I>>(base?: I): ListAuditEntriesRequest {
+    return ListAuditEntriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEntriesRequest>, I>>(object: I): ListAuditEntriesRequest {
+    const message = createBaseListAuditEntriesRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.actions = object.actions?.map((e) => e) || [];
+    message.since = object.since ?? undefined;
+    message.before = object.before ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAuditEntriesResponse(): ListAuditEntriesResponse {
+  return { entries: [] };
+}
+
+export const ListAuditEntriesResponse: MessageFns<ListAuditEntriesResponse> = {
+  encode(message: ListAuditEntriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      AuditEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEntriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEntriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(AuditEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEntriesResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => AuditEntry.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListAuditEntriesResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => AuditEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEntriesResponse>, I>>(base?: I): ListAuditEntriesResponse {
+    return ListAuditEntriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEntriesResponse>, I>>(object: I): ListAuditEntriesResponse {
+    const message = createBaseListAuditEntriesResponse();
+    message.entries = object.entries?.map((e) => AuditEntry.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2442,7 +4349,10 @@ export const AdminServiceService = {
     responseSerialize: (value: ListApiKeysResponse): Buffer => Buffer.from(ListApiKeysResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListApiKeysResponse => ListApiKeysResponse.decode(value),
   },
-  /** Revokes an API key. Calls made with it are UNAUTHENTICATED from then on. */
+  /**
+   * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+   * node of a cluster within its directory refresh interval).
+   */
   revokeApiKey: {
     path: "/verifyd.v1.AdminService/RevokeApiKey" as const,
     requestStream: false as const,
@@ -2452,6 +4362,59 @@ export const AdminServiceService = {
     responseSerialize: (value: RevokeApiKeyResponse): Buffer =>
       Buffer.from(RevokeApiKeyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RevokeApiKeyResponse => RevokeApiKeyResponse.decode(value),
+  },
+  /**
+   * Replaces an API key with a new one of the same scope and description. The new key
+   * is in the response and never again; the old one keeps working for a grace period,
+   * so clients can switch without a gap.
+   */
+  rotateApiKey: {
+    path: "/verifyd.v1.AdminService/RotateApiKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateApiKeyRequest): Buffer => Buffer.from(RotateApiKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateApiKeyRequest => RotateApiKeyRequest.decode(value),
+    responseSerialize: (value: RotateApiKeyResponse): Buffer =>
+      Buffer.from(RotateApiKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateApiKeyResponse => RotateApiKeyResponse.decode(value),
+  },
+  /** Lists the number prefixes blocked for SMS pumping that are still in force. */
+  listBlocks: {
+    path: "/verifyd.v1.AdminService/ListBlocks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBlocksRequest): Buffer => Buffer.from(ListBlocksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBlocksRequest => ListBlocksRequest.decode(value),
+    responseSerialize: (value: ListBlocksResponse): Buffer => Buffer.from(ListBlocksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBlocksResponse => ListBlocksResponse.decode(value),
+  },
+  /**
+   * Lifts a block: the prefix may be sent to again at once, and its counts start
+   * afresh. A later block of the same prefix lasts twice as long as the last one.
+   */
+  liftBlock: {
+    path: "/verifyd.v1.AdminService/LiftBlock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LiftBlockRequest): Buffer => Buffer.from(LiftBlockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LiftBlockRequest => LiftBlockRequest.decode(value),
+    responseSerialize: (value: LiftBlockResponse): Buffer => Buffer.from(LiftBlockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LiftBlockResponse => LiftBlockResponse.decode(value),
+  },
+  /**
+   * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+   * blocks, key and settings changes, bursts of invalid credentials.
+   */
+  listAuditEntries: {
+    path: "/verifyd.v1.AdminService/ListAuditEntries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAuditEntriesRequest): Buffer =>
+      Buffer.from(ListAuditEntriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAuditEntriesRequest => ListAuditEntriesRequest.decode(value),
+    responseSerialize: (value: ListAuditEntriesResponse): Buffer =>
+      Buffer.from(ListAuditEntriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAuditEntriesResponse => ListAuditEntriesResponse.decode(value),
   },
   /** Lists what the sandbox "delivered", codes included, oldest first. */
   listSandboxMessages: {
@@ -2494,8 +4457,29 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   createApiKey: handleUnaryCall<CreateApiKeyRequest, CreateApiKeyResponse>;
   /** Lists a tenant's API keys, without the keys themselves. */
   listApiKeys: handleUnaryCall<ListApiKeysRequest, ListApiKeysResponse>;
-  /** Revokes an API key. Calls made with it are UNAUTHENTICATED from then on. */
+  /**
+   * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+   * node of a cluster within its directory refresh interval).
+   */
   revokeApiKey: handleUnaryCall<RevokeApiKeyRequest, RevokeApiKeyResponse>;
+  /**
+   * Replaces an API key with a new one of the same scope and description. The new key
+   * is in the response and never again; the old one keeps working for a grace period,
+   * so clients can switch without a gap.
+   */
+  rotateApiKey: handleUnaryCall<RotateApiKeyRequest, RotateApiKeyResponse>;
+  /** Lists the number prefixes blocked for SMS pumping that are still in force. */
+  listBlocks: handleUnaryCall<ListBlocksRequest, ListBlocksResponse>;
+  /**
+   * Lifts a block: the prefix may be sent to again at once, and its counts start
+   * afresh. A later block of the same prefix lasts twice as long as the last one.
+   */
+  liftBlock: handleUnaryCall<LiftBlockRequest, LiftBlockResponse>;
+  /**
+   * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+   * blocks, key and settings changes, bursts of invalid credentials.
+   */
+  listAuditEntries: handleUnaryCall<ListAuditEntriesRequest, ListAuditEntriesResponse>;
   /** Lists what the sandbox "delivered", codes included, oldest first. */
   listSandboxMessages: handleUnaryCall<ListSandboxMessagesRequest, ListSandboxMessagesResponse>;
   /**
@@ -2602,7 +4586,10 @@ export interface AdminServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListApiKeysResponse) => void,
   ): ClientUnaryCall;
-  /** Revokes an API key. Calls made with it are UNAUTHENTICATED from then on. */
+  /**
+   * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+   * node of a cluster within its directory refresh interval).
+   */
   revokeApiKey(
     request: RevokeApiKeyRequest,
     callback: (error: ServiceError | null, response: RevokeApiKeyResponse) => void,
@@ -2617,6 +4604,80 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RevokeApiKeyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Replaces an API key with a new one of the same scope and description. The new key
+   * is in the response and never again; the old one keeps working for a grace period,
+   * so clients can switch without a gap.
+   */
+  rotateApiKey(
+    request: RotateApiKeyRequest,
+    callback: (error: ServiceError | null, response: RotateApiKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateApiKey(
+    request: RotateApiKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateApiKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateApiKey(
+    request: RotateApiKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateApiKeyResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists the number prefixes blocked for SMS pumping that are still in force. */
+  listBlocks(
+    request: ListBlocksRequest,
+    callback: (error: ServiceError | null, response: ListBlocksResponse) => void,
+  ): ClientUnaryCall;
+  listBlocks(
+    request: ListBlocksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBlocksResponse) => void,
+  ): ClientUnaryCall;
+  listBlocks(
+    request: ListBlocksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBlocksResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lifts a block: the prefix may be sent to again at once, and its counts start
+   * afresh. A later block of the same prefix lasts twice as long as the last one.
+   */
+  liftBlock(
+    request: LiftBlockRequest,
+    callback: (error: ServiceError | null, response: LiftBlockResponse) => void,
+  ): ClientUnaryCall;
+  liftBlock(
+    request: LiftBlockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LiftBlockResponse) => void,
+  ): ClientUnaryCall;
+  liftBlock(
+    request: LiftBlockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LiftBlockResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+   * blocks, key and settings changes, bursts of invalid credentials.
+   */
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEntries(
+    request: ListAuditEntriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAuditEntriesResponse) => void,
   ): ClientUnaryCall;
   /** Lists what the sandbox "delivered", codes included, oldest first. */
   listSandboxMessages(

@@ -489,6 +489,11 @@ export enum WatchEventKind {
   WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED = 10,
   /** WATCH_EVENT_KIND_CANCELED - The verification was canceled ("verify_code.canceled"). */
   WATCH_EVENT_KIND_CANCELED = 11,
+  /**
+   * WATCH_EVENT_KIND_BLOCKED - A number prefix of the tenant was blocked for SMS pumping ("verification.blocked");
+   * only on tenant-wide watches, with `block` set and no verification.
+   */
+  WATCH_EVENT_KIND_BLOCKED = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -530,6 +535,9 @@ export function watchEventKindFromJSON(object: any): WatchEventKind {
     case 11:
     case "WATCH_EVENT_KIND_CANCELED":
       return WatchEventKind.WATCH_EVENT_KIND_CANCELED;
+    case 12:
+    case "WATCH_EVENT_KIND_BLOCKED":
+      return WatchEventKind.WATCH_EVENT_KIND_BLOCKED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -563,10 +571,40 @@ export function watchEventKindToJSON(object: WatchEventKind): string {
       return "WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED";
     case WatchEventKind.WATCH_EVENT_KIND_CANCELED:
       return "WATCH_EVENT_KIND_CANCELED";
+    case WatchEventKind.WATCH_EVENT_KIND_BLOCKED:
+      return "WATCH_EVENT_KIND_BLOCKED";
     case WatchEventKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/**
+ * A number prefix blocked because many codes were sent to it and few were verified
+ * (the pattern of SMS pumping). Starts for numbers with the prefix are refused with
+ * RESOURCE_EXHAUSTED / PREFIX_BLOCKED until the block ends or an admin lifts it.
+ */
+export interface Block {
+  /** The tenant whose sends were blocked. */
+  tenantId: string;
+  /** The numbers' country (ISO 3166-1 alpha-2), for example "FR". */
+  countryIso: string;
+  /** The blocked prefix: an E.164 number without its last four digits. */
+  prefix: string;
+  /** When the block began. */
+  since:
+    | Date
+    | undefined;
+  /** When it ends by itself. */
+  until:
+    | Date
+    | undefined;
+  /** How many times the prefix was blocked; each repeat blocks twice as long. */
+  strikes: number;
+  /** Codes sent to the prefix in the window that judged it. */
+  sends: number;
+  /** Of those, how many were verified. */
+  verified: number;
 }
 
 /** One step of a routing strategy: a channel and how to use it. */
@@ -737,6 +775,11 @@ export interface Verification {
   appName: string;
   /** The idempotency key the verification was started with, or empty. */
   requestId: string;
+  /**
+   * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+   * empty when no phone channel is in the strategy.
+   */
+  countryIso: string;
 }
 
 /** The request of StartVerification. */
@@ -899,7 +942,207 @@ export interface WatchStatusResponse {
    * than active_verifications holds when the snapshot was capped.
    */
   activeTotal: number;
+  /** For a BLOCKED event: the block. */
+  block: Block | undefined;
 }
+
+function createBaseBlock(): Block {
+  return {
+    tenantId: "",
+    countryIso: "",
+    prefix: "",
+    since: undefined,
+    until: undefined,
+    strikes: 0,
+    sends: 0,
+    verified: 0,
+  };
+}
+
+export const Block: MessageFns<Block> = {
+  encode(message: Block, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.countryIso !== "") {
+      writer.uint32(18).string(message.countryIso);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(26).string(message.prefix);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(34).fork()).join();
+    }
+    if (message.until !== undefined) {
+      Timestamp.encode(toTimestamp(message.until), writer.uint32(42).fork()).join();
+    }
+    if (message.strikes !== 0) {
+      writer.uint32(48).uint32(message.strikes);
+    }
+    if (message.sends !== 0) {
+      writer.uint32(56).uint32(message.sends);
+    }
+    if (message.verified !== 0) {
+      writer.uint32(64).uint32(message.verified);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Block {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.countryIso = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.until = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.strikes = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.sends = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.verified = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Block {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      countryIso: isSet(object.countryIso)
+        ? globalThis.String(object.countryIso)
+        : isSet(object.country_iso)
+        ? globalThis.String(object.country_iso)
+        : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+      until: isSet(object.until) ? fromJsonTimestamp(object.until) : undefined,
+      strikes: isSet(object.strikes) ? globalThis.Number(object.strikes) : 0,
+      sends: isSet(object.sends) ? globalThis.Number(object.sends) : 0,
+      verified: isSet(object.verified) ? globalThis.Number(object.verified) : 0,
+    };
+  },
+
+  toJSON(message: Block): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.countryIso !== "") {
+      obj.countryIso = message.countryIso;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    if (message.until !== undefined) {
+      obj.until = message.until.toISOString();
+    }
+    if (message.strikes !== 0) {
+      obj.strikes = Math.round(message.strikes);
+    }
+    if (message.sends !== 0) {
+      obj.sends = Math.round(message.sends);
+    }
+    if (message.verified !== 0) {
+      obj.verified = Math.round(message.verified);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Block>, I>>(base?: I): Block {
+    return Block.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Block>, I>>(object: I): Block {
+    const message = createBaseBlock();
+    message.tenantId = object.tenantId ?? "";
+    message.countryIso = object.countryIso ?? "";
+    message.prefix = object.prefix ?? "";
+    message.since = object.since ?? undefined;
+    message.until = object.until ?? undefined;
+    message.strikes = object.strikes ?? 0;
+    message.sends = object.sends ?? 0;
+    message.verified = object.verified ?? 0;
+    return message;
+  },
+};
 
 function createBaseRoutingStep(): RoutingStep {
   return { channel: 0, timeoutSec: undefined, senderId: undefined, template: undefined };
@@ -1539,6 +1782,7 @@ function createBaseVerification(): Verification {
     attemptsRemaining: 0,
     appName: "",
     requestId: "",
+    countryIso: "",
   };
 }
 
@@ -1609,6 +1853,9 @@ export const Verification: MessageFns<Verification> = {
     }
     if (message.requestId !== "") {
       writer.uint32(178).string(message.requestId);
+    }
+    if (message.countryIso !== "") {
+      writer.uint32(186).string(message.countryIso);
     }
     return writer;
   },
@@ -1802,6 +2049,14 @@ export const Verification: MessageFns<Verification> = {
             message.requestId = reader.string();
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.countryIso = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1884,6 +2139,11 @@ export const Verification: MessageFns<Verification> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      countryIso: isSet(object.countryIso)
+        ? globalThis.String(object.countryIso)
+        : isSet(object.country_iso)
+        ? globalThis.String(object.country_iso)
+        : "",
     };
   },
 
@@ -1955,6 +2215,9 @@ export const Verification: MessageFns<Verification> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.countryIso !== "") {
+      obj.countryIso = message.countryIso;
+    }
     return obj;
   },
 
@@ -1985,6 +2248,7 @@ export const Verification: MessageFns<Verification> = {
     message.attemptsRemaining = object.attemptsRemaining ?? 0;
     message.appName = object.appName ?? "";
     message.requestId = object.requestId ?? "";
+    message.countryIso = object.countryIso ?? "";
     return message;
   },
 };
@@ -2866,6 +3130,7 @@ function createBaseWatchStatusResponse(): WatchStatusResponse {
     stepIndex: undefined,
     channel: 0,
     activeTotal: 0,
+    block: undefined,
   };
 }
 
@@ -2897,6 +3162,9 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     }
     if (message.activeTotal !== 0) {
       writer.uint32(72).uint32(message.activeTotal);
+    }
+    if (message.block !== undefined) {
+      Block.encode(message.block, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -2986,6 +3254,14 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
             message.activeTotal = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.block = Block.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3025,6 +3301,7 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
         : isSet(object.active_total)
         ? globalThis.Number(object.active_total)
         : 0,
+      block: isSet(object.block) ? Block.fromJSON(object.block) : undefined,
     };
   },
 
@@ -3057,6 +3334,9 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     if (message.activeTotal !== 0) {
       obj.activeTotal = Math.round(message.activeTotal);
     }
+    if (message.block !== undefined) {
+      obj.block = Block.toJSON(message.block);
+    }
     return obj;
   },
 
@@ -3076,6 +3356,7 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
     message.stepIndex = object.stepIndex ?? undefined;
     message.channel = object.channel ?? 0;
     message.activeTotal = object.activeTotal ?? 0;
+    message.block = (object.block !== undefined && object.block !== null) ? Block.fromPartial(object.block) : undefined;
     return message;
   },
 };
@@ -3092,6 +3373,22 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
  * `INVALID_CHANNEL`, `NOT_FOUND`, `UNAUTHENTICATED`, `SHUTTING_DOWN`), and field
  * problems add a `google.rpc.BadRequest` whose field paths look like
  * `routing_strategy[2].timeout_sec`.
+ *
+ * Limits and defences (each tenant's, set through AdminService's TenantLimits):
+ * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
+ *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
+ *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
+ *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+ *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
+ *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
+ *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
+ *   invalid keys; every call from it is refused for a while).
+ * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
+ *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
+ *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
+ *   permissions exclude the number's country). Nothing is sent.
+ * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
+ *   and WatchStatus only) called another method.
  */
 export type VerifyServiceService = typeof VerifyServiceService;
 export const VerifyServiceService = {

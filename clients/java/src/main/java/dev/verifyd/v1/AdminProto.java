@@ -37,6 +37,26 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_verifyd_v1_TenantSettings_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_TenantLimits_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_TenantLimits_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_NumberTypes_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_NumberTypes_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_GeoPermission_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_GeoPermission_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_PumpingProtection_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_PumpingProtection_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_verifyd_v1_Tenant_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -117,6 +137,51 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_verifyd_v1_RevokeApiKeyResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RotateApiKeyRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RotateApiKeyRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RotateApiKeyResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RotateApiKeyResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListBlocksRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListBlocksRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListBlocksResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListBlocksResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_LiftBlockRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_LiftBlockRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_LiftBlockResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_LiftBlockResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_AuditEntry_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_AuditEntry_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListAuditEntriesRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListAuditEntriesRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListAuditEntriesResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListAuditEntriesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_verifyd_v1_SandboxMessage_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -154,86 +219,164 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
       "ogle/protobuf/timestamp.proto\032\027verifyd/v" +
       "1/verify.proto\"^\n\014ChannelPrice\022-\n\007channe" +
       "l\030\001 \001(\0162\023.verifyd.v1.ChannelR\007channel\022\037\n" +
-      "\013price_cents\030\002 \001(\003R\npriceCents\"\353\001\n\016Tenan" +
+      "\013price_cents\030\002 \001(\003R\npriceCents\"\235\002\n\016Tenan" +
       "tSettings\0220\n\006prices\030\001 \003(\0132\030.verifyd.v1.C" +
       "hannelPriceR\006prices\022\'\n\017blocked_numbers\030\002" +
       " \003(\tR\016blockedNumbers\022\037\n\013sms_filters\030\003 \003(" +
       "\tR\nsmsFilters\022(\n\020default_app_name\030\004 \001(\tR" +
       "\016defaultAppName\0223\n\014default_lang\030\005 \001(\0162\020." +
-      "verifyd.v1.LangR\013defaultLang\"\213\001\n\006Tenant\022" +
-      "\016\n\002id\030\001 \001(\tR\002id\0226\n\010settings\030\002 \001(\0132\032.veri" +
-      "fyd.v1.TenantSettingsR\010settings\0229\n\ncreat" +
-      "ed_at\030\003 \001(\0132\032.google.protobuf.TimestampR" +
-      "\tcreatedAt\"j\n\023CreateTenantRequest\022\033\n\tten" +
-      "ant_id\030\001 \001(\tR\010tenantId\0226\n\010settings\030\002 \001(\013" +
-      "2\032.verifyd.v1.TenantSettingsR\010settings\"B" +
-      "\n\024CreateTenantResponse\022*\n\006tenant\030\001 \001(\0132\022" +
-      ".verifyd.v1.TenantR\006tenant\"/\n\020GetTenantR" +
-      "equest\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\"?\n\021G" +
-      "etTenantResponse\022*\n\006tenant\030\001 \001(\0132\022.verif" +
-      "yd.v1.TenantR\006tenant\"\024\n\022ListTenantsReque" +
-      "st\"C\n\023ListTenantsResponse\022,\n\007tenants\030\001 \003" +
-      "(\0132\022.verifyd.v1.TenantR\007tenants\"r\n\033Updat" +
-      "eTenantSettingsRequest\022\033\n\ttenant_id\030\001 \001(" +
-      "\tR\010tenantId\0226\n\010settings\030\002 \001(\0132\032.verifyd." +
-      "v1.TenantSettingsR\010settings\"J\n\034UpdateTen" +
-      "antSettingsResponse\022*\n\006tenant\030\001 \001(\0132\022.ve" +
-      "rifyd.v1.TenantR\006tenant\"T\n\023CreateApiKeyR" +
-      "equest\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022 \n\013d" +
-      "escription\030\002 \001(\tR\013description\"F\n\024CreateA" +
-      "piKeyResponse\022\025\n\006key_id\030\001 \001(\tR\005keyId\022\027\n\007" +
-      "api_key\030\002 \001(\tR\006apiKey\"1\n\022ListApiKeysRequ" +
-      "est\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\"\235\001\n\nApi" +
-      "KeyInfo\022\025\n\006key_id\030\001 \001(\tR\005keyId\022\033\n\ttenant" +
-      "_id\030\002 \001(\tR\010tenantId\022 \n\013description\030\003 \001(\t" +
-      "R\013description\0229\n\ncreated_at\030\004 \001(\0132\032.goog" +
-      "le.protobuf.TimestampR\tcreatedAt\"A\n\023List" +
-      "ApiKeysResponse\022*\n\004keys\030\001 \003(\0132\026.verifyd." +
-      "v1.ApiKeyInfoR\004keys\"I\n\023RevokeApiKeyReque" +
-      "st\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\025\n\006key_i" +
-      "d\030\002 \001(\tR\005keyId\"\026\n\024RevokeApiKeyResponse\"\232" +
-      "\003\n\016SandboxMessage\022\'\n\017verification_id\030\001 \001" +
-      "(\tR\016verificationId\022\033\n\ttenant_id\030\002 \001(\tR\010t" +
-      "enantId\022-\n\007channel\030\003 \001(\0162\023.verifyd.v1.Ch" +
-      "annelR\007channel\022\034\n\trecipient\030\004 \001(\tR\trecip" +
-      "ient\022\033\n\tsender_id\030\005 \001(\tR\010senderId\022\022\n\004cod" +
-      "e\030\006 \001(\tR\004code\022\022\n\004text\030\007 \001(\tR\004text\022\022\n\004ssm" +
-      "l\030\010 \001(\tR\004ssml\022\030\n\007subject\030\t \001(\tR\007subject\022" +
-      "\022\n\004html\030\n \001(\tR\004html\022\037\n\013external_id\030\013 \001(\t" +
-      "R\nexternalId\022\030\n\007outcome\030\014 \001(\tR\007outcome\0223" +
-      "\n\007sent_at\030\r \001(\0132\032.google.protobuf.Timest" +
-      "ampR\006sentAt\"\200\001\n\032ListSandboxMessagesReque" +
-      "st\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\'\n\017verif" +
-      "ication_id\030\002 \001(\tR\016verificationId\022\034\n\treci" +
-      "pient\030\003 \001(\tR\trecipient\"U\n\033ListSandboxMes" +
-      "sagesResponse\0226\n\010messages\030\001 \003(\0132\032.verify" +
-      "d.v1.SandboxMessageR\010messages\"/\n\023Advance" +
-      "ClockRequest\022\030\n\007seconds\030\001 \001(\rR\007seconds\"D" +
-      "\n\024AdvanceClockResponse\022,\n\003now\030\001 \001(\0132\032.go" +
-      "ogle.protobuf.TimestampR\003now2\227\006\n\014AdminSe" +
-      "rvice\022Q\n\014CreateTenant\022\037.verifyd.v1.Creat" +
-      "eTenantRequest\032 .verifyd.v1.CreateTenant" +
-      "Response\022H\n\tGetTenant\022\034.verifyd.v1.GetTe" +
-      "nantRequest\032\035.verifyd.v1.GetTenantRespon" +
-      "se\022N\n\013ListTenants\022\036.verifyd.v1.ListTenan" +
-      "tsRequest\032\037.verifyd.v1.ListTenantsRespon" +
-      "se\022i\n\024UpdateTenantSettings\022\'.verifyd.v1." +
-      "UpdateTenantSettingsRequest\032(.verifyd.v1" +
-      ".UpdateTenantSettingsResponse\022Q\n\014CreateA" +
-      "piKey\022\037.verifyd.v1.CreateApiKeyRequest\032 " +
-      ".verifyd.v1.CreateApiKeyResponse\022N\n\013List" +
-      "ApiKeys\022\036.verifyd.v1.ListApiKeysRequest\032" +
-      "\037.verifyd.v1.ListApiKeysResponse\022Q\n\014Revo" +
-      "keApiKey\022\037.verifyd.v1.RevokeApiKeyReques" +
-      "t\032 .verifyd.v1.RevokeApiKeyResponse\022f\n\023L" +
-      "istSandboxMessages\022&.verifyd.v1.ListSand" +
-      "boxMessagesRequest\032\'.verifyd.v1.ListSand" +
-      "boxMessagesResponse\022Q\n\014AdvanceClock\022\037.ve" +
-      "rifyd.v1.AdvanceClockRequest\032 .verifyd.v" +
-      "1.AdvanceClockResponseBY\n\016dev.verifyd.v1" +
-      "B\nAdminProtoP\001Z9github.com/verifyd/verif" +
-      "yd/clients/go/verifydv1;verifydv1b\006proto" +
-      "3"
+      "verifyd.v1.LangR\013defaultLang\0220\n\006limits\030\006" +
+      " \001(\0132\030.verifyd.v1.TenantLimitsR\006limits\"\322" +
+      "\005\n\014TenantLimits\022I\n\037starts_per_destinatio" +
+      "n_per_hour\030\001 \001(\rH\000R\033startsPerDestination" +
+      "PerHour\210\001\001\0229\n\026concurrent_in_delivery\030\002 \001" +
+      "(\rH\001R\024concurrentInDelivery\210\001\001\022F\n\035failed_" +
+      "checks_per_destination\030\003 \001(\rH\002R\032failedCh" +
+      "ecksPerDestination\210\001\001\022>\n\031failed_checks_l" +
+      "ockout_sec\030\004 \001(\rH\003R\026failedChecksLockoutS" +
+      "ec\210\001\001\0226\n\025daily_spend_cap_cents\030\005 \001(\003H\004R\022" +
+      "dailySpendCapCents\210\001\001\022I\n\024refused_number_" +
+      "types\030\006 \001(\0132\027.verifyd.v1.NumberTypesR\022re" +
+      "fusedNumberTypes\022B\n\017geo_permissions\030\007 \003(" +
+      "\0132\031.verifyd.v1.GeoPermissionR\016geoPermiss" +
+      "ions\0227\n\007pumping\030\010 \001(\0132\035.verifyd.v1.Pumpi" +
+      "ngProtectionR\007pumping\022\033\n\tsafe_list\030\t \003(\t" +
+      "R\010safeListB\"\n _starts_per_destination_pe" +
+      "r_hourB\031\n\027_concurrent_in_deliveryB \n\036_fa" +
+      "iled_checks_per_destinationB\034\n\032_failed_c" +
+      "hecks_lockout_secB\030\n\026_daily_spend_cap_ce" +
+      "nts\";\n\013NumberTypes\022,\n\005types\030\001 \003(\0162\026.veri" +
+      "fyd.v1.NumberTypeR\005types\"k\n\rGeoPermissio" +
+      "n\022-\n\007channel\030\001 \001(\0162\023.verifyd.v1.ChannelR" +
+      "\007channel\022+\n\021allowed_countries\030\002 \003(\tR\020all" +
+      "owedCountries\"\230\002\n\021PumpingProtection\022\032\n\010d" +
+      "isabled\030\001 \001(\010R\010disabled\022\"\n\nwindow_sec\030\002 " +
+      "\001(\rH\000R\twindowSec\210\001\001\022 \n\tmin_sends\030\003 \001(\rH\001" +
+      "R\010minSends\210\001\001\0229\n\026min_conversion_percent\030" +
+      "\004 \001(\rH\002R\024minConversionPercent\210\001\001\022 \n\tbloc" +
+      "k_sec\030\005 \001(\rH\003R\010blockSec\210\001\001B\r\n\013_window_se" +
+      "cB\014\n\n_min_sendsB\031\n\027_min_conversion_perce" +
+      "ntB\014\n\n_block_sec\"\213\001\n\006Tenant\022\016\n\002id\030\001 \001(\tR" +
+      "\002id\0226\n\010settings\030\002 \001(\0132\032.verifyd.v1.Tenan" +
+      "tSettingsR\010settings\0229\n\ncreated_at\030\003 \001(\0132" +
+      "\032.google.protobuf.TimestampR\tcreatedAt\"j" +
+      "\n\023CreateTenantRequest\022\033\n\ttenant_id\030\001 \001(\t" +
+      "R\010tenantId\0226\n\010settings\030\002 \001(\0132\032.verifyd.v" +
+      "1.TenantSettingsR\010settings\"B\n\024CreateTena" +
+      "ntResponse\022*\n\006tenant\030\001 \001(\0132\022.verifyd.v1." +
+      "TenantR\006tenant\"/\n\020GetTenantRequest\022\033\n\tte" +
+      "nant_id\030\001 \001(\tR\010tenantId\"?\n\021GetTenantResp" +
+      "onse\022*\n\006tenant\030\001 \001(\0132\022.verifyd.v1.Tenant" +
+      "R\006tenant\"\024\n\022ListTenantsRequest\"C\n\023ListTe" +
+      "nantsResponse\022,\n\007tenants\030\001 \003(\0132\022.verifyd" +
+      ".v1.TenantR\007tenants\"r\n\033UpdateTenantSetti" +
+      "ngsRequest\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022" +
+      "6\n\010settings\030\002 \001(\0132\032.verifyd.v1.TenantSet" +
+      "tingsR\010settings\"J\n\034UpdateTenantSettingsR" +
+      "esponse\022*\n\006tenant\030\001 \001(\0132\022.verifyd.v1.Ten" +
+      "antR\006tenant\"\203\001\n\023CreateApiKeyRequest\022\033\n\tt" +
+      "enant_id\030\001 \001(\tR\010tenantId\022 \n\013description\030" +
+      "\002 \001(\tR\013description\022-\n\005scope\030\003 \001(\0162\027.veri" +
+      "fyd.v1.ApiKeyScopeR\005scope\"F\n\024CreateApiKe" +
+      "yResponse\022\025\n\006key_id\030\001 \001(\tR\005keyId\022\027\n\007api_" +
+      "key\030\002 \001(\tR\006apiKey\"1\n\022ListApiKeysRequest\022" +
+      "\033\n\ttenant_id\030\001 \001(\tR\010tenantId\"\207\002\n\nApiKeyI" +
+      "nfo\022\025\n\006key_id\030\001 \001(\tR\005keyId\022\033\n\ttenant_id\030" +
+      "\002 \001(\tR\010tenantId\022 \n\013description\030\003 \001(\tR\013de" +
+      "scription\0229\n\ncreated_at\030\004 \001(\0132\032.google.p" +
+      "rotobuf.TimestampR\tcreatedAt\022-\n\005scope\030\005 " +
+      "\001(\0162\027.verifyd.v1.ApiKeyScopeR\005scope\0229\n\ne" +
+      "xpires_at\030\006 \001(\0132\032.google.protobuf.Timest" +
+      "ampR\texpiresAt\"A\n\023ListApiKeysResponse\022*\n" +
+      "\004keys\030\001 \003(\0132\026.verifyd.v1.ApiKeyInfoR\004key" +
+      "s\"I\n\023RevokeApiKeyRequest\022\033\n\ttenant_id\030\001 " +
+      "\001(\tR\010tenantId\022\025\n\006key_id\030\002 \001(\tR\005keyId\"\026\n\024" +
+      "RevokeApiKeyResponse\"y\n\023RotateApiKeyRequ" +
+      "est\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\025\n\006key_" +
+      "id\030\002 \001(\tR\005keyId\022 \n\tgrace_sec\030\003 \001(\rH\000R\010gr" +
+      "aceSec\210\001\001B\014\n\n_grace_sec\"\217\001\n\024RotateApiKey" +
+      "Response\022\025\n\006key_id\030\001 \001(\tR\005keyId\022\027\n\007api_k" +
+      "ey\030\002 \001(\tR\006apiKey\022G\n\022old_key_expires_at\030\003" +
+      " \001(\0132\032.google.protobuf.TimestampR\017oldKey" +
+      "ExpiresAt\"0\n\021ListBlocksRequest\022\033\n\ttenant" +
+      "_id\030\001 \001(\tR\010tenantId\"?\n\022ListBlocksRespons" +
+      "e\022)\n\006blocks\030\001 \003(\0132\021.verifyd.v1.BlockR\006bl" +
+      "ocks\"h\n\020LiftBlockRequest\022\033\n\ttenant_id\030\001 " +
+      "\001(\tR\010tenantId\022\037\n\013country_iso\030\002 \001(\tR\ncoun" +
+      "tryIso\022\026\n\006prefix\030\003 \001(\tR\006prefix\"\023\n\021LiftBl" +
+      "ockResponse\"\311\001\n\nAuditEntry\022\016\n\002id\030\001 \001(\tR\002" +
+      "id\022.\n\004time\030\002 \001(\0132\032.google.protobuf.Times" +
+      "tampR\004time\022\033\n\ttenant_id\030\003 \001(\tR\010tenantId\022" +
+      "\024\n\005actor\030\004 \001(\tR\005actor\022\026\n\006action\030\005 \001(\tR\006a" +
+      "ction\022\030\n\007subject\030\006 \001(\tR\007subject\022\026\n\006detai" +
+      "l\030\007 \001(\tR\006detail\"\323\001\n\027ListAuditEntriesRequ" +
+      "est\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\030\n\007acti" +
+      "ons\030\002 \003(\tR\007actions\0220\n\005since\030\003 \001(\0132\032.goog" +
+      "le.protobuf.TimestampR\005since\0222\n\006before\030\004" +
+      " \001(\0132\032.google.protobuf.TimestampR\006before" +
+      "\022\033\n\tpage_size\030\005 \001(\rR\010pageSize\"L\n\030ListAud" +
+      "itEntriesResponse\0220\n\007entries\030\001 \003(\0132\026.ver" +
+      "ifyd.v1.AuditEntryR\007entries\"\232\003\n\016SandboxM" +
+      "essage\022\'\n\017verification_id\030\001 \001(\tR\016verific" +
+      "ationId\022\033\n\ttenant_id\030\002 \001(\tR\010tenantId\022-\n\007" +
+      "channel\030\003 \001(\0162\023.verifyd.v1.ChannelR\007chan" +
+      "nel\022\034\n\trecipient\030\004 \001(\tR\trecipient\022\033\n\tsen" +
+      "der_id\030\005 \001(\tR\010senderId\022\022\n\004code\030\006 \001(\tR\004co" +
+      "de\022\022\n\004text\030\007 \001(\tR\004text\022\022\n\004ssml\030\010 \001(\tR\004ss" +
+      "ml\022\030\n\007subject\030\t \001(\tR\007subject\022\022\n\004html\030\n \001" +
+      "(\tR\004html\022\037\n\013external_id\030\013 \001(\tR\nexternalI" +
+      "d\022\030\n\007outcome\030\014 \001(\tR\007outcome\0223\n\007sent_at\030\r" +
+      " \001(\0132\032.google.protobuf.TimestampR\006sentAt" +
+      "\"\200\001\n\032ListSandboxMessagesRequest\022\033\n\ttenan" +
+      "t_id\030\001 \001(\tR\010tenantId\022\'\n\017verification_id\030" +
+      "\002 \001(\tR\016verificationId\022\034\n\trecipient\030\003 \001(\t" +
+      "R\trecipient\"U\n\033ListSandboxMessagesRespon" +
+      "se\0226\n\010messages\030\001 \003(\0132\032.verifyd.v1.Sandbo" +
+      "xMessageR\010messages\"/\n\023AdvanceClockReques" +
+      "t\022\030\n\007seconds\030\001 \001(\rR\007seconds\"D\n\024AdvanceCl" +
+      "ockResponse\022,\n\003now\030\001 \001(\0132\032.google.protob" +
+      "uf.TimestampR\003now*\261\002\n\nNumberType\022\033\n\027NUMB" +
+      "ER_TYPE_UNSPECIFIED\020\000\022\034\n\030NUMBER_TYPE_PRE" +
+      "MIUM_RATE\020\001\022\033\n\027NUMBER_TYPE_SHARED_COST\020\002" +
+      "\022\031\n\025NUMBER_TYPE_TOLL_FREE\020\003\022\023\n\017NUMBER_TY" +
+      "PE_UAN\020\004\022\025\n\021NUMBER_TYPE_PAGER\020\005\022\031\n\025NUMBE" +
+      "R_TYPE_VOICEMAIL\020\006\022\024\n\020NUMBER_TYPE_VOIP\020\007" +
+      "\022\037\n\033NUMBER_TYPE_PERSONAL_NUMBER\020\010\022\032\n\026NUM" +
+      "BER_TYPE_FIXED_LINE\020\t\022\026\n\022NUMBER_TYPE_MOB" +
+      "ILE\020\n*^\n\013ApiKeyScope\022\035\n\031API_KEY_SCOPE_UN" +
+      "SPECIFIED\020\000\022\030\n\024API_KEY_SCOPE_VERIFY\020\001\022\026\n" +
+      "\022API_KEY_SCOPE_READ\020\0022\340\010\n\014AdminService\022Q" +
+      "\n\014CreateTenant\022\037.verifyd.v1.CreateTenant" +
+      "Request\032 .verifyd.v1.CreateTenantRespons" +
+      "e\022H\n\tGetTenant\022\034.verifyd.v1.GetTenantReq" +
+      "uest\032\035.verifyd.v1.GetTenantResponse\022N\n\013L" +
+      "istTenants\022\036.verifyd.v1.ListTenantsReque" +
+      "st\032\037.verifyd.v1.ListTenantsResponse\022i\n\024U" +
+      "pdateTenantSettings\022\'.verifyd.v1.UpdateT" +
+      "enantSettingsRequest\032(.verifyd.v1.Update" +
+      "TenantSettingsResponse\022Q\n\014CreateApiKey\022\037" +
+      ".verifyd.v1.CreateApiKeyRequest\032 .verify" +
+      "d.v1.CreateApiKeyResponse\022N\n\013ListApiKeys" +
+      "\022\036.verifyd.v1.ListApiKeysRequest\032\037.verif" +
+      "yd.v1.ListApiKeysResponse\022Q\n\014RevokeApiKe" +
+      "y\022\037.verifyd.v1.RevokeApiKeyRequest\032 .ver" +
+      "ifyd.v1.RevokeApiKeyResponse\022Q\n\014RotateAp" +
+      "iKey\022\037.verifyd.v1.RotateApiKeyRequest\032 ." +
+      "verifyd.v1.RotateApiKeyResponse\022K\n\nListB" +
+      "locks\022\035.verifyd.v1.ListBlocksRequest\032\036.v" +
+      "erifyd.v1.ListBlocksResponse\022H\n\tLiftBloc" +
+      "k\022\034.verifyd.v1.LiftBlockRequest\032\035.verify" +
+      "d.v1.LiftBlockResponse\022]\n\020ListAuditEntri" +
+      "es\022#.verifyd.v1.ListAuditEntriesRequest\032" +
+      "$.verifyd.v1.ListAuditEntriesResponse\022f\n" +
+      "\023ListSandboxMessages\022&.verifyd.v1.ListSa" +
+      "ndboxMessagesRequest\032\'.verifyd.v1.ListSa" +
+      "ndboxMessagesResponse\022Q\n\014AdvanceClock\022\037." +
+      "verifyd.v1.AdvanceClockRequest\032 .verifyd" +
+      ".v1.AdvanceClockResponseBY\n\016dev.verifyd." +
+      "v1B\nAdminProtoP\001Z9github.com/verifyd/ver" +
+      "ifyd/clients/go/verifydv1;verifydv1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -252,129 +395,207 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
     internal_static_verifyd_v1_TenantSettings_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_TenantSettings_descriptor,
-        new java.lang.String[] { "Prices", "BlockedNumbers", "SmsFilters", "DefaultAppName", "DefaultLang", });
-    internal_static_verifyd_v1_Tenant_descriptor =
+        new java.lang.String[] { "Prices", "BlockedNumbers", "SmsFilters", "DefaultAppName", "DefaultLang", "Limits", });
+    internal_static_verifyd_v1_TenantLimits_descriptor =
       getDescriptor().getMessageType(2);
+    internal_static_verifyd_v1_TenantLimits_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_TenantLimits_descriptor,
+        new java.lang.String[] { "StartsPerDestinationPerHour", "ConcurrentInDelivery", "FailedChecksPerDestination", "FailedChecksLockoutSec", "DailySpendCapCents", "RefusedNumberTypes", "GeoPermissions", "Pumping", "SafeList", });
+    internal_static_verifyd_v1_NumberTypes_descriptor =
+      getDescriptor().getMessageType(3);
+    internal_static_verifyd_v1_NumberTypes_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_NumberTypes_descriptor,
+        new java.lang.String[] { "Types", });
+    internal_static_verifyd_v1_GeoPermission_descriptor =
+      getDescriptor().getMessageType(4);
+    internal_static_verifyd_v1_GeoPermission_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_GeoPermission_descriptor,
+        new java.lang.String[] { "Channel", "AllowedCountries", });
+    internal_static_verifyd_v1_PumpingProtection_descriptor =
+      getDescriptor().getMessageType(5);
+    internal_static_verifyd_v1_PumpingProtection_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_PumpingProtection_descriptor,
+        new java.lang.String[] { "Disabled", "WindowSec", "MinSends", "MinConversionPercent", "BlockSec", });
+    internal_static_verifyd_v1_Tenant_descriptor =
+      getDescriptor().getMessageType(6);
     internal_static_verifyd_v1_Tenant_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_Tenant_descriptor,
         new java.lang.String[] { "Id", "Settings", "CreatedAt", });
     internal_static_verifyd_v1_CreateTenantRequest_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(7);
     internal_static_verifyd_v1_CreateTenantRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CreateTenantRequest_descriptor,
         new java.lang.String[] { "TenantId", "Settings", });
     internal_static_verifyd_v1_CreateTenantResponse_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(8);
     internal_static_verifyd_v1_CreateTenantResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CreateTenantResponse_descriptor,
         new java.lang.String[] { "Tenant", });
     internal_static_verifyd_v1_GetTenantRequest_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(9);
     internal_static_verifyd_v1_GetTenantRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_GetTenantRequest_descriptor,
         new java.lang.String[] { "TenantId", });
     internal_static_verifyd_v1_GetTenantResponse_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(10);
     internal_static_verifyd_v1_GetTenantResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_GetTenantResponse_descriptor,
         new java.lang.String[] { "Tenant", });
     internal_static_verifyd_v1_ListTenantsRequest_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(11);
     internal_static_verifyd_v1_ListTenantsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListTenantsRequest_descriptor,
         new java.lang.String[] { });
     internal_static_verifyd_v1_ListTenantsResponse_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(12);
     internal_static_verifyd_v1_ListTenantsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListTenantsResponse_descriptor,
         new java.lang.String[] { "Tenants", });
     internal_static_verifyd_v1_UpdateTenantSettingsRequest_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(13);
     internal_static_verifyd_v1_UpdateTenantSettingsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_UpdateTenantSettingsRequest_descriptor,
         new java.lang.String[] { "TenantId", "Settings", });
     internal_static_verifyd_v1_UpdateTenantSettingsResponse_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(14);
     internal_static_verifyd_v1_UpdateTenantSettingsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_UpdateTenantSettingsResponse_descriptor,
         new java.lang.String[] { "Tenant", });
     internal_static_verifyd_v1_CreateApiKeyRequest_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(15);
     internal_static_verifyd_v1_CreateApiKeyRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CreateApiKeyRequest_descriptor,
-        new java.lang.String[] { "TenantId", "Description", });
+        new java.lang.String[] { "TenantId", "Description", "Scope", });
     internal_static_verifyd_v1_CreateApiKeyResponse_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(16);
     internal_static_verifyd_v1_CreateApiKeyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CreateApiKeyResponse_descriptor,
         new java.lang.String[] { "KeyId", "ApiKey", });
     internal_static_verifyd_v1_ListApiKeysRequest_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(17);
     internal_static_verifyd_v1_ListApiKeysRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListApiKeysRequest_descriptor,
         new java.lang.String[] { "TenantId", });
     internal_static_verifyd_v1_ApiKeyInfo_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(18);
     internal_static_verifyd_v1_ApiKeyInfo_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ApiKeyInfo_descriptor,
-        new java.lang.String[] { "KeyId", "TenantId", "Description", "CreatedAt", });
+        new java.lang.String[] { "KeyId", "TenantId", "Description", "CreatedAt", "Scope", "ExpiresAt", });
     internal_static_verifyd_v1_ListApiKeysResponse_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(19);
     internal_static_verifyd_v1_ListApiKeysResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListApiKeysResponse_descriptor,
         new java.lang.String[] { "Keys", });
     internal_static_verifyd_v1_RevokeApiKeyRequest_descriptor =
-      getDescriptor().getMessageType(16);
+      getDescriptor().getMessageType(20);
     internal_static_verifyd_v1_RevokeApiKeyRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_RevokeApiKeyRequest_descriptor,
         new java.lang.String[] { "TenantId", "KeyId", });
     internal_static_verifyd_v1_RevokeApiKeyResponse_descriptor =
-      getDescriptor().getMessageType(17);
+      getDescriptor().getMessageType(21);
     internal_static_verifyd_v1_RevokeApiKeyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_RevokeApiKeyResponse_descriptor,
         new java.lang.String[] { });
+    internal_static_verifyd_v1_RotateApiKeyRequest_descriptor =
+      getDescriptor().getMessageType(22);
+    internal_static_verifyd_v1_RotateApiKeyRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RotateApiKeyRequest_descriptor,
+        new java.lang.String[] { "TenantId", "KeyId", "GraceSec", });
+    internal_static_verifyd_v1_RotateApiKeyResponse_descriptor =
+      getDescriptor().getMessageType(23);
+    internal_static_verifyd_v1_RotateApiKeyResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RotateApiKeyResponse_descriptor,
+        new java.lang.String[] { "KeyId", "ApiKey", "OldKeyExpiresAt", });
+    internal_static_verifyd_v1_ListBlocksRequest_descriptor =
+      getDescriptor().getMessageType(24);
+    internal_static_verifyd_v1_ListBlocksRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListBlocksRequest_descriptor,
+        new java.lang.String[] { "TenantId", });
+    internal_static_verifyd_v1_ListBlocksResponse_descriptor =
+      getDescriptor().getMessageType(25);
+    internal_static_verifyd_v1_ListBlocksResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListBlocksResponse_descriptor,
+        new java.lang.String[] { "Blocks", });
+    internal_static_verifyd_v1_LiftBlockRequest_descriptor =
+      getDescriptor().getMessageType(26);
+    internal_static_verifyd_v1_LiftBlockRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_LiftBlockRequest_descriptor,
+        new java.lang.String[] { "TenantId", "CountryIso", "Prefix", });
+    internal_static_verifyd_v1_LiftBlockResponse_descriptor =
+      getDescriptor().getMessageType(27);
+    internal_static_verifyd_v1_LiftBlockResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_LiftBlockResponse_descriptor,
+        new java.lang.String[] { });
+    internal_static_verifyd_v1_AuditEntry_descriptor =
+      getDescriptor().getMessageType(28);
+    internal_static_verifyd_v1_AuditEntry_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_AuditEntry_descriptor,
+        new java.lang.String[] { "Id", "Time", "TenantId", "Actor", "Action", "Subject", "Detail", });
+    internal_static_verifyd_v1_ListAuditEntriesRequest_descriptor =
+      getDescriptor().getMessageType(29);
+    internal_static_verifyd_v1_ListAuditEntriesRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListAuditEntriesRequest_descriptor,
+        new java.lang.String[] { "TenantId", "Actions", "Since", "Before", "PageSize", });
+    internal_static_verifyd_v1_ListAuditEntriesResponse_descriptor =
+      getDescriptor().getMessageType(30);
+    internal_static_verifyd_v1_ListAuditEntriesResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListAuditEntriesResponse_descriptor,
+        new java.lang.String[] { "Entries", });
     internal_static_verifyd_v1_SandboxMessage_descriptor =
-      getDescriptor().getMessageType(18);
+      getDescriptor().getMessageType(31);
     internal_static_verifyd_v1_SandboxMessage_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_SandboxMessage_descriptor,
         new java.lang.String[] { "VerificationId", "TenantId", "Channel", "Recipient", "SenderId", "Code", "Text", "Ssml", "Subject", "Html", "ExternalId", "Outcome", "SentAt", });
     internal_static_verifyd_v1_ListSandboxMessagesRequest_descriptor =
-      getDescriptor().getMessageType(19);
+      getDescriptor().getMessageType(32);
     internal_static_verifyd_v1_ListSandboxMessagesRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListSandboxMessagesRequest_descriptor,
         new java.lang.String[] { "TenantId", "VerificationId", "Recipient", });
     internal_static_verifyd_v1_ListSandboxMessagesResponse_descriptor =
-      getDescriptor().getMessageType(20);
+      getDescriptor().getMessageType(33);
     internal_static_verifyd_v1_ListSandboxMessagesResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ListSandboxMessagesResponse_descriptor,
         new java.lang.String[] { "Messages", });
     internal_static_verifyd_v1_AdvanceClockRequest_descriptor =
-      getDescriptor().getMessageType(21);
+      getDescriptor().getMessageType(34);
     internal_static_verifyd_v1_AdvanceClockRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_AdvanceClockRequest_descriptor,
         new java.lang.String[] { "Seconds", });
     internal_static_verifyd_v1_AdvanceClockResponse_descriptor =
-      getDescriptor().getMessageType(22);
+      getDescriptor().getMessageType(35);
     internal_static_verifyd_v1_AdvanceClockResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_AdvanceClockResponse_descriptor,

@@ -234,6 +234,130 @@ public final class AdminServiceGrpc {
     return getRevokeApiKeyMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.RotateApiKeyRequest,
+      dev.verifyd.v1.RotateApiKeyResponse> getRotateApiKeyMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "RotateApiKey",
+      requestType = dev.verifyd.v1.RotateApiKeyRequest.class,
+      responseType = dev.verifyd.v1.RotateApiKeyResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.RotateApiKeyRequest,
+      dev.verifyd.v1.RotateApiKeyResponse> getRotateApiKeyMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.RotateApiKeyRequest, dev.verifyd.v1.RotateApiKeyResponse> getRotateApiKeyMethod;
+    if ((getRotateApiKeyMethod = AdminServiceGrpc.getRotateApiKeyMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getRotateApiKeyMethod = AdminServiceGrpc.getRotateApiKeyMethod) == null) {
+          AdminServiceGrpc.getRotateApiKeyMethod = getRotateApiKeyMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.RotateApiKeyRequest, dev.verifyd.v1.RotateApiKeyResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "RotateApiKey"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RotateApiKeyRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RotateApiKeyResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("RotateApiKey"))
+              .build();
+        }
+      }
+    }
+    return getRotateApiKeyMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListBlocksRequest,
+      dev.verifyd.v1.ListBlocksResponse> getListBlocksMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListBlocks",
+      requestType = dev.verifyd.v1.ListBlocksRequest.class,
+      responseType = dev.verifyd.v1.ListBlocksResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.ListBlocksRequest,
+      dev.verifyd.v1.ListBlocksResponse> getListBlocksMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.ListBlocksRequest, dev.verifyd.v1.ListBlocksResponse> getListBlocksMethod;
+    if ((getListBlocksMethod = AdminServiceGrpc.getListBlocksMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getListBlocksMethod = AdminServiceGrpc.getListBlocksMethod) == null) {
+          AdminServiceGrpc.getListBlocksMethod = getListBlocksMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.ListBlocksRequest, dev.verifyd.v1.ListBlocksResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListBlocks"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListBlocksRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListBlocksResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("ListBlocks"))
+              .build();
+        }
+      }
+    }
+    return getListBlocksMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.LiftBlockRequest,
+      dev.verifyd.v1.LiftBlockResponse> getLiftBlockMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "LiftBlock",
+      requestType = dev.verifyd.v1.LiftBlockRequest.class,
+      responseType = dev.verifyd.v1.LiftBlockResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.LiftBlockRequest,
+      dev.verifyd.v1.LiftBlockResponse> getLiftBlockMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.LiftBlockRequest, dev.verifyd.v1.LiftBlockResponse> getLiftBlockMethod;
+    if ((getLiftBlockMethod = AdminServiceGrpc.getLiftBlockMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getLiftBlockMethod = AdminServiceGrpc.getLiftBlockMethod) == null) {
+          AdminServiceGrpc.getLiftBlockMethod = getLiftBlockMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.LiftBlockRequest, dev.verifyd.v1.LiftBlockResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "LiftBlock"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.LiftBlockRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.LiftBlockResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("LiftBlock"))
+              .build();
+        }
+      }
+    }
+    return getLiftBlockMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListAuditEntriesRequest,
+      dev.verifyd.v1.ListAuditEntriesResponse> getListAuditEntriesMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListAuditEntries",
+      requestType = dev.verifyd.v1.ListAuditEntriesRequest.class,
+      responseType = dev.verifyd.v1.ListAuditEntriesResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.ListAuditEntriesRequest,
+      dev.verifyd.v1.ListAuditEntriesResponse> getListAuditEntriesMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.ListAuditEntriesRequest, dev.verifyd.v1.ListAuditEntriesResponse> getListAuditEntriesMethod;
+    if ((getListAuditEntriesMethod = AdminServiceGrpc.getListAuditEntriesMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getListAuditEntriesMethod = AdminServiceGrpc.getListAuditEntriesMethod) == null) {
+          AdminServiceGrpc.getListAuditEntriesMethod = getListAuditEntriesMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.ListAuditEntriesRequest, dev.verifyd.v1.ListAuditEntriesResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListAuditEntries"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListAuditEntriesRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListAuditEntriesResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("ListAuditEntries"))
+              .build();
+        }
+      }
+    }
+    return getListAuditEntriesMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListSandboxMessagesRequest,
       dev.verifyd.v1.ListSandboxMessagesResponse> getListSandboxMessagesMethod;
 
@@ -426,12 +550,57 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
-     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+     * node of a cluster within its directory refresh interval).
      * </pre>
      */
     default void revokeApiKey(dev.verifyd.v1.RevokeApiKeyRequest request,
         io.grpc.stub.StreamObserver<dev.verifyd.v1.RevokeApiKeyResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getRevokeApiKeyMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Replaces an API key with a new one of the same scope and description. The new key
+     * is in the response and never again; the old one keeps working for a grace period,
+     * so clients can switch without a gap.
+     * </pre>
+     */
+    default void rotateApiKey(dev.verifyd.v1.RotateApiKeyRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateApiKeyResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getRotateApiKeyMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists the number prefixes blocked for SMS pumping that are still in force.
+     * </pre>
+     */
+    default void listBlocks(dev.verifyd.v1.ListBlocksRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListBlocksResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListBlocksMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lifts a block: the prefix may be sent to again at once, and its counts start
+     * afresh. A later block of the same prefix lasts twice as long as the last one.
+     * </pre>
+     */
+    default void liftBlock(dev.verifyd.v1.LiftBlockRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.LiftBlockResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getLiftBlockMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+     * blocks, key and settings changes, bursts of invalid credentials.
+     * </pre>
+     */
+    default void listAuditEntries(dev.verifyd.v1.ListAuditEntriesRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListAuditEntriesResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListAuditEntriesMethod(), responseObserver);
     }
 
     /**
@@ -561,13 +730,62 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
-     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+     * node of a cluster within its directory refresh interval).
      * </pre>
      */
     public void revokeApiKey(dev.verifyd.v1.RevokeApiKeyRequest request,
         io.grpc.stub.StreamObserver<dev.verifyd.v1.RevokeApiKeyResponse> responseObserver) {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getRevokeApiKeyMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Replaces an API key with a new one of the same scope and description. The new key
+     * is in the response and never again; the old one keeps working for a grace period,
+     * so clients can switch without a gap.
+     * </pre>
+     */
+    public void rotateApiKey(dev.verifyd.v1.RotateApiKeyRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateApiKeyResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getRotateApiKeyMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists the number prefixes blocked for SMS pumping that are still in force.
+     * </pre>
+     */
+    public void listBlocks(dev.verifyd.v1.ListBlocksRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListBlocksResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListBlocksMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lifts a block: the prefix may be sent to again at once, and its counts start
+     * afresh. A later block of the same prefix lasts twice as long as the last one.
+     * </pre>
+     */
+    public void liftBlock(dev.verifyd.v1.LiftBlockRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.LiftBlockResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getLiftBlockMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+     * blocks, key and settings changes, bursts of invalid credentials.
+     * </pre>
+     */
+    public void listAuditEntries(dev.verifyd.v1.ListAuditEntriesRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListAuditEntriesResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListAuditEntriesMethod(), getCallOptions()), request, responseObserver);
     }
 
     /**
@@ -677,12 +895,57 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
-     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+     * node of a cluster within its directory refresh interval).
      * </pre>
      */
     public dev.verifyd.v1.RevokeApiKeyResponse revokeApiKey(dev.verifyd.v1.RevokeApiKeyRequest request) throws io.grpc.StatusException {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getRevokeApiKeyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Replaces an API key with a new one of the same scope and description. The new key
+     * is in the response and never again; the old one keeps working for a grace period,
+     * so clients can switch without a gap.
+     * </pre>
+     */
+    public dev.verifyd.v1.RotateApiKeyResponse rotateApiKey(dev.verifyd.v1.RotateApiKeyRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getRotateApiKeyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists the number prefixes blocked for SMS pumping that are still in force.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListBlocksResponse listBlocks(dev.verifyd.v1.ListBlocksRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListBlocksMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lifts a block: the prefix may be sent to again at once, and its counts start
+     * afresh. A later block of the same prefix lasts twice as long as the last one.
+     * </pre>
+     */
+    public dev.verifyd.v1.LiftBlockResponse liftBlock(dev.verifyd.v1.LiftBlockRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getLiftBlockMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+     * blocks, key and settings changes, bursts of invalid credentials.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListAuditEntriesResponse listAuditEntries(dev.verifyd.v1.ListAuditEntriesRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListAuditEntriesMethod(), getCallOptions(), request);
     }
 
     /**
@@ -790,12 +1053,57 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
-     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+     * node of a cluster within its directory refresh interval).
      * </pre>
      */
     public dev.verifyd.v1.RevokeApiKeyResponse revokeApiKey(dev.verifyd.v1.RevokeApiKeyRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getRevokeApiKeyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Replaces an API key with a new one of the same scope and description. The new key
+     * is in the response and never again; the old one keeps working for a grace period,
+     * so clients can switch without a gap.
+     * </pre>
+     */
+    public dev.verifyd.v1.RotateApiKeyResponse rotateApiKey(dev.verifyd.v1.RotateApiKeyRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getRotateApiKeyMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists the number prefixes blocked for SMS pumping that are still in force.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListBlocksResponse listBlocks(dev.verifyd.v1.ListBlocksRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListBlocksMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lifts a block: the prefix may be sent to again at once, and its counts start
+     * afresh. A later block of the same prefix lasts twice as long as the last one.
+     * </pre>
+     */
+    public dev.verifyd.v1.LiftBlockResponse liftBlock(dev.verifyd.v1.LiftBlockRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getLiftBlockMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+     * blocks, key and settings changes, bursts of invalid credentials.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListAuditEntriesResponse listAuditEntries(dev.verifyd.v1.ListAuditEntriesRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListAuditEntriesMethod(), getCallOptions(), request);
     }
 
     /**
@@ -909,13 +1217,62 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
-     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on.
+     * Revokes an API key. Calls made with it are UNAUTHENTICATED from then on (on every
+     * node of a cluster within its directory refresh interval).
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.RevokeApiKeyResponse> revokeApiKey(
         dev.verifyd.v1.RevokeApiKeyRequest request) {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getRevokeApiKeyMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Replaces an API key with a new one of the same scope and description. The new key
+     * is in the response and never again; the old one keeps working for a grace period,
+     * so clients can switch without a gap.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.RotateApiKeyResponse> rotateApiKey(
+        dev.verifyd.v1.RotateApiKeyRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getRotateApiKeyMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Lists the number prefixes blocked for SMS pumping that are still in force.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.ListBlocksResponse> listBlocks(
+        dev.verifyd.v1.ListBlocksRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListBlocksMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Lifts a block: the prefix may be sent to again at once, and its counts start
+     * afresh. A later block of the same prefix lasts twice as long as the last one.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.LiftBlockResponse> liftBlock(
+        dev.verifyd.v1.LiftBlockRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getLiftBlockMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Lists audit entries, newest first: failed checks, lockouts, refused starts,
+     * blocks, key and settings changes, bursts of invalid credentials.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.ListAuditEntriesResponse> listAuditEntries(
+        dev.verifyd.v1.ListAuditEntriesRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListAuditEntriesMethod(), getCallOptions()), request);
     }
 
     /**
@@ -949,8 +1306,12 @@ public final class AdminServiceGrpc {
   private static final int METHODID_CREATE_API_KEY = 4;
   private static final int METHODID_LIST_API_KEYS = 5;
   private static final int METHODID_REVOKE_API_KEY = 6;
-  private static final int METHODID_LIST_SANDBOX_MESSAGES = 7;
-  private static final int METHODID_ADVANCE_CLOCK = 8;
+  private static final int METHODID_ROTATE_API_KEY = 7;
+  private static final int METHODID_LIST_BLOCKS = 8;
+  private static final int METHODID_LIFT_BLOCK = 9;
+  private static final int METHODID_LIST_AUDIT_ENTRIES = 10;
+  private static final int METHODID_LIST_SANDBOX_MESSAGES = 11;
+  private static final int METHODID_ADVANCE_CLOCK = 12;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -996,6 +1357,22 @@ public final class AdminServiceGrpc {
         case METHODID_REVOKE_API_KEY:
           serviceImpl.revokeApiKey((dev.verifyd.v1.RevokeApiKeyRequest) request,
               (io.grpc.stub.StreamObserver<dev.verifyd.v1.RevokeApiKeyResponse>) responseObserver);
+          break;
+        case METHODID_ROTATE_API_KEY:
+          serviceImpl.rotateApiKey((dev.verifyd.v1.RotateApiKeyRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateApiKeyResponse>) responseObserver);
+          break;
+        case METHODID_LIST_BLOCKS:
+          serviceImpl.listBlocks((dev.verifyd.v1.ListBlocksRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.ListBlocksResponse>) responseObserver);
+          break;
+        case METHODID_LIFT_BLOCK:
+          serviceImpl.liftBlock((dev.verifyd.v1.LiftBlockRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.LiftBlockResponse>) responseObserver);
+          break;
+        case METHODID_LIST_AUDIT_ENTRIES:
+          serviceImpl.listAuditEntries((dev.verifyd.v1.ListAuditEntriesRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.ListAuditEntriesResponse>) responseObserver);
           break;
         case METHODID_LIST_SANDBOX_MESSAGES:
           serviceImpl.listSandboxMessages((dev.verifyd.v1.ListSandboxMessagesRequest) request,
@@ -1073,6 +1450,34 @@ public final class AdminServiceGrpc {
               dev.verifyd.v1.RevokeApiKeyResponse>(
                 service, METHODID_REVOKE_API_KEY)))
         .addMethod(
+          getRotateApiKeyMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.RotateApiKeyRequest,
+              dev.verifyd.v1.RotateApiKeyResponse>(
+                service, METHODID_ROTATE_API_KEY)))
+        .addMethod(
+          getListBlocksMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.ListBlocksRequest,
+              dev.verifyd.v1.ListBlocksResponse>(
+                service, METHODID_LIST_BLOCKS)))
+        .addMethod(
+          getLiftBlockMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.LiftBlockRequest,
+              dev.verifyd.v1.LiftBlockResponse>(
+                service, METHODID_LIFT_BLOCK)))
+        .addMethod(
+          getListAuditEntriesMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.ListAuditEntriesRequest,
+              dev.verifyd.v1.ListAuditEntriesResponse>(
+                service, METHODID_LIST_AUDIT_ENTRIES)))
+        .addMethod(
           getListSandboxMessagesMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
             new MethodHandlers<
@@ -1141,6 +1546,10 @@ public final class AdminServiceGrpc {
               .addMethod(getCreateApiKeyMethod())
               .addMethod(getListApiKeysMethod())
               .addMethod(getRevokeApiKeyMethod())
+              .addMethod(getRotateApiKeyMethod())
+              .addMethod(getListBlocksMethod())
+              .addMethod(getLiftBlockMethod())
+              .addMethod(getListAuditEntriesMethod())
               .addMethod(getListSandboxMessagesMethod())
               .addMethod(getAdvanceClockMethod())
               .build();

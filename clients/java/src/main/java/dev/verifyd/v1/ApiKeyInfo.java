@@ -35,6 +35,7 @@ private static final long serialVersionUID = 0L;
     keyId_ = "";
     tenantId_ = "";
     description_ = "";
+    scope_ = 0;
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -235,6 +236,70 @@ private static final long serialVersionUID = 0L;
     return createdAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : createdAt_;
   }
 
+  public static final int SCOPE_FIELD_NUMBER = 5;
+  private int scope_ = 0;
+  /**
+   * <pre>
+   * What it may do.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+   * @return The enum numeric value on the wire for scope.
+   */
+  @java.lang.Override public int getScopeValue() {
+    return scope_;
+  }
+  /**
+   * <pre>
+   * What it may do.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+   * @return The scope.
+   */
+  @java.lang.Override public dev.verifyd.v1.ApiKeyScope getScope() {
+    dev.verifyd.v1.ApiKeyScope result = dev.verifyd.v1.ApiKeyScope.forNumber(scope_);
+    return result == null ? dev.verifyd.v1.ApiKeyScope.UNRECOGNIZED : result;
+  }
+
+  public static final int EXPIRES_AT_FIELD_NUMBER = 6;
+  private com.google.protobuf.Timestamp expiresAt_;
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   * @return Whether the expiresAt field is set.
+   */
+  @java.lang.Override
+  public boolean hasExpiresAt() {
+    return ((bitField0_ & 0x00000002) != 0);
+  }
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   * @return The expiresAt.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getExpiresAt() {
+    return expiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expiresAt_;
+  }
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getExpiresAtOrBuilder() {
+    return expiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expiresAt_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -261,6 +326,12 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(4, getCreatedAt());
     }
+    if (scope_ != dev.verifyd.v1.ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED.getNumber()) {
+      output.writeEnum(5, scope_);
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      output.writeMessage(6, getExpiresAt());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -277,6 +348,14 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(4, getCreatedAt());
+    }
+    if (scope_ != dev.verifyd.v1.ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED.getNumber()) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeEnumSize(5, scope_);
+    }
+    if (((bitField0_ & 0x00000002) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(6, getExpiresAt());
     }
     return size;
   }
@@ -313,6 +392,12 @@ private static final long serialVersionUID = 0L;
       if (!getCreatedAt()
           .equals(other.getCreatedAt())) return false;
     }
+    if (scope_ != other.scope_) return false;
+    if (hasExpiresAt() != other.hasExpiresAt()) return false;
+    if (hasExpiresAt()) {
+      if (!getExpiresAt()
+          .equals(other.getExpiresAt())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -333,6 +418,12 @@ private static final long serialVersionUID = 0L;
     if (hasCreatedAt()) {
       hash = (37 * hash) + CREATED_AT_FIELD_NUMBER;
       hash = (53 * hash) + getCreatedAt().hashCode();
+    }
+    hash = (37 * hash) + SCOPE_FIELD_NUMBER;
+    hash = (53 * hash) + scope_;
+    if (hasExpiresAt()) {
+      hash = (37 * hash) + EXPIRES_AT_FIELD_NUMBER;
+      hash = (53 * hash) + getExpiresAt().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -469,6 +560,7 @@ private static final long serialVersionUID = 0L;
       if (com.google.protobuf.GeneratedMessage
               .alwaysUseFieldBuilders) {
         internalGetCreatedAtFieldBuilder();
+        internalGetExpiresAtFieldBuilder();
       }
     }
     @java.lang.Override
@@ -482,6 +574,12 @@ private static final long serialVersionUID = 0L;
       if (createdAtBuilder_ != null) {
         createdAtBuilder_.dispose();
         createdAtBuilder_ = null;
+      }
+      scope_ = 0;
+      expiresAt_ = null;
+      if (expiresAtBuilder_ != null) {
+        expiresAtBuilder_.dispose();
+        expiresAtBuilder_ = null;
       }
       return this;
     }
@@ -532,6 +630,15 @@ private static final long serialVersionUID = 0L;
             : createdAtBuilder_.build();
         to_bitField0_ |= 0x00000001;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.scope_ = scope_;
+      }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.expiresAt_ = expiresAtBuilder_ == null
+            ? expiresAt_
+            : expiresAtBuilder_.build();
+        to_bitField0_ |= 0x00000002;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -564,6 +671,12 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasCreatedAt()) {
         mergeCreatedAt(other.getCreatedAt());
+      }
+      if (other.scope_ != 0) {
+        setScopeValue(other.getScopeValue());
+      }
+      if (other.hasExpiresAt()) {
+        mergeExpiresAt(other.getExpiresAt());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -611,6 +724,18 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 40: {
+              scope_ = input.readEnum();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 40
+            case 50: {
+              input.readMessage(
+                  internalGetExpiresAtFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 50
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1057,6 +1182,233 @@ private static final long serialVersionUID = 0L;
         createdAt_ = null;
       }
       return createdAtBuilder_;
+    }
+
+    private int scope_ = 0;
+    /**
+     * <pre>
+     * What it may do.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+     * @return The enum numeric value on the wire for scope.
+     */
+    @java.lang.Override public int getScopeValue() {
+      return scope_;
+    }
+    /**
+     * <pre>
+     * What it may do.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+     * @param value The enum numeric value on the wire for scope to set.
+     * @return This builder for chaining.
+     */
+    public Builder setScopeValue(int value) {
+      scope_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What it may do.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+     * @return The scope.
+     */
+    @java.lang.Override
+    public dev.verifyd.v1.ApiKeyScope getScope() {
+      dev.verifyd.v1.ApiKeyScope result = dev.verifyd.v1.ApiKeyScope.forNumber(scope_);
+      return result == null ? dev.verifyd.v1.ApiKeyScope.UNRECOGNIZED : result;
+    }
+    /**
+     * <pre>
+     * What it may do.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+     * @param value The scope to set.
+     * @throws IllegalArgumentException if UNRECOGNIZED is provided.
+     * @return This builder for chaining.
+     */
+    public Builder setScope(dev.verifyd.v1.ApiKeyScope value) {
+      java.util.Objects.requireNonNull(value);
+      bitField0_ |= 0x00000010;
+      scope_ = value.getNumber();
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What it may do.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearScope() {
+      bitField0_ = (bitField0_ & ~0x00000010);
+      scope_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Timestamp expiresAt_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> expiresAtBuilder_;
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     * @return Whether the expiresAt field is set.
+     */
+    public boolean hasExpiresAt() {
+      return ((bitField0_ & 0x00000020) != 0);
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     * @return The expiresAt.
+     */
+    public com.google.protobuf.Timestamp getExpiresAt() {
+      if (expiresAtBuilder_ == null) {
+        return expiresAt_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expiresAt_;
+      } else {
+        return expiresAtBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public Builder setExpiresAt(com.google.protobuf.Timestamp value) {
+      if (expiresAtBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        expiresAt_ = value;
+      } else {
+        expiresAtBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public Builder setExpiresAt(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (expiresAtBuilder_ == null) {
+        expiresAt_ = builderForValue.build();
+      } else {
+        expiresAtBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public Builder mergeExpiresAt(com.google.protobuf.Timestamp value) {
+      if (expiresAtBuilder_ == null) {
+        if (((bitField0_ & 0x00000020) != 0) &&
+          expiresAt_ != null &&
+          expiresAt_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getExpiresAtBuilder().mergeFrom(value);
+        } else {
+          expiresAt_ = value;
+        }
+      } else {
+        expiresAtBuilder_.mergeFrom(value);
+      }
+      if (expiresAt_ != null) {
+        bitField0_ |= 0x00000020;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public Builder clearExpiresAt() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      expiresAt_ = null;
+      if (expiresAtBuilder_ != null) {
+        expiresAtBuilder_.dispose();
+        expiresAtBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getExpiresAtBuilder() {
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return internalGetExpiresAtFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getExpiresAtOrBuilder() {
+      if (expiresAtBuilder_ != null) {
+        return expiresAtBuilder_.getMessageOrBuilder();
+      } else {
+        return expiresAt_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : expiresAt_;
+      }
+    }
+    /**
+     * <pre>
+     * When it stops working, for a key that was rotated; unset otherwise.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        internalGetExpiresAtFieldBuilder() {
+      if (expiresAtBuilder_ == null) {
+        expiresAtBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getExpiresAt(),
+                getParentForChildren(),
+                isClean());
+        expiresAt_ = null;
+      }
+      return expiresAtBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:verifyd.v1.ApiKeyInfo)

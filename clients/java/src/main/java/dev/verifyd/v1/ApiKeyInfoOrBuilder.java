@@ -96,4 +96,50 @@ public interface ApiKeyInfoOrBuilder extends
    * <code>.google.protobuf.Timestamp created_at = 4 [json_name = "createdAt"];</code>
    */
   com.google.protobuf.TimestampOrBuilder getCreatedAtOrBuilder();
+
+  /**
+   * <pre>
+   * What it may do.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+   * @return The enum numeric value on the wire for scope.
+   */
+  int getScopeValue();
+  /**
+   * <pre>
+   * What it may do.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 5 [json_name = "scope"];</code>
+   * @return The scope.
+   */
+  dev.verifyd.v1.ApiKeyScope getScope();
+
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   * @return Whether the expiresAt field is set.
+   */
+  boolean hasExpiresAt();
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   * @return The expiresAt.
+   */
+  com.google.protobuf.Timestamp getExpiresAt();
+  /**
+   * <pre>
+   * When it stops working, for a key that was rotated; unset otherwise.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expires_at = 6 [json_name = "expiresAt"];</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getExpiresAtOrBuilder();
 }

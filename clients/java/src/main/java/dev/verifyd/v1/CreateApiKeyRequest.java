@@ -34,6 +34,7 @@ private static final long serialVersionUID = 0L;
   private CreateApiKeyRequest() {
     tenantId_ = "";
     description_ = "";
+    scope_ = 0;
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -148,6 +149,32 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int SCOPE_FIELD_NUMBER = 3;
+  private int scope_ = 0;
+  /**
+   * <pre>
+   * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+   * @return The enum numeric value on the wire for scope.
+   */
+  @java.lang.Override public int getScopeValue() {
+    return scope_;
+  }
+  /**
+   * <pre>
+   * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+   * @return The scope.
+   */
+  @java.lang.Override public dev.verifyd.v1.ApiKeyScope getScope() {
+    dev.verifyd.v1.ApiKeyScope result = dev.verifyd.v1.ApiKeyScope.forNumber(scope_);
+    return result == null ? dev.verifyd.v1.ApiKeyScope.UNRECOGNIZED : result;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -168,6 +195,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(description_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 2, description_);
     }
+    if (scope_ != dev.verifyd.v1.ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED.getNumber()) {
+      output.writeEnum(3, scope_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -177,6 +207,10 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(description_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(2, description_);
+    }
+    if (scope_ != dev.verifyd.v1.ApiKeyScope.API_KEY_SCOPE_UNSPECIFIED.getNumber()) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeEnumSize(3, scope_);
     }
     return size;
   }
@@ -206,6 +240,7 @@ private static final long serialVersionUID = 0L;
         .equals(other.getTenantId())) return false;
     if (!getDescription()
         .equals(other.getDescription())) return false;
+    if (scope_ != other.scope_) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -221,6 +256,8 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getTenantId().hashCode();
     hash = (37 * hash) + DESCRIPTION_FIELD_NUMBER;
     hash = (53 * hash) + getDescription().hashCode();
+    hash = (37 * hash) + SCOPE_FIELD_NUMBER;
+    hash = (53 * hash) + scope_;
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -358,6 +395,7 @@ private static final long serialVersionUID = 0L;
       bitField0_ = 0;
       tenantId_ = "";
       description_ = "";
+      scope_ = 0;
       return this;
     }
 
@@ -397,6 +435,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000002) != 0)) {
         result.description_ = description_;
       }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.scope_ = scope_;
+      }
     }
 
     @java.lang.Override
@@ -420,6 +461,9 @@ private static final long serialVersionUID = 0L;
         description_ = other.description_;
         bitField0_ |= 0x00000002;
         onChanged();
+      }
+      if (other.scope_ != 0) {
+        setScopeValue(other.getScopeValue());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -455,6 +499,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 18
+            case 24: {
+              scope_ = input.readEnum();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -652,6 +701,78 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       description_ = value;
       bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+
+    private int scope_ = 0;
+    /**
+     * <pre>
+     * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+     * @return The enum numeric value on the wire for scope.
+     */
+    @java.lang.Override public int getScopeValue() {
+      return scope_;
+    }
+    /**
+     * <pre>
+     * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+     * @param value The enum numeric value on the wire for scope to set.
+     * @return This builder for chaining.
+     */
+    public Builder setScopeValue(int value) {
+      scope_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+     * @return The scope.
+     */
+    @java.lang.Override
+    public dev.verifyd.v1.ApiKeyScope getScope() {
+      dev.verifyd.v1.ApiKeyScope result = dev.verifyd.v1.ApiKeyScope.forNumber(scope_);
+      return result == null ? dev.verifyd.v1.ApiKeyScope.UNRECOGNIZED : result;
+    }
+    /**
+     * <pre>
+     * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+     * @param value The scope to set.
+     * @throws IllegalArgumentException if UNRECOGNIZED is provided.
+     * @return This builder for chaining.
+     */
+    public Builder setScope(dev.verifyd.v1.ApiKeyScope value) {
+      java.util.Objects.requireNonNull(value);
+      bitField0_ |= 0x00000004;
+      scope_ = value.getNumber();
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+     * </pre>
+     *
+     * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearScope() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      scope_ = 0;
       onChanged();
       return this;
     }

@@ -49,4 +49,23 @@ public interface CreateApiKeyRequestOrBuilder extends
    */
   com.google.protobuf.ByteString
       getDescriptionBytes();
+
+  /**
+   * <pre>
+   * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+   * @return The enum numeric value on the wire for scope.
+   */
+  int getScopeValue();
+  /**
+   * <pre>
+   * What the key may do. Unset: API_KEY_SCOPE_VERIFY.
+   * </pre>
+   *
+   * <code>.verifyd.v1.ApiKeyScope scope = 3 [json_name = "scope"];</code>
+   * @return The scope.
+   */
+  dev.verifyd.v1.ApiKeyScope getScope();
 }

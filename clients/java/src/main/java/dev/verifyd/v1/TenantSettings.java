@@ -59,6 +59,7 @@ private static final long serialVersionUID = 0L;
             dev.verifyd.v1.TenantSettings.class, dev.verifyd.v1.TenantSettings.Builder.class);
   }
 
+  private int bitField0_;
   public static final int PRICES_FIELD_NUMBER = 1;
   @SuppressWarnings("serial")
   private java.util.List<dev.verifyd.v1.ChannelPrice> prices_;
@@ -320,6 +321,44 @@ private static final long serialVersionUID = 0L;
     return result == null ? dev.verifyd.v1.Lang.UNRECOGNIZED : result;
   }
 
+  public static final int LIMITS_FIELD_NUMBER = 6;
+  private dev.verifyd.v1.TenantLimits limits_;
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   * @return Whether the limits field is set.
+   */
+  @java.lang.Override
+  public boolean hasLimits() {
+    return ((bitField0_ & 0x00000001) != 0);
+  }
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   * @return The limits.
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.TenantLimits getLimits() {
+    return limits_ == null ? dev.verifyd.v1.TenantLimits.getDefaultInstance() : limits_;
+  }
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.TenantLimitsOrBuilder getLimitsOrBuilder() {
+    return limits_ == null ? dev.verifyd.v1.TenantLimits.getDefaultInstance() : limits_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -348,6 +387,9 @@ private static final long serialVersionUID = 0L;
     }
     if (defaultLang_ != dev.verifyd.v1.Lang.LANG_UNSPECIFIED.getNumber()) {
       output.writeEnum(5, defaultLang_);
+    }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      output.writeMessage(6, getLimits());
     }
     getUnknownFields().writeTo(output);
   }
@@ -385,6 +427,10 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeEnumSize(5, defaultLang_);
     }
+    if (((bitField0_ & 0x00000001) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(6, getLimits());
+    }
     return size;
   }
   @java.lang.Override
@@ -418,6 +464,11 @@ private static final long serialVersionUID = 0L;
     if (!getDefaultAppName()
         .equals(other.getDefaultAppName())) return false;
     if (defaultLang_ != other.defaultLang_) return false;
+    if (hasLimits() != other.hasLimits()) return false;
+    if (hasLimits()) {
+      if (!getLimits()
+          .equals(other.getLimits())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -445,6 +496,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getDefaultAppName().hashCode();
     hash = (37 * hash) + DEFAULT_LANG_FIELD_NUMBER;
     hash = (53 * hash) + defaultLang_;
+    if (hasLimits()) {
+      hash = (37 * hash) + LIMITS_FIELD_NUMBER;
+      hash = (53 * hash) + getLimits().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -568,13 +623,20 @@ private static final long serialVersionUID = 0L;
 
     // Construct using dev.verifyd.v1.TenantSettings.newBuilder()
     private Builder() {
-
+      maybeForceBuilderInitialization();
     }
 
     private Builder(
         com.google.protobuf.GeneratedMessage.BuilderParent parent) {
       super(parent);
-
+      maybeForceBuilderInitialization();
+    }
+    private void maybeForceBuilderInitialization() {
+      if (com.google.protobuf.GeneratedMessage
+              .alwaysUseFieldBuilders) {
+        internalGetPricesFieldBuilder();
+        internalGetLimitsFieldBuilder();
+      }
     }
     @java.lang.Override
     public Builder clear() {
@@ -593,6 +655,11 @@ private static final long serialVersionUID = 0L;
           com.google.protobuf.LazyStringArrayList.emptyList();
       defaultAppName_ = "";
       defaultLang_ = 0;
+      limits_ = null;
+      if (limitsBuilder_ != null) {
+        limitsBuilder_.dispose();
+        limitsBuilder_ = null;
+      }
       return this;
     }
 
@@ -653,6 +720,14 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000010) != 0)) {
         result.defaultLang_ = defaultLang_;
       }
+      int to_bitField0_ = 0;
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.limits_ = limitsBuilder_ == null
+            ? limits_
+            : limitsBuilder_.build();
+        to_bitField0_ |= 0x00000001;
+      }
+      result.bitField0_ |= to_bitField0_;
     }
 
     @java.lang.Override
@@ -721,6 +796,9 @@ private static final long serialVersionUID = 0L;
       if (other.defaultLang_ != 0) {
         setDefaultLangValue(other.getDefaultLangValue());
       }
+      if (other.hasLimits()) {
+        mergeLimits(other.getLimits());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -778,6 +856,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000010;
               break;
             } // case 40
+            case 50: {
+              input.readMessage(
+                  internalGetLimitsFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 50
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1611,6 +1696,161 @@ private static final long serialVersionUID = 0L;
       defaultLang_ = 0;
       onChanged();
       return this;
+    }
+
+    private dev.verifyd.v1.TenantLimits limits_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.TenantLimits, dev.verifyd.v1.TenantLimits.Builder, dev.verifyd.v1.TenantLimitsOrBuilder> limitsBuilder_;
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     * @return Whether the limits field is set.
+     */
+    public boolean hasLimits() {
+      return ((bitField0_ & 0x00000020) != 0);
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     * @return The limits.
+     */
+    public dev.verifyd.v1.TenantLimits getLimits() {
+      if (limitsBuilder_ == null) {
+        return limits_ == null ? dev.verifyd.v1.TenantLimits.getDefaultInstance() : limits_;
+      } else {
+        return limitsBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public Builder setLimits(dev.verifyd.v1.TenantLimits value) {
+      if (limitsBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        limits_ = value;
+      } else {
+        limitsBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public Builder setLimits(
+        dev.verifyd.v1.TenantLimits.Builder builderForValue) {
+      if (limitsBuilder_ == null) {
+        limits_ = builderForValue.build();
+      } else {
+        limitsBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public Builder mergeLimits(dev.verifyd.v1.TenantLimits value) {
+      if (limitsBuilder_ == null) {
+        if (((bitField0_ & 0x00000020) != 0) &&
+          limits_ != null &&
+          limits_ != dev.verifyd.v1.TenantLimits.getDefaultInstance()) {
+          getLimitsBuilder().mergeFrom(value);
+        } else {
+          limits_ = value;
+        }
+      } else {
+        limitsBuilder_.mergeFrom(value);
+      }
+      if (limits_ != null) {
+        bitField0_ |= 0x00000020;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public Builder clearLimits() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      limits_ = null;
+      if (limitsBuilder_ != null) {
+        limitsBuilder_.dispose();
+        limitsBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public dev.verifyd.v1.TenantLimits.Builder getLimitsBuilder() {
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return internalGetLimitsFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    public dev.verifyd.v1.TenantLimitsOrBuilder getLimitsOrBuilder() {
+      if (limitsBuilder_ != null) {
+        return limitsBuilder_.getMessageOrBuilder();
+      } else {
+        return limits_ == null ?
+            dev.verifyd.v1.TenantLimits.getDefaultInstance() : limits_;
+      }
+    }
+    /**
+     * <pre>
+     * Limits and abuse defences. Unset takes every default (see TenantLimits).
+     * </pre>
+     *
+     * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.TenantLimits, dev.verifyd.v1.TenantLimits.Builder, dev.verifyd.v1.TenantLimitsOrBuilder> 
+        internalGetLimitsFieldBuilder() {
+      if (limitsBuilder_ == null) {
+        limitsBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.verifyd.v1.TenantLimits, dev.verifyd.v1.TenantLimits.Builder, dev.verifyd.v1.TenantLimitsOrBuilder>(
+                getLimits(),
+                getParentForChildren(),
+                isClean());
+        limits_ = null;
+      }
+      return limitsBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:verifyd.v1.TenantSettings)

@@ -195,4 +195,31 @@ public interface TenantSettingsOrBuilder extends
    * @return The defaultLang.
    */
   dev.verifyd.v1.Lang getDefaultLang();
+
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   * @return Whether the limits field is set.
+   */
+  boolean hasLimits();
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   * @return The limits.
+   */
+  dev.verifyd.v1.TenantLimits getLimits();
+  /**
+   * <pre>
+   * Limits and abuse defences. Unset takes every default (see TenantLimits).
+   * </pre>
+   *
+   * <code>.verifyd.v1.TenantLimits limits = 6 [json_name = "limits"];</code>
+   */
+  dev.verifyd.v1.TenantLimitsOrBuilder getLimitsOrBuilder();
 }

@@ -47,6 +47,7 @@ private static final long serialVersionUID = 0L;
     state_ = 0;
     appName_ = "";
     requestId_ = "";
+    countryIso_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -920,6 +921,55 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int COUNTRY_ISO_FIELD_NUMBER = 23;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object countryIso_ = "";
+  /**
+   * <pre>
+   * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+   * empty when no phone channel is in the strategy.
+   * </pre>
+   *
+   * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+   * @return The countryIso.
+   */
+  @java.lang.Override
+  public java.lang.String getCountryIso() {
+    java.lang.Object ref = countryIso_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      countryIso_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+   * empty when no phone channel is in the strategy.
+   * </pre>
+   *
+   * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+   * @return The bytes for countryIso.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getCountryIsoBytes() {
+    java.lang.Object ref = countryIso_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      countryIso_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -999,6 +1049,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(requestId_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 22, requestId_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(countryIso_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 23, countryIso_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -1093,6 +1146,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(requestId_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(22, requestId_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(countryIso_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(23, countryIso_);
+    }
     return size;
   }
   @java.lang.Override
@@ -1172,6 +1228,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getAppName())) return false;
     if (!getRequestId()
         .equals(other.getRequestId())) return false;
+    if (!getCountryIso()
+        .equals(other.getCountryIso())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1243,6 +1301,8 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getAppName().hashCode();
     hash = (37 * hash) + REQUEST_ID_FIELD_NUMBER;
     hash = (53 * hash) + getRequestId().hashCode();
+    hash = (37 * hash) + COUNTRY_ISO_FIELD_NUMBER;
+    hash = (53 * hash) + getCountryIso().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1434,6 +1494,7 @@ private static final long serialVersionUID = 0L;
       attemptsRemaining_ = 0;
       appName_ = "";
       requestId_ = "";
+      countryIso_ = "";
       return this;
     }
 
@@ -1560,6 +1621,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00200000) != 0)) {
         result.requestId_ = requestId_;
+      }
+      if (((from_bitField0_ & 0x00400000) != 0)) {
+        result.countryIso_ = countryIso_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -1704,6 +1768,11 @@ private static final long serialVersionUID = 0L;
       if (!other.getRequestId().isEmpty()) {
         requestId_ = other.requestId_;
         bitField0_ |= 0x00200000;
+        onChanged();
+      }
+      if (!other.getCountryIso().isEmpty()) {
+        countryIso_ = other.countryIso_;
+        bitField0_ |= 0x00400000;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -1862,6 +1931,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00200000;
               break;
             } // case 178
+            case 186: {
+              countryIso_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00400000;
+              break;
+            } // case 186
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -4285,6 +4359,103 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       requestId_ = value;
       bitField0_ |= 0x00200000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object countryIso_ = "";
+    /**
+     * <pre>
+     * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+     * empty when no phone channel is in the strategy.
+     * </pre>
+     *
+     * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+     * @return The countryIso.
+     */
+    public java.lang.String getCountryIso() {
+      java.lang.Object ref = countryIso_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        countryIso_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+     * empty when no phone channel is in the strategy.
+     * </pre>
+     *
+     * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+     * @return The bytes for countryIso.
+     */
+    public com.google.protobuf.ByteString
+        getCountryIsoBytes() {
+      java.lang.Object ref = countryIso_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        countryIso_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+     * empty when no phone channel is in the strategy.
+     * </pre>
+     *
+     * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+     * @param value The countryIso to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCountryIso(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      countryIso_ = value;
+      bitField0_ |= 0x00400000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+     * empty when no phone channel is in the strategy.
+     * </pre>
+     *
+     * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCountryIso() {
+      countryIso_ = getDefaultInstance().getCountryIso();
+      bitField0_ = (bitField0_ & ~0x00400000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+     * empty when no phone channel is in the strategy.
+     * </pre>
+     *
+     * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+     * @param value The bytes for countryIso to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCountryIsoBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      countryIso_ = value;
+      bitField0_ |= 0x00400000;
       onChanged();
       return this;
     }

@@ -497,4 +497,26 @@ public interface VerificationOrBuilder extends
    */
   com.google.protobuf.ByteString
       getRequestIdBytes();
+
+  /**
+   * <pre>
+   * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+   * empty when no phone channel is in the strategy.
+   * </pre>
+   *
+   * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+   * @return The countryIso.
+   */
+  java.lang.String getCountryIso();
+  /**
+   * <pre>
+   * The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
+   * empty when no phone channel is in the strategy.
+   * </pre>
+   *
+   * <code>string country_iso = 23 [json_name = "countryIso"];</code>
+   * @return The bytes for countryIso.
+   */
+  com.google.protobuf.ByteString
+      getCountryIsoBytes();
 }

@@ -27,6 +27,11 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
         (com.google.protobuf.ExtensionRegistryLite) registry);
   }
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_Block_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_Block_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_verifyd_v1_RoutingStep_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -111,240 +116,255 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
   static {
     java.lang.String[] descriptorData = {
       "\n\027verifyd/v1/verify.proto\022\nverifyd.v1\032\037g" +
-      "oogle/protobuf/timestamp.proto\"\320\001\n\013Routi" +
-      "ngStep\022-\n\007channel\030\001 \001(\0162\023.verifyd.v1.Cha" +
-      "nnelR\007channel\022$\n\013timeout_sec\030\002 \001(\rH\000R\nti" +
-      "meoutSec\210\001\001\022 \n\tsender_id\030\003 \001(\tH\001R\010sender" +
-      "Id\210\001\001\022\037\n\010template\030\004 \001(\tH\002R\010template\210\001\001B\016" +
-      "\n\014_timeout_secB\014\n\n_sender_idB\013\n\t_templat" +
-      "e\"\310\004\n\016ChannelAttempt\022\016\n\002id\030\001 \001(\tR\002id\022-\n\007" +
-      "channel\030\002 \001(\0162\023.verifyd.v1.ChannelR\007chan" +
-      "nel\0222\n\006status\030\003 \001(\0162\032.verifyd.v1.Deliver" +
-      "yStatusR\006status\022=\n\014processed_at\030\004 \001(\0132\032." +
-      "google.protobuf.TimestampR\013processedAt\022\037" +
-      "\n\013external_id\030\005 \001(\tR\nexternalId\022\027\n\004cost\030" +
-      "\006 \001(\003H\000R\004cost\210\001\001\022!\n\014error_reason\030\007 \001(\tR\013" +
-      "errorReason\0223\n\007sent_at\030\010 \001(\0132\032.google.pr" +
-      "otobuf.TimestampR\006sentAt\0226\n\010deadline\030\t \001" +
-      "(\0132\032.google.protobuf.TimestampR\010deadline" +
-      "\022\032\n\010provider\030\n \001(\tR\010provider\022=\n\rprovider" +
-      "_cost\030\013 \001(\0132\030.verifyd.v1.ProviderCostR\014p" +
-      "roviderCost\022\'\n\017provider_status\030\014 \001(\tR\016pr" +
-      "oviderStatus\022-\n\005tries\030\r \003(\0132\027.verifyd.v1" +
-      ".ProviderTryR\005triesB\007\n\005_cost\"B\n\014Provider" +
-      "Cost\022\032\n\010currency\030\001 \001(\tR\010currency\022\026\n\006micr" +
-      "os\030\002 \001(\003R\006micros\"s\n\013ProviderTry\022\032\n\010provi" +
-      "der\030\001 \001(\tR\010provider\022.\n\004time\030\002 \001(\0132\032.goog" +
-      "le.protobuf.TimestampR\004time\022\030\n\007outcome\030\003" +
-      " \001(\tR\007outcome\"\217\007\n\014Verification\022\016\n\002id\030\001 \001" +
-      "(\tR\002id\022\033\n\ttenant_id\030\002 \001(\tR\010tenantId\022\024\n\005p" +
-      "hone\030\003 \001(\tR\005phone\022\024\n\005email\030\004 \001(\tR\005email\022" +
-      "\027\n\004code\030\005 \001(\tH\000R\004code\210\001\001\022\037\n\013code_length\030" +
-      "\006 \001(\rR\ncodeLength\022$\n\004lang\030\007 \001(\0162\020.verify" +
-      "d.v1.LangR\004lang\022B\n\020routing_strategy\030\010 \003(" +
-      "\0132\027.verifyd.v1.RoutingStepR\017routingStrat" +
-      "egy\0222\n\006status\030\t \001(\0162\032.verifyd.v1.Deliver" +
-      "yStatusR\006status\022@\n\021delivered_channel\030\n \001" +
-      "(\0162\023.verifyd.v1.ChannelR\020deliveredChanne" +
-      "l\022\027\n\004cost\030\013 \001(\003H\001R\004cost\210\001\001\022\032\n\010currency\030\014" +
-      " \001(\tR\010currency\022\030\n\007payload\030\r \001(\tR\007payload" +
-      "\0229\n\ncreated_at\030\016 \001(\0132\032.google.protobuf.T" +
-      "imestampR\tcreatedAt\0229\n\nupdated_at\030\017 \001(\0132" +
-      "\032.google.protobuf.TimestampR\tupdatedAt\0229" +
-      "\n\nexpires_at\030\020 \001(\0132\032.google.protobuf.Tim" +
-      "estampR\texpiresAt\0224\n\007history\030\021 \003(\0132\032.ver" +
-      "ifyd.v1.ChannelAttemptR\007history\022&\n\017is_co" +
-      "de_deleted\030\022 \001(\010R\risCodeDeleted\0223\n\005state" +
-      "\030\023 \001(\0162\035.verifyd.v1.VerificationStateR\005s" +
-      "tate\022-\n\022attempts_remaining\030\024 \001(\rR\021attemp" +
-      "tsRemaining\022\031\n\010app_name\030\025 \001(\tR\007appName\022\035" +
-      "\n\nrequest_id\030\026 \001(\tR\trequestIdB\007\n\005_codeB\007" +
-      "\n\005_cost\"\347\003\n\030StartVerificationRequest\022\024\n\005" +
-      "phone\030\001 \001(\tR\005phone\022\024\n\005email\030\002 \001(\tR\005email" +
-      "\022B\n\020routing_strategy\030\003 \003(\0132\027.verifyd.v1." +
-      "RoutingStepR\017routingStrategy\022\027\n\004code\030\004 \001" +
-      "(\tH\000R\004code\210\001\001\022$\n\013code_length\030\005 \001(\rH\001R\nco" +
-      "deLength\210\001\001\022$\n\004lang\030\006 \001(\0162\020.verifyd.v1.L" +
-      "angR\004lang\022\031\n\010app_name\030\007 \001(\tR\007appName\022\030\n\007" +
-      "payload\030\010 \001(\tR\007payload\022&\n\017is_code_delete" +
-      "d\030\t \001(\010R\risCodeDeleted\022\034\n\007ttl_sec\030\n \001(\rH" +
-      "\002R\006ttlSec\210\001\001\022&\n\014max_attempts\030\013 \001(\rH\003R\013ma" +
-      "xAttempts\210\001\001\022\035\n\nrequest_id\030\014 \001(\tR\treques" +
-      "tIdB\007\n\005_codeB\016\n\014_code_lengthB\n\n\010_ttl_sec" +
-      "B\017\n\r_max_attempts\"Y\n\031StartVerificationRe" +
-      "sponse\022<\n\014verification\030\001 \001(\0132\030.verifyd.v" +
-      "1.VerificationR\014verification\"6\n\020CheckCod" +
-      "eRequest\022\016\n\002id\030\001 \001(\tR\002id\022\022\n\004code\030\002 \001(\tR\004" +
-      "code\"\202\001\n\021CheckCodeResponse\022/\n\006result\030\001 \001" +
-      "(\0162\027.verifyd.v1.CheckResultR\006result\022<\n\014v" +
-      "erification\030\002 \001(\0132\030.verifyd.v1.Verificat" +
-      "ionR\014verification\"(\n\026GetVerificationRequ" +
-      "est\022\016\n\002id\030\001 \001(\tR\002id\"W\n\027GetVerificationRe" +
-      "sponse\022<\n\014verification\030\001 \001(\0132\030.verifyd.v" +
-      "1.VerificationR\014verification\"+\n\031CancelVe" +
-      "rificationRequest\022\016\n\002id\030\001 \001(\tR\002id\"Z\n\032Can" +
-      "celVerificationResponse\022<\n\014verification\030" +
-      "\001 \001(\0132\030.verifyd.v1.VerificationR\014verific" +
-      "ation\"$\n\022WatchStatusRequest\022\016\n\002id\030\001 \001(\tR" +
-      "\002id\"\276\003\n\023WatchStatusResponse\022.\n\004kind\030\001 \001(" +
-      "\0162\032.verifyd.v1.WatchEventKindR\004kind\022\024\n\005e" +
-      "vent\030\002 \001(\tR\005event\022<\n\014verification\030\003 \001(\0132" +
-      "\030.verifyd.v1.VerificationR\014verification\022" +
-      "K\n\024active_verifications\030\004 \003(\0132\030.verifyd." +
-      "v1.VerificationR\023activeVerifications\0229\n\n" +
-      "event_time\030\005 \001(\0132\032.google.protobuf.Times" +
-      "tampR\teventTime\022\026\n\006resync\030\006 \001(\010R\006resync\022" +
-      "\"\n\nstep_index\030\007 \001(\rH\000R\tstepIndex\210\001\001\022-\n\007c" +
-      "hannel\030\010 \001(\0162\023.verifyd.v1.ChannelR\007chann" +
-      "el\022!\n\014active_total\030\t \001(\rR\013activeTotalB\r\n" +
-      "\013_step_index*\205\001\n\007Channel\022\027\n\023CHANNEL_UNSP" +
-      "ECIFIED\020\000\022\024\n\020CHANNEL_TELEGRAM\020\001\022\021\n\rCHANN" +
-      "EL_VOICE\020\002\022\017\n\013CHANNEL_SMS\020\003\022\024\n\020CHANNEL_W" +
-      "HATSAPP\020\004\022\021\n\rCHANNEL_EMAIL\020\005*\240\002\n\004Lang\022\024\n" +
-      "\020LANG_UNSPECIFIED\020\000\022\013\n\007LANG_EN\020\001\022\013\n\007LANG" +
-      "_DE\020\002\022\013\n\007LANG_FR\020\003\022\013\n\007LANG_IT\020\004\022\013\n\007LANG_" +
-      "ES\020\005\022\013\n\007LANG_PL\020\006\022\013\n\007LANG_NL\020\007\022\013\n\007LANG_R" +
-      "O\020\010\022\013\n\007LANG_PT\020\t\022\013\n\007LANG_CS\020\n\022\013\n\007LANG_HU" +
-      "\020\013\022\013\n\007LANG_SV\020\014\022\013\n\007LANG_DA\020\r\022\013\n\007LANG_FI\020" +
-      "\016\022\013\n\007LANG_SK\020\017\022\013\n\007LANG_HR\020\020\022\013\n\007LANG_TR\020\021" +
-      "\022\013\n\007LANG_RU\020\022\022\013\n\007LANG_BG\020\023\022\013\n\007LANG_UK\020\024*" +
-      "\277\001\n\016DeliveryStatus\022\037\n\033DELIVERY_STATUS_UN" +
-      "SPECIFIED\020\000\022\027\n\023DELIVERY_STATUS_NEW\020\001\022\037\n\033" +
-      "DELIVERY_STATUS_IN_PROGRESS\020\002\022\033\n\027DELIVER" +
-      "Y_STATUS_SUCCESS\020\003\022\032\n\026DELIVERY_STATUS_FA" +
-      "ILED\020\004\022\031\n\025DELIVERY_STATUS_ERROR\020\005*\346\001\n\021Ve" +
-      "rificationState\022\"\n\036VERIFICATION_STATE_UN" +
-      "SPECIFIED\020\000\022\036\n\032VERIFICATION_STATE_PENDIN" +
-      "G\020\001\022\037\n\033VERIFICATION_STATE_VERIFIED\020\002\022\036\n\032" +
-      "VERIFICATION_STATE_EXPIRED\020\003\022+\n\'VERIFICA" +
-      "TION_STATE_MAX_ATTEMPTS_REACHED\020\004\022\037\n\033VER" +
-      "IFICATION_STATE_CANCELED\020\005*\301\001\n\013CheckResu" +
-      "lt\022\034\n\030CHECK_RESULT_UNSPECIFIED\020\000\022\031\n\025CHEC" +
-      "K_RESULT_VERIFIED\020\001\022\032\n\026CHECK_RESULT_INCO" +
-      "RRECT\020\002\022\030\n\024CHECK_RESULT_EXPIRED\020\003\022%\n!CHE" +
-      "CK_RESULT_MAX_ATTEMPTS_REACHED\020\004\022\034\n\030CHEC" +
-      "K_RESULT_NOT_PENDING\020\005*\247\003\n\016WatchEventKin" +
-      "d\022 \n\034WATCH_EVENT_KIND_UNSPECIFIED\020\000\022\035\n\031W" +
-      "ATCH_EVENT_KIND_SNAPSHOT\020\001\022\034\n\030WATCH_EVEN" +
-      "T_KIND_SUCCESS\020\002\022\033\n\027WATCH_EVENT_KIND_FAI" +
-      "LED\020\003\022!\n\035WATCH_EVENT_KIND_CHANNEL_SENT\020\004" +
-      "\022$\n WATCH_EVENT_KIND_CHANNEL_SUCCESS\020\005\022#" +
-      "\n\037WATCH_EVENT_KIND_CHANNEL_FAILED\020\006\022$\n W" +
-      "ATCH_EVENT_KIND_CHANNEL_UPDATED\020\007\022\035\n\031WAT" +
-      "CH_EVENT_KIND_VERIFIED\020\010\022\034\n\030WATCH_EVENT_" +
-      "KIND_EXPIRED\020\t\022)\n%WATCH_EVENT_KIND_MAX_A" +
-      "TTEMPTS_REACHED\020\n\022\035\n\031WATCH_EVENT_KIND_CA" +
-      "NCELED\020\0132\316\003\n\rVerifyService\022`\n\021StartVerif" +
-      "ication\022$.verifyd.v1.StartVerificationRe" +
-      "quest\032%.verifyd.v1.StartVerificationResp" +
-      "onse\022H\n\tCheckCode\022\034.verifyd.v1.CheckCode" +
-      "Request\032\035.verifyd.v1.CheckCodeResponse\022Z" +
-      "\n\017GetVerification\022\".verifyd.v1.GetVerifi" +
-      "cationRequest\032#.verifyd.v1.GetVerificati" +
-      "onResponse\022c\n\022CancelVerification\022%.verif" +
-      "yd.v1.CancelVerificationRequest\032&.verify" +
-      "d.v1.CancelVerificationResponse\022P\n\013Watch" +
-      "Status\022\036.verifyd.v1.WatchStatusRequest\032\037" +
-      ".verifyd.v1.WatchStatusResponse0\001BZ\n\016dev" +
-      ".verifyd.v1B\013VerifyProtoP\001Z9github.com/v" +
-      "erifyd/verifyd/clients/go/verifydv1;veri" +
-      "fydv1b\006proto3"
+      "oogle/protobuf/timestamp.proto\"\215\002\n\005Block" +
+      "\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\037\n\013country" +
+      "_iso\030\002 \001(\tR\ncountryIso\022\026\n\006prefix\030\003 \001(\tR\006" +
+      "prefix\0220\n\005since\030\004 \001(\0132\032.google.protobuf." +
+      "TimestampR\005since\0220\n\005until\030\005 \001(\0132\032.google" +
+      ".protobuf.TimestampR\005until\022\030\n\007strikes\030\006 " +
+      "\001(\rR\007strikes\022\024\n\005sends\030\007 \001(\rR\005sends\022\032\n\010ve" +
+      "rified\030\010 \001(\rR\010verified\"\320\001\n\013RoutingStep\022-" +
+      "\n\007channel\030\001 \001(\0162\023.verifyd.v1.ChannelR\007ch" +
+      "annel\022$\n\013timeout_sec\030\002 \001(\rH\000R\ntimeoutSec" +
+      "\210\001\001\022 \n\tsender_id\030\003 \001(\tH\001R\010senderId\210\001\001\022\037\n" +
+      "\010template\030\004 \001(\tH\002R\010template\210\001\001B\016\n\014_timeo" +
+      "ut_secB\014\n\n_sender_idB\013\n\t_template\"\310\004\n\016Ch" +
+      "annelAttempt\022\016\n\002id\030\001 \001(\tR\002id\022-\n\007channel\030" +
+      "\002 \001(\0162\023.verifyd.v1.ChannelR\007channel\0222\n\006s" +
+      "tatus\030\003 \001(\0162\032.verifyd.v1.DeliveryStatusR" +
+      "\006status\022=\n\014processed_at\030\004 \001(\0132\032.google.p" +
+      "rotobuf.TimestampR\013processedAt\022\037\n\013extern" +
+      "al_id\030\005 \001(\tR\nexternalId\022\027\n\004cost\030\006 \001(\003H\000R" +
+      "\004cost\210\001\001\022!\n\014error_reason\030\007 \001(\tR\013errorRea" +
+      "son\0223\n\007sent_at\030\010 \001(\0132\032.google.protobuf.T" +
+      "imestampR\006sentAt\0226\n\010deadline\030\t \001(\0132\032.goo" +
+      "gle.protobuf.TimestampR\010deadline\022\032\n\010prov" +
+      "ider\030\n \001(\tR\010provider\022=\n\rprovider_cost\030\013 " +
+      "\001(\0132\030.verifyd.v1.ProviderCostR\014providerC" +
+      "ost\022\'\n\017provider_status\030\014 \001(\tR\016providerSt" +
+      "atus\022-\n\005tries\030\r \003(\0132\027.verifyd.v1.Provide" +
+      "rTryR\005triesB\007\n\005_cost\"B\n\014ProviderCost\022\032\n\010" +
+      "currency\030\001 \001(\tR\010currency\022\026\n\006micros\030\002 \001(\003" +
+      "R\006micros\"s\n\013ProviderTry\022\032\n\010provider\030\001 \001(" +
+      "\tR\010provider\022.\n\004time\030\002 \001(\0132\032.google.proto" +
+      "buf.TimestampR\004time\022\030\n\007outcome\030\003 \001(\tR\007ou" +
+      "tcome\"\260\007\n\014Verification\022\016\n\002id\030\001 \001(\tR\002id\022\033" +
+      "\n\ttenant_id\030\002 \001(\tR\010tenantId\022\024\n\005phone\030\003 \001" +
+      "(\tR\005phone\022\024\n\005email\030\004 \001(\tR\005email\022\027\n\004code\030" +
+      "\005 \001(\tH\000R\004code\210\001\001\022\037\n\013code_length\030\006 \001(\rR\nc" +
+      "odeLength\022$\n\004lang\030\007 \001(\0162\020.verifyd.v1.Lan" +
+      "gR\004lang\022B\n\020routing_strategy\030\010 \003(\0132\027.veri" +
+      "fyd.v1.RoutingStepR\017routingStrategy\0222\n\006s" +
+      "tatus\030\t \001(\0162\032.verifyd.v1.DeliveryStatusR" +
+      "\006status\022@\n\021delivered_channel\030\n \001(\0162\023.ver" +
+      "ifyd.v1.ChannelR\020deliveredChannel\022\027\n\004cos" +
+      "t\030\013 \001(\003H\001R\004cost\210\001\001\022\032\n\010currency\030\014 \001(\tR\010cu" +
+      "rrency\022\030\n\007payload\030\r \001(\tR\007payload\0229\n\ncrea" +
+      "ted_at\030\016 \001(\0132\032.google.protobuf.Timestamp" +
+      "R\tcreatedAt\0229\n\nupdated_at\030\017 \001(\0132\032.google" +
+      ".protobuf.TimestampR\tupdatedAt\0229\n\nexpire" +
+      "s_at\030\020 \001(\0132\032.google.protobuf.TimestampR\t" +
+      "expiresAt\0224\n\007history\030\021 \003(\0132\032.verifyd.v1." +
+      "ChannelAttemptR\007history\022&\n\017is_code_delet" +
+      "ed\030\022 \001(\010R\risCodeDeleted\0223\n\005state\030\023 \001(\0162\035" +
+      ".verifyd.v1.VerificationStateR\005state\022-\n\022" +
+      "attempts_remaining\030\024 \001(\rR\021attemptsRemain" +
+      "ing\022\031\n\010app_name\030\025 \001(\tR\007appName\022\035\n\nreques" +
+      "t_id\030\026 \001(\tR\trequestId\022\037\n\013country_iso\030\027 \001" +
+      "(\tR\ncountryIsoB\007\n\005_codeB\007\n\005_cost\"\347\003\n\030Sta" +
+      "rtVerificationRequest\022\024\n\005phone\030\001 \001(\tR\005ph" +
+      "one\022\024\n\005email\030\002 \001(\tR\005email\022B\n\020routing_str" +
+      "ategy\030\003 \003(\0132\027.verifyd.v1.RoutingStepR\017ro" +
+      "utingStrategy\022\027\n\004code\030\004 \001(\tH\000R\004code\210\001\001\022$" +
+      "\n\013code_length\030\005 \001(\rH\001R\ncodeLength\210\001\001\022$\n\004" +
+      "lang\030\006 \001(\0162\020.verifyd.v1.LangR\004lang\022\031\n\010ap" +
+      "p_name\030\007 \001(\tR\007appName\022\030\n\007payload\030\010 \001(\tR\007" +
+      "payload\022&\n\017is_code_deleted\030\t \001(\010R\risCode" +
+      "Deleted\022\034\n\007ttl_sec\030\n \001(\rH\002R\006ttlSec\210\001\001\022&\n" +
+      "\014max_attempts\030\013 \001(\rH\003R\013maxAttempts\210\001\001\022\035\n" +
+      "\nrequest_id\030\014 \001(\tR\trequestIdB\007\n\005_codeB\016\n" +
+      "\014_code_lengthB\n\n\010_ttl_secB\017\n\r_max_attemp" +
+      "ts\"Y\n\031StartVerificationResponse\022<\n\014verif" +
+      "ication\030\001 \001(\0132\030.verifyd.v1.VerificationR" +
+      "\014verification\"6\n\020CheckCodeRequest\022\016\n\002id\030" +
+      "\001 \001(\tR\002id\022\022\n\004code\030\002 \001(\tR\004code\"\202\001\n\021CheckC" +
+      "odeResponse\022/\n\006result\030\001 \001(\0162\027.verifyd.v1" +
+      ".CheckResultR\006result\022<\n\014verification\030\002 \001" +
+      "(\0132\030.verifyd.v1.VerificationR\014verificati" +
+      "on\"(\n\026GetVerificationRequest\022\016\n\002id\030\001 \001(\t" +
+      "R\002id\"W\n\027GetVerificationResponse\022<\n\014verif" +
+      "ication\030\001 \001(\0132\030.verifyd.v1.VerificationR" +
+      "\014verification\"+\n\031CancelVerificationReque" +
+      "st\022\016\n\002id\030\001 \001(\tR\002id\"Z\n\032CancelVerification" +
+      "Response\022<\n\014verification\030\001 \001(\0132\030.verifyd" +
+      ".v1.VerificationR\014verification\"$\n\022WatchS" +
+      "tatusRequest\022\016\n\002id\030\001 \001(\tR\002id\"\347\003\n\023WatchSt" +
+      "atusResponse\022.\n\004kind\030\001 \001(\0162\032.verifyd.v1." +
+      "WatchEventKindR\004kind\022\024\n\005event\030\002 \001(\tR\005eve" +
+      "nt\022<\n\014verification\030\003 \001(\0132\030.verifyd.v1.Ve" +
+      "rificationR\014verification\022K\n\024active_verif" +
+      "ications\030\004 \003(\0132\030.verifyd.v1.Verification" +
+      "R\023activeVerifications\0229\n\nevent_time\030\005 \001(" +
+      "\0132\032.google.protobuf.TimestampR\teventTime" +
+      "\022\026\n\006resync\030\006 \001(\010R\006resync\022\"\n\nstep_index\030\007" +
+      " \001(\rH\000R\tstepIndex\210\001\001\022-\n\007channel\030\010 \001(\0162\023." +
+      "verifyd.v1.ChannelR\007channel\022!\n\014active_to" +
+      "tal\030\t \001(\rR\013activeTotal\022\'\n\005block\030\n \001(\0132\021." +
+      "verifyd.v1.BlockR\005blockB\r\n\013_step_index*\205" +
+      "\001\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\024\n\020C" +
+      "HANNEL_TELEGRAM\020\001\022\021\n\rCHANNEL_VOICE\020\002\022\017\n\013" +
+      "CHANNEL_SMS\020\003\022\024\n\020CHANNEL_WHATSAPP\020\004\022\021\n\rC" +
+      "HANNEL_EMAIL\020\005*\240\002\n\004Lang\022\024\n\020LANG_UNSPECIF" +
+      "IED\020\000\022\013\n\007LANG_EN\020\001\022\013\n\007LANG_DE\020\002\022\013\n\007LANG_" +
+      "FR\020\003\022\013\n\007LANG_IT\020\004\022\013\n\007LANG_ES\020\005\022\013\n\007LANG_P" +
+      "L\020\006\022\013\n\007LANG_NL\020\007\022\013\n\007LANG_RO\020\010\022\013\n\007LANG_PT" +
+      "\020\t\022\013\n\007LANG_CS\020\n\022\013\n\007LANG_HU\020\013\022\013\n\007LANG_SV\020" +
+      "\014\022\013\n\007LANG_DA\020\r\022\013\n\007LANG_FI\020\016\022\013\n\007LANG_SK\020\017" +
+      "\022\013\n\007LANG_HR\020\020\022\013\n\007LANG_TR\020\021\022\013\n\007LANG_RU\020\022\022" +
+      "\013\n\007LANG_BG\020\023\022\013\n\007LANG_UK\020\024*\277\001\n\016DeliverySt" +
+      "atus\022\037\n\033DELIVERY_STATUS_UNSPECIFIED\020\000\022\027\n" +
+      "\023DELIVERY_STATUS_NEW\020\001\022\037\n\033DELIVERY_STATU" +
+      "S_IN_PROGRESS\020\002\022\033\n\027DELIVERY_STATUS_SUCCE" +
+      "SS\020\003\022\032\n\026DELIVERY_STATUS_FAILED\020\004\022\031\n\025DELI" +
+      "VERY_STATUS_ERROR\020\005*\346\001\n\021VerificationStat" +
+      "e\022\"\n\036VERIFICATION_STATE_UNSPECIFIED\020\000\022\036\n" +
+      "\032VERIFICATION_STATE_PENDING\020\001\022\037\n\033VERIFIC" +
+      "ATION_STATE_VERIFIED\020\002\022\036\n\032VERIFICATION_S" +
+      "TATE_EXPIRED\020\003\022+\n\'VERIFICATION_STATE_MAX" +
+      "_ATTEMPTS_REACHED\020\004\022\037\n\033VERIFICATION_STAT" +
+      "E_CANCELED\020\005*\301\001\n\013CheckResult\022\034\n\030CHECK_RE" +
+      "SULT_UNSPECIFIED\020\000\022\031\n\025CHECK_RESULT_VERIF" +
+      "IED\020\001\022\032\n\026CHECK_RESULT_INCORRECT\020\002\022\030\n\024CHE" +
+      "CK_RESULT_EXPIRED\020\003\022%\n!CHECK_RESULT_MAX_" +
+      "ATTEMPTS_REACHED\020\004\022\034\n\030CHECK_RESULT_NOT_P" +
+      "ENDING\020\005*\305\003\n\016WatchEventKind\022 \n\034WATCH_EVE" +
+      "NT_KIND_UNSPECIFIED\020\000\022\035\n\031WATCH_EVENT_KIN" +
+      "D_SNAPSHOT\020\001\022\034\n\030WATCH_EVENT_KIND_SUCCESS" +
+      "\020\002\022\033\n\027WATCH_EVENT_KIND_FAILED\020\003\022!\n\035WATCH" +
+      "_EVENT_KIND_CHANNEL_SENT\020\004\022$\n WATCH_EVEN" +
+      "T_KIND_CHANNEL_SUCCESS\020\005\022#\n\037WATCH_EVENT_" +
+      "KIND_CHANNEL_FAILED\020\006\022$\n WATCH_EVENT_KIN" +
+      "D_CHANNEL_UPDATED\020\007\022\035\n\031WATCH_EVENT_KIND_" +
+      "VERIFIED\020\010\022\034\n\030WATCH_EVENT_KIND_EXPIRED\020\t" +
+      "\022)\n%WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHE" +
+      "D\020\n\022\035\n\031WATCH_EVENT_KIND_CANCELED\020\013\022\034\n\030WA" +
+      "TCH_EVENT_KIND_BLOCKED\020\0142\316\003\n\rVerifyServi" +
+      "ce\022`\n\021StartVerification\022$.verifyd.v1.Sta" +
+      "rtVerificationRequest\032%.verifyd.v1.Start" +
+      "VerificationResponse\022H\n\tCheckCode\022\034.veri" +
+      "fyd.v1.CheckCodeRequest\032\035.verifyd.v1.Che" +
+      "ckCodeResponse\022Z\n\017GetVerification\022\".veri" +
+      "fyd.v1.GetVerificationRequest\032#.verifyd." +
+      "v1.GetVerificationResponse\022c\n\022CancelVeri" +
+      "fication\022%.verifyd.v1.CancelVerification" +
+      "Request\032&.verifyd.v1.CancelVerificationR" +
+      "esponse\022P\n\013WatchStatus\022\036.verifyd.v1.Watc" +
+      "hStatusRequest\032\037.verifyd.v1.WatchStatusR" +
+      "esponse0\001BZ\n\016dev.verifyd.v1B\013VerifyProto" +
+      "P\001Z9github.com/verifyd/verifyd/clients/g" +
+      "o/verifydv1;verifydv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
         new com.google.protobuf.Descriptors.FileDescriptor[] {
           com.google.protobuf.TimestampProto.getDescriptor(),
         });
-    internal_static_verifyd_v1_RoutingStep_descriptor =
+    internal_static_verifyd_v1_Block_descriptor =
       getDescriptor().getMessageType(0);
+    internal_static_verifyd_v1_Block_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_Block_descriptor,
+        new java.lang.String[] { "TenantId", "CountryIso", "Prefix", "Since", "Until", "Strikes", "Sends", "Verified", });
+    internal_static_verifyd_v1_RoutingStep_descriptor =
+      getDescriptor().getMessageType(1);
     internal_static_verifyd_v1_RoutingStep_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_RoutingStep_descriptor,
         new java.lang.String[] { "Channel", "TimeoutSec", "SenderId", "Template", });
     internal_static_verifyd_v1_ChannelAttempt_descriptor =
-      getDescriptor().getMessageType(1);
+      getDescriptor().getMessageType(2);
     internal_static_verifyd_v1_ChannelAttempt_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ChannelAttempt_descriptor,
         new java.lang.String[] { "Id", "Channel", "Status", "ProcessedAt", "ExternalId", "Cost", "ErrorReason", "SentAt", "Deadline", "Provider", "ProviderCost", "ProviderStatus", "Tries", });
     internal_static_verifyd_v1_ProviderCost_descriptor =
-      getDescriptor().getMessageType(2);
+      getDescriptor().getMessageType(3);
     internal_static_verifyd_v1_ProviderCost_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ProviderCost_descriptor,
         new java.lang.String[] { "Currency", "Micros", });
     internal_static_verifyd_v1_ProviderTry_descriptor =
-      getDescriptor().getMessageType(3);
+      getDescriptor().getMessageType(4);
     internal_static_verifyd_v1_ProviderTry_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_ProviderTry_descriptor,
         new java.lang.String[] { "Provider", "Time", "Outcome", });
     internal_static_verifyd_v1_Verification_descriptor =
-      getDescriptor().getMessageType(4);
+      getDescriptor().getMessageType(5);
     internal_static_verifyd_v1_Verification_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_Verification_descriptor,
-        new java.lang.String[] { "Id", "TenantId", "Phone", "Email", "Code", "CodeLength", "Lang", "RoutingStrategy", "Status", "DeliveredChannel", "Cost", "Currency", "Payload", "CreatedAt", "UpdatedAt", "ExpiresAt", "History", "IsCodeDeleted", "State", "AttemptsRemaining", "AppName", "RequestId", });
+        new java.lang.String[] { "Id", "TenantId", "Phone", "Email", "Code", "CodeLength", "Lang", "RoutingStrategy", "Status", "DeliveredChannel", "Cost", "Currency", "Payload", "CreatedAt", "UpdatedAt", "ExpiresAt", "History", "IsCodeDeleted", "State", "AttemptsRemaining", "AppName", "RequestId", "CountryIso", });
     internal_static_verifyd_v1_StartVerificationRequest_descriptor =
-      getDescriptor().getMessageType(5);
+      getDescriptor().getMessageType(6);
     internal_static_verifyd_v1_StartVerificationRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_StartVerificationRequest_descriptor,
         new java.lang.String[] { "Phone", "Email", "RoutingStrategy", "Code", "CodeLength", "Lang", "AppName", "Payload", "IsCodeDeleted", "TtlSec", "MaxAttempts", "RequestId", });
     internal_static_verifyd_v1_StartVerificationResponse_descriptor =
-      getDescriptor().getMessageType(6);
+      getDescriptor().getMessageType(7);
     internal_static_verifyd_v1_StartVerificationResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_StartVerificationResponse_descriptor,
         new java.lang.String[] { "Verification", });
     internal_static_verifyd_v1_CheckCodeRequest_descriptor =
-      getDescriptor().getMessageType(7);
+      getDescriptor().getMessageType(8);
     internal_static_verifyd_v1_CheckCodeRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CheckCodeRequest_descriptor,
         new java.lang.String[] { "Id", "Code", });
     internal_static_verifyd_v1_CheckCodeResponse_descriptor =
-      getDescriptor().getMessageType(8);
+      getDescriptor().getMessageType(9);
     internal_static_verifyd_v1_CheckCodeResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CheckCodeResponse_descriptor,
         new java.lang.String[] { "Result", "Verification", });
     internal_static_verifyd_v1_GetVerificationRequest_descriptor =
-      getDescriptor().getMessageType(9);
+      getDescriptor().getMessageType(10);
     internal_static_verifyd_v1_GetVerificationRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_GetVerificationRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_verifyd_v1_GetVerificationResponse_descriptor =
-      getDescriptor().getMessageType(10);
+      getDescriptor().getMessageType(11);
     internal_static_verifyd_v1_GetVerificationResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_GetVerificationResponse_descriptor,
         new java.lang.String[] { "Verification", });
     internal_static_verifyd_v1_CancelVerificationRequest_descriptor =
-      getDescriptor().getMessageType(11);
+      getDescriptor().getMessageType(12);
     internal_static_verifyd_v1_CancelVerificationRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CancelVerificationRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_verifyd_v1_CancelVerificationResponse_descriptor =
-      getDescriptor().getMessageType(12);
+      getDescriptor().getMessageType(13);
     internal_static_verifyd_v1_CancelVerificationResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_CancelVerificationResponse_descriptor,
         new java.lang.String[] { "Verification", });
     internal_static_verifyd_v1_WatchStatusRequest_descriptor =
-      getDescriptor().getMessageType(13);
+      getDescriptor().getMessageType(14);
     internal_static_verifyd_v1_WatchStatusRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_WatchStatusRequest_descriptor,
         new java.lang.String[] { "Id", });
     internal_static_verifyd_v1_WatchStatusResponse_descriptor =
-      getDescriptor().getMessageType(14);
+      getDescriptor().getMessageType(15);
     internal_static_verifyd_v1_WatchStatusResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_WatchStatusResponse_descriptor,
-        new java.lang.String[] { "Kind", "Event", "Verification", "ActiveVerifications", "EventTime", "Resync", "StepIndex", "Channel", "ActiveTotal", });
+        new java.lang.String[] { "Kind", "Event", "Verification", "ActiveVerifications", "EventTime", "Resync", "StepIndex", "Channel", "ActiveTotal", "Block", });
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.TimestampProto.getDescriptor();
   }

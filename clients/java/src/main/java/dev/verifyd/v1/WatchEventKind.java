@@ -113,6 +113,15 @@ public enum WatchEventKind
    * <code>WATCH_EVENT_KIND_CANCELED = 11;</code>
    */
   WATCH_EVENT_KIND_CANCELED(11),
+  /**
+   * <pre>
+   * A number prefix of the tenant was blocked for SMS pumping ("verification.blocked");
+   * only on tenant-wide watches, with `block` set and no verification.
+   * </pre>
+   *
+   * <code>WATCH_EVENT_KIND_BLOCKED = 12;</code>
+   */
+  WATCH_EVENT_KIND_BLOCKED(12),
   UNRECOGNIZED(-1),
   ;
 
@@ -222,6 +231,15 @@ public enum WatchEventKind
    * <code>WATCH_EVENT_KIND_CANCELED = 11;</code>
    */
   public static final int WATCH_EVENT_KIND_CANCELED_VALUE = 11;
+  /**
+   * <pre>
+   * A number prefix of the tenant was blocked for SMS pumping ("verification.blocked");
+   * only on tenant-wide watches, with `block` set and no verification.
+   * </pre>
+   *
+   * <code>WATCH_EVENT_KIND_BLOCKED = 12;</code>
+   */
+  public static final int WATCH_EVENT_KIND_BLOCKED_VALUE = 12;
 
 
   public final int getNumber() {
@@ -260,6 +278,7 @@ public enum WatchEventKind
       case 9: return WATCH_EVENT_KIND_EXPIRED;
       case 10: return WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED;
       case 11: return WATCH_EVENT_KIND_CANCELED;
+      case 12: return WATCH_EVENT_KIND_BLOCKED;
       default: return null;
     }
   }

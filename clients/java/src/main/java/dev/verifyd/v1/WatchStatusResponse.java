@@ -373,6 +373,44 @@ private static final long serialVersionUID = 0L;
     return activeTotal_;
   }
 
+  public static final int BLOCK_FIELD_NUMBER = 10;
+  private dev.verifyd.v1.Block block_;
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   * @return Whether the block field is set.
+   */
+  @java.lang.Override
+  public boolean hasBlock() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   * @return The block.
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.Block getBlock() {
+    return block_ == null ? dev.verifyd.v1.Block.getDefaultInstance() : block_;
+  }
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   */
+  @java.lang.Override
+  public dev.verifyd.v1.BlockOrBuilder getBlockOrBuilder() {
+    return block_ == null ? dev.verifyd.v1.Block.getDefaultInstance() : block_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -413,6 +451,9 @@ private static final long serialVersionUID = 0L;
     }
     if (activeTotal_ != 0) {
       output.writeUInt32(9, activeTotal_);
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      output.writeMessage(10, getBlock());
     }
     getUnknownFields().writeTo(output);
   }
@@ -457,6 +498,10 @@ private static final long serialVersionUID = 0L;
     if (activeTotal_ != 0) {
       size += com.google.protobuf.CodedOutputStream
         .computeUInt32Size(9, activeTotal_);
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(10, getBlock());
     }
     return size;
   }
@@ -507,6 +552,11 @@ private static final long serialVersionUID = 0L;
     if (channel_ != other.channel_) return false;
     if (getActiveTotal()
         != other.getActiveTotal()) return false;
+    if (hasBlock() != other.hasBlock()) return false;
+    if (hasBlock()) {
+      if (!getBlock()
+          .equals(other.getBlock())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -545,6 +595,10 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + channel_;
     hash = (37 * hash) + ACTIVE_TOTAL_FIELD_NUMBER;
     hash = (53 * hash) + getActiveTotal();
+    if (hasBlock()) {
+      hash = (37 * hash) + BLOCK_FIELD_NUMBER;
+      hash = (53 * hash) + getBlock().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -682,6 +736,7 @@ private static final long serialVersionUID = 0L;
         internalGetVerificationFieldBuilder();
         internalGetActiveVerificationsFieldBuilder();
         internalGetEventTimeFieldBuilder();
+        internalGetBlockFieldBuilder();
       }
     }
     @java.lang.Override
@@ -711,6 +766,11 @@ private static final long serialVersionUID = 0L;
       stepIndex_ = 0;
       channel_ = 0;
       activeTotal_ = 0;
+      block_ = null;
+      if (blockBuilder_ != null) {
+        blockBuilder_.dispose();
+        blockBuilder_ = null;
+      }
       return this;
     }
 
@@ -789,6 +849,12 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000100) != 0)) {
         result.activeTotal_ = activeTotal_;
       }
+      if (((from_bitField0_ & 0x00000200) != 0)) {
+        result.block_ = blockBuilder_ == null
+            ? block_
+            : blockBuilder_.build();
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -855,6 +921,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.getActiveTotal() != 0) {
         setActiveTotal(other.getActiveTotal());
+      }
+      if (other.hasBlock()) {
+        mergeBlock(other.getBlock());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -937,6 +1006,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000100;
               break;
             } // case 72
+            case 82: {
+              input.readMessage(
+                  internalGetBlockFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000200;
+              break;
+            } // case 82
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2017,6 +2093,161 @@ private static final long serialVersionUID = 0L;
       activeTotal_ = 0;
       onChanged();
       return this;
+    }
+
+    private dev.verifyd.v1.Block block_;
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.Block, dev.verifyd.v1.Block.Builder, dev.verifyd.v1.BlockOrBuilder> blockBuilder_;
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     * @return Whether the block field is set.
+     */
+    public boolean hasBlock() {
+      return ((bitField0_ & 0x00000200) != 0);
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     * @return The block.
+     */
+    public dev.verifyd.v1.Block getBlock() {
+      if (blockBuilder_ == null) {
+        return block_ == null ? dev.verifyd.v1.Block.getDefaultInstance() : block_;
+      } else {
+        return blockBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public Builder setBlock(dev.verifyd.v1.Block value) {
+      if (blockBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        block_ = value;
+      } else {
+        blockBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public Builder setBlock(
+        dev.verifyd.v1.Block.Builder builderForValue) {
+      if (blockBuilder_ == null) {
+        block_ = builderForValue.build();
+      } else {
+        blockBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public Builder mergeBlock(dev.verifyd.v1.Block value) {
+      if (blockBuilder_ == null) {
+        if (((bitField0_ & 0x00000200) != 0) &&
+          block_ != null &&
+          block_ != dev.verifyd.v1.Block.getDefaultInstance()) {
+          getBlockBuilder().mergeFrom(value);
+        } else {
+          block_ = value;
+        }
+      } else {
+        blockBuilder_.mergeFrom(value);
+      }
+      if (block_ != null) {
+        bitField0_ |= 0x00000200;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public Builder clearBlock() {
+      bitField0_ = (bitField0_ & ~0x00000200);
+      block_ = null;
+      if (blockBuilder_ != null) {
+        blockBuilder_.dispose();
+        blockBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public dev.verifyd.v1.Block.Builder getBlockBuilder() {
+      bitField0_ |= 0x00000200;
+      onChanged();
+      return internalGetBlockFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    public dev.verifyd.v1.BlockOrBuilder getBlockOrBuilder() {
+      if (blockBuilder_ != null) {
+        return blockBuilder_.getMessageOrBuilder();
+      } else {
+        return block_ == null ?
+            dev.verifyd.v1.Block.getDefaultInstance() : block_;
+      }
+    }
+    /**
+     * <pre>
+     * For a BLOCKED event: the block.
+     * </pre>
+     *
+     * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        dev.verifyd.v1.Block, dev.verifyd.v1.Block.Builder, dev.verifyd.v1.BlockOrBuilder> 
+        internalGetBlockFieldBuilder() {
+      if (blockBuilder_ == null) {
+        blockBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            dev.verifyd.v1.Block, dev.verifyd.v1.Block.Builder, dev.verifyd.v1.BlockOrBuilder>(
+                getBlock(),
+                getParentForChildren(),
+                isClean());
+        block_ = null;
+      }
+      return blockBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:verifyd.v1.WatchStatusResponse)

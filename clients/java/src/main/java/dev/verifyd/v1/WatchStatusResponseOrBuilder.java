@@ -227,4 +227,31 @@ public interface WatchStatusResponseOrBuilder extends
    * @return The activeTotal.
    */
   int getActiveTotal();
+
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   * @return Whether the block field is set.
+   */
+  boolean hasBlock();
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   * @return The block.
+   */
+  dev.verifyd.v1.Block getBlock();
+  /**
+   * <pre>
+   * For a BLOCKED event: the block.
+   * </pre>
+   *
+   * <code>.verifyd.v1.Block block = 10 [json_name = "block"];</code>
+   */
+  dev.verifyd.v1.BlockOrBuilder getBlockOrBuilder();
 }
