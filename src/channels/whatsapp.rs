@@ -226,6 +226,10 @@ struct GraphError {
     #[serde(default)]
     message: String,
     code: Option<i64>,
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    error_subcode: Option<i64>,
     #[serde(default)]
     error_data: Option<ErrorData>,
     #[serde(default)]
@@ -244,7 +248,7 @@ struct ErrorData {
 ///   faults (`1`, `2`, `131000`, `131016`, `131057`, `133004`) are transient;
 /// - the token and permissions (`0`, `3`, `10`, `190`, `200`–`299`), the account
 ///   (`368`, `131031`, `131042`, `131045`, `131048` spam limit, `133010`), a wrong
-///   phone number id (`33`) and the template (`132000`–`132999`: missing in this
+///   phone number id (`33`, or `100` with subcode `33`) and the template (`132000`–`132999`: missing in this
 ///   language, paused, parameters wrong) mean this provider cannot send now: `Down`;
 /// - the recipient or this message (`100`, `131008`, `131009`, `131021`, `131026`
 ///   undeliverable / not on WhatsApp, `131047`, `131049`, `131050`, `131051`,
@@ -300,7 +304,14 @@ fn classify(
         message.push_str(&format!(" [fbtrace_id {trace}]"));
     }
     let code = e.code.map(|c| c.to_string()).unwrap_or_default();
-    match e.code.map_or(Class::ByStatus, class_of) {
+    let class = match e.code {
+        // "Unsupported post request. Object with ID … does not exist": the
+        // phone_number_id is wrong (Graph marks it with subcode 33).
+        Some(100) if e.error_subcode == Some(33) || e.kind == "GraphMethodException" => Class::Down,
+        Some(c) => class_of(c),
+        None => Class::ByStatus,
+    };
+    match class {
         Class::Transient => SendError::Transient {
             message,
             retry_after: http::retry_after(headers),
