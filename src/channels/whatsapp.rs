@@ -103,11 +103,15 @@ pub fn default_language(lang: Lang) -> String {
 }
 
 fn valid_language_code(v: &str) -> bool {
-    let (lang, region) = v.split_once('_').unwrap_or((v, ""));
+    let (lang, region) = match v.split_once('_') {
+        Some((l, r)) => (l, Some(r)),
+        None => (v, None),
+    };
     (2..=3).contains(&lang.len())
         && lang.bytes().all(|b| b.is_ascii_lowercase())
-        && (region.is_empty()
-            || ((2..=4).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphabetic())))
+        && region.is_none_or(|r| {
+            (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphabetic())
+        })
 }
 
 pub fn build(s: &Settings, ctx: &BuildCtx) -> Result<Arc<dyn Provider>, String> {
