@@ -132,6 +132,8 @@ pub struct SandboxSettings {
 #[serde(tag = "provider", rename_all = "kebab-case")]
 pub enum ProviderSettings {
     Sandbox(SandboxSettings),
+    TelegramGateway(super::telegram::Settings),
+    WhatsappCloud(super::whatsapp::Settings),
 }
 
 impl ProviderSettings {
@@ -139,23 +141,34 @@ impl ProviderSettings {
     pub fn kind(&self) -> &'static str {
         match self {
             ProviderSettings::Sandbox(_) => "sandbox",
+            ProviderSettings::TelegramGateway(_) => "telegram-gateway",
+            ProviderSettings::WhatsappCloud(_) => "whatsapp-cloud",
         }
     }
 
     fn name(&self) -> Option<&str> {
         match self {
             ProviderSettings::Sandbox(s) => s.name.as_deref(),
+            ProviderSettings::TelegramGateway(s) => s.name.as_deref(),
+            ProviderSettings::WhatsappCloud(s) => s.name.as_deref(),
         }
     }
 
     /// Which channels this kind can serve.
     fn serves(&self, channel: Channel) -> bool {
-        matches!((self, channel), (ProviderSettings::Sandbox(_), _))
+        matches!(
+            (self, channel),
+            (ProviderSettings::Sandbox(_), _)
+                | (ProviderSettings::TelegramGateway(_), Channel::Telegram)
+                | (ProviderSettings::WhatsappCloud(_), Channel::Whatsapp)
+        )
     }
 
     fn build(&self, ctx: &BuildCtx) -> Result<Arc<dyn Provider>, String> {
         match self {
             ProviderSettings::Sandbox(_) => Ok(ctx.sandbox.clone()),
+            ProviderSettings::TelegramGateway(s) => super::telegram::build(s, ctx),
+            ProviderSettings::WhatsappCloud(s) => super::whatsapp::build(s, ctx),
         }
     }
 }

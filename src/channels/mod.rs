@@ -16,6 +16,8 @@ pub mod config;
 pub mod http;
 pub mod router;
 pub mod sandbox;
+pub mod telegram;
+pub mod whatsapp;
 
 use std::time::Duration;
 
