@@ -128,6 +128,7 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
             watch_buffer: args.watch_buffer,
             lease: Duration::from_millis(args.lease_ms),
             directory_refresh: Duration::from_millis(args.directory_refresh_ms),
+            check_slowdown_max_ms: args.check_slowdown_max_ms.min(60_000),
             retention: crate::engine::RetentionConfig {
                 verifications: Duration::from_secs(
                     u64::from(args.keep_verifications_days) * 86_400,

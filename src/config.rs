@@ -218,6 +218,11 @@ pub struct ServeArgs {
     #[arg(long, env = "VERIFYD_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<String>,
 
+    /// The longest a CheckCode answer is held back as its destination nears the
+    /// failed-check cap (it grows from 0 after ten failures), in milliseconds.
+    #[arg(long, env = "VERIFYD_CHECK_SLOWDOWN_MAX_MS", default_value_t = 2000)]
+    pub check_slowdown_max_ms: u64,
+
     /// How long a rotated API key keeps working, in seconds, unless RotateApiKey says.
     #[arg(long, env = "VERIFYD_KEY_ROTATION_GRACE_SEC", default_value_t = 86_400)]
     pub key_rotation_grace_sec: u64,

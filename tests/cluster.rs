@@ -438,3 +438,30 @@ async fn a_drain_hands_verifications_over_at_once() {
         assert_eq!(statuses(&v), vec![S::Failed, S::Success]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_hold_across_nodes() {
+    let Some(Cluster { _dirs, nodes }) = cluster(2, LEASE_MS).await else {
+        return;
+    };
+    let phone = "+33612345678";
+    for i in 0..5 {
+        nodes[i % 2]
+            .start_v(start_req(phone, &[Sms]))
+            .await
+            .unwrap();
+    }
+    for n in &nodes {
+        let s = n.start_v(start_req(phone, &[Sms])).await.unwrap_err();
+        assert_status(&s, tonic::Code::ResourceExhausted, "RATE_LIMITED");
+    }
+    // Wrong codes add up across nodes too: two nodes, one destination.
+    let a = nodes[0]
+        .start_v(start_req(&magic(0, 0, 0, 0), &[Sms]))
+        .await
+        .unwrap();
+    let bad = wrong_code(a.code());
+    nodes[0].check(&a.id, bad).await.unwrap();
+    nodes[1].check(&a.id, bad).await.unwrap();
+    assert_eq!(nodes[1].get(&a.id).await.attempts_remaining, 3);
+}

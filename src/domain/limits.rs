@@ -503,16 +503,16 @@ pub fn check_lockout(
 }
 
 /// How long to hold a check's answer back, given how many consecutive failures its
-/// destination has: nothing for the first ten, then growing to two seconds as the
-/// count nears the cap, so guessing slows down long before the lockout.
-pub fn check_slowdown_ms(limits: &Limits, failures: i64) -> u64 {
+/// destination has: nothing for the first ten, then growing to `max_ms` as the count
+/// nears the cap, so guessing slows down long before the lockout.
+pub fn check_slowdown_ms(limits: &Limits, failures: i64, max_ms: u64) -> u64 {
     let cap = i64::from(limits.failed_checks_per_destination);
     if cap == 0 || failures <= 10 {
         return 0;
     }
     let over = (failures - 10) as u64;
     let span = (cap - 10).max(1) as u64;
-    (2000 * over / span).min(2000)
+    (max_ms.saturating_mul(over) / span).min(max_ms)
 }
 
 /// A phone number's country and prefix.
@@ -689,9 +689,10 @@ mod tests {
         let r = check_lockout(&l, "d", &fc, T0 + 1000).unwrap();
         assert_eq!(r.retry_after_ms, Some(24 * HOUR_MS - 1000));
         assert!(check_lockout(&l, "d", &fc, T0 + 24 * HOUR_MS).is_none());
-        assert_eq!(check_slowdown_ms(&l, 10), 0);
-        assert!(check_slowdown_ms(&l, 55) > 0);
-        assert_eq!(check_slowdown_ms(&l, 100), 2000);
+        assert_eq!(check_slowdown_ms(&l, 10, 2000), 0);
+        assert_eq!(check_slowdown_ms(&l, 55, 2000), 1000);
+        assert_eq!(check_slowdown_ms(&l, 100, 2000), 2000);
+        assert_eq!(check_slowdown_ms(&l, 100, 0), 0);
     }
 
     #[test]

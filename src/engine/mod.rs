@@ -143,6 +143,8 @@ pub struct EngineConfig {
     /// How often a node of a cluster re-reads the directory at the latest.
     pub directory_refresh: Duration,
     pub retention: RetentionConfig,
+    /// The longest a check is held back as its destination nears the failed-check cap.
+    pub check_slowdown_max_ms: u64,
 }
 
 /// How long what may be deleted is kept.
@@ -556,7 +558,7 @@ impl Engine {
             inner.store.append_audit(&[e]).await?;
             return Err(EngineError::Limited(refusal));
         }
-        let slow = limits::check_slowdown_ms(&limits, failures);
+        let slow = limits::check_slowdown_ms(&limits, failures, inner.cfg.check_slowdown_max_ms);
         if slow > 0 {
             tokio::time::sleep(Duration::from_millis(slow)).await;
         }

@@ -287,6 +287,17 @@ impl Client {
         .await
     }
 
+    /// How many messages the sandbox holds in all.
+    pub async fn sandbox_count(&self) -> usize {
+        self.admin()
+            .list_sandbox_messages(admin_req(pb::ListSandboxMessagesRequest::default()))
+            .await
+            .expect("outbox")
+            .into_inner()
+            .messages
+            .len()
+    }
+
     pub async fn sandbox_messages(&self, id: &str) -> Vec<pb::SandboxMessage> {
         self.admin()
             .list_sandbox_messages(admin_req(pb::ListSandboxMessagesRequest {
