@@ -474,7 +474,7 @@ impl Engine {
                 return Err(EngineError::Limited(refusal));
             }
         }
-        let stored = inner.view(&v);
+        let id = v.id;
         tracing::info!(verification_id = %v.id, tenant_id, steps = v.history.len(), "verification started");
         // Answer once the first step was handed to its channel, like a carrier API
         // does: the caller sees that step's real status, and a rejected first channel
@@ -483,10 +483,11 @@ impl Engine {
         let (tx, rx) = oneshot::channel();
         inner.spawn_driver(v, Some(tx));
         let limit = inner.cfg.send_timeout + Duration::from_secs(1);
-        Ok(match tokio::time::timeout(limit, rx).await {
-            Ok(Ok(view)) => view,
-            _ => stored,
-        })
+        match tokio::time::timeout(limit, rx).await {
+            Ok(Ok(view)) => Ok(view),
+            // The provider is still thinking: answer with what is stored now.
+            _ => Ok(inner.view(&inner.load(tenant_id, id).await?)),
+        }
     }
 
     /// Reads one verification of the tenant.
