@@ -1,5 +1,6 @@
 //! Generates the gRPC code for `proto/verifyd/v1` and the descriptor set that
-//! reflection serves. protoc comes vendored, so no system install is needed.
+//! reflection serves, and the proto3 JSON mapping of every message (pbjson).
+//! protoc comes vendored, so no system install is needed.
 use std::{env, path::PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -7,8 +8,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // SAFETY: a build script is single-threaded; nothing else reads the environment concurrently.
     unsafe { env::set_var("PROTOC", protoc) };
     let out = PathBuf::from(env::var("OUT_DIR")?);
+    // Well-known types come from pbjson-types, so that every message also gets the
+    // proto3 JSON mapping (the one grpcurl prints), which webhook bodies use.
+    let descriptors = out.join("verifyd_descriptor.bin");
     tonic_prost_build::configure()
-        .file_descriptor_set_path(out.join("verifyd_descriptor.bin"))
+        .file_descriptor_set_path(&descriptors)
+        .compile_well_known_types(true)
+        .extern_path(".google.protobuf", "::pbjson_types")
         .compile_protos(
             &[
                 "proto/verifyd/v1/verify.proto",
@@ -16,6 +22,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ],
             &["proto"],
         )?;
+    pbjson_build::Builder::new()
+        .register_descriptors(&std::fs::read(&descriptors)?)?
+        .build(&[".verifyd.v1"])?;
     println!("cargo:rerun-if-changed=proto");
     Ok(())
 }

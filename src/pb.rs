@@ -1,10 +1,12 @@
-//! Generated protobuf and gRPC code for `proto/verifyd/v1`, and the descriptor set
-//! that reflection serves. Nothing else lives here.
+//! Generated protobuf and gRPC code for `proto/verifyd/v1`, its proto3 JSON mapping
+//! (serde, from pbjson), and the descriptor set that reflection serves. Nothing else
+//! lives here.
 #![allow(clippy::all, clippy::pedantic, missing_docs)]
 
 pub mod verifyd {
     pub mod v1 {
         tonic::include_proto!("verifyd.v1");
+        include!(concat!(env!("OUT_DIR"), "/verifyd.v1.serde.rs"));
     }
 }
 

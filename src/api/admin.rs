@@ -69,7 +69,7 @@ fn scope_to_pb(s: KeyScope) -> pb::ApiKeyScope {
     }
 }
 
-fn millis(t: &Option<prost_types::Timestamp>) -> Option<i64> {
+fn millis(t: &Option<pbjson_types::Timestamp>) -> Option<i64> {
     t.as_ref()
         .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos / 1_000_000))
 }
