@@ -125,6 +125,9 @@ pub struct SandboxSettings {
 #[serde(tag = "provider", rename_all = "kebab-case")]
 pub enum ProviderSettings {
     Sandbox(SandboxSettings),
+    Twilio(super::twilio::Settings),
+    Vonage(super::vonage::Settings),
+    Smtp(super::smtp::Settings),
 }
 
 impl ProviderSettings {
@@ -132,23 +135,38 @@ impl ProviderSettings {
     pub fn kind(&self) -> &'static str {
         match self {
             ProviderSettings::Sandbox(_) => "sandbox",
+            ProviderSettings::Twilio(_) => "twilio",
+            ProviderSettings::Vonage(_) => "vonage",
+            ProviderSettings::Smtp(_) => "smtp",
         }
     }
 
     fn name(&self) -> Option<&str> {
         match self {
             ProviderSettings::Sandbox(s) => s.name.as_deref(),
+            ProviderSettings::Twilio(s) => s.name.as_deref(),
+            ProviderSettings::Vonage(s) => s.name.as_deref(),
+            ProviderSettings::Smtp(s) => s.name.as_deref(),
         }
     }
 
     /// Which channels this kind can serve.
     fn serves(&self, channel: Channel) -> bool {
-        matches!((self, channel), (ProviderSettings::Sandbox(_), _))
+        matches!(
+            (self, channel),
+            (ProviderSettings::Sandbox(_), _)
+                | (ProviderSettings::Twilio(_), Channel::Sms | Channel::Voice)
+                | (ProviderSettings::Vonage(_), Channel::Sms)
+                | (ProviderSettings::Smtp(_), Channel::Email)
+        )
     }
 
     fn build(&self, ctx: &BuildCtx) -> Result<Arc<dyn Provider>, String> {
         match self {
             ProviderSettings::Sandbox(_) => Ok(ctx.sandbox.clone()),
+            ProviderSettings::Twilio(s) => super::twilio::build(s, ctx),
+            ProviderSettings::Vonage(s) => super::vonage::build(s, ctx),
+            ProviderSettings::Smtp(s) => super::smtp::build(s, ctx),
         }
     }
 }

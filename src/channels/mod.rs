@@ -16,6 +16,9 @@ pub mod config;
 pub mod http;
 pub mod router;
 pub mod sandbox;
+pub mod smtp;
+pub mod twilio;
+pub mod vonage;
 
 use std::time::Duration;
 
