@@ -269,7 +269,7 @@ pub fn build(s: &Settings, ctx: &BuildCtx) -> Result<Arc<dyn Provider>, String> 
     let basic = match (&api_key, &auth_token) {
         (Some((sid, secret)), _) => (sid.clone(), secret.clone()),
         (None, Some(token)) => (account_sid.to_owned(), token.clone()),
-        (None, None) => unreachable!("an auth token is required without an API key"),
+        (None, None) => return Err("auth_token is missing".into()),
     };
 
     let from = s
