@@ -134,6 +134,9 @@ pub enum ProviderSettings {
     Sandbox(SandboxSettings),
     TelegramGateway(super::telegram::Settings),
     WhatsappCloud(super::whatsapp::Settings),
+    Twilio(super::twilio::Settings),
+    Vonage(super::vonage::Settings),
+    Smtp(super::smtp::Settings),
 }
 
 impl ProviderSettings {
@@ -143,6 +146,9 @@ impl ProviderSettings {
             ProviderSettings::Sandbox(_) => "sandbox",
             ProviderSettings::TelegramGateway(_) => "telegram-gateway",
             ProviderSettings::WhatsappCloud(_) => "whatsapp-cloud",
+            ProviderSettings::Twilio(_) => "twilio",
+            ProviderSettings::Vonage(_) => "vonage",
+            ProviderSettings::Smtp(_) => "smtp",
         }
     }
 
@@ -151,6 +157,9 @@ impl ProviderSettings {
             ProviderSettings::Sandbox(s) => s.name.as_deref(),
             ProviderSettings::TelegramGateway(s) => s.name.as_deref(),
             ProviderSettings::WhatsappCloud(s) => s.name.as_deref(),
+            ProviderSettings::Twilio(s) => s.name.as_deref(),
+            ProviderSettings::Vonage(s) => s.name.as_deref(),
+            ProviderSettings::Smtp(s) => s.name.as_deref(),
         }
     }
 
@@ -161,6 +170,9 @@ impl ProviderSettings {
             (ProviderSettings::Sandbox(_), _)
                 | (ProviderSettings::TelegramGateway(_), Channel::Telegram)
                 | (ProviderSettings::WhatsappCloud(_), Channel::Whatsapp)
+                | (ProviderSettings::Twilio(_), Channel::Sms | Channel::Voice)
+                | (ProviderSettings::Vonage(_), Channel::Sms)
+                | (ProviderSettings::Smtp(_), Channel::Email)
         )
     }
 
@@ -169,6 +181,9 @@ impl ProviderSettings {
             ProviderSettings::Sandbox(_) => Ok(ctx.sandbox.clone()),
             ProviderSettings::TelegramGateway(s) => super::telegram::build(s, ctx),
             ProviderSettings::WhatsappCloud(s) => super::whatsapp::build(s, ctx),
+            ProviderSettings::Twilio(s) => super::twilio::build(s, ctx),
+            ProviderSettings::Vonage(s) => super::vonage::build(s, ctx),
+            ProviderSettings::Smtp(s) => super::smtp::build(s, ctx),
         }
     }
 }

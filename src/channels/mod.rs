@@ -16,7 +16,10 @@ pub mod config;
 pub mod http;
 pub mod router;
 pub mod sandbox;
+pub mod smtp;
 pub mod telegram;
+pub mod twilio;
+pub mod vonage;
 pub mod whatsapp;
 
 use std::time::Duration;
