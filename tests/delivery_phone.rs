@@ -9,7 +9,7 @@ mod common;
 use common::doubles::smtp::{self, SmtpDouble, TlsMode};
 use common::doubles::telegram::{self, TelegramDouble};
 use common::doubles::twilio::{self, TwilioDouble};
-use common::doubles::vonage::{self, VonageDouble};
+use common::doubles::vonage::VonageDouble;
 use common::*;
 use futures::StreamExt;
 use verifyd::pb::{self, Channel::*, DeliveryStatus as S};
