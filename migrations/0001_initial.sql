@@ -101,3 +101,38 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_tenant ON audit (tenant_id, at DESC);
 CREATE INDEX audit_at ON audit (at);
+
+-- The webhook outbox: one row per event to fan out, written with the event.
+CREATE TABLE outbox (
+    seq             BIGSERIAL PRIMARY KEY,
+    tenant_id       TEXT NOT NULL,
+    verification_id UUID,
+    revision        BIGINT,
+    block           BYTEA                -- a blocked prefix, for verification.blocked
+);
+
+CREATE TABLE webhook_endpoints (
+    tenant_id TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    record    BYTEA NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+
+-- One event to one endpoint; leased to one node at a time while attempted.
+CREATE TABLE deliveries (
+    id              UUID PRIMARY KEY,
+    seq             BIGINT NOT NULL,
+    tenant_id       TEXT NOT NULL,
+    endpoint_id     TEXT NOT NULL,
+    verification_id UUID,
+    event_id        UUID NOT NULL,
+    pending         BOOLEAN NOT NULL,
+    next_attempt_at BIGINT NOT NULL,    -- unix milliseconds
+    created_at      BIGINT NOT NULL,
+    lease_owner     TEXT,
+    lease_until     TIMESTAMPTZ,
+    record          BYTEA NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE pending;
+CREATE INDEX deliveries_order ON deliveries (endpoint_id, verification_id, seq) WHERE pending;
+CREATE INDEX deliveries_tenant ON deliveries (tenant_id, created_at DESC);

@@ -170,14 +170,24 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
             .as_ref()
             .map(|h| h.to_ascii_lowercase()),
     }));
+    let webhooks = crate::webhooks::Webhooks::new(
+        &engine,
+        crate::webhooks::WebhookConfig {
+            allow_private: args.allow_private_webhooks,
+            concurrency: args.webhook_concurrency,
+            per_endpoint: args.webhook_endpoint_concurrency,
+        },
+    );
+    webhooks.start();
     let verify = pb::verify_service_server::VerifyServiceServer::with_interceptor(
-        api::verify::VerifyApi::new(engine.clone()),
+        api::verify::VerifyApi::new(engine.clone(), webhooks.clone()),
         api::tenant_auth(engine.clone(), guard.clone()),
     );
     let admin = pb::admin_service_server::AdminServiceServer::with_interceptor(
         api::admin::AdminApi::new(
             engine.clone(),
             sandbox.clone(),
+            webhooks,
             Duration::from_secs(args.key_rotation_grace_sec),
         ),
         api::admin_auth(engine.clone(), guard),

@@ -223,6 +223,25 @@ pub struct ServeArgs {
     #[arg(long, env = "VERIFYD_CHECK_SLOWDOWN_MAX_MS", default_value_t = 2000)]
     pub check_slowdown_max_ms: u64,
 
+    /// Let webhook URLs lead to loopback, private and link-local addresses (tests,
+    /// on-premises receivers). Off, such URLs are refused when an endpoint is saved
+    /// and at every delivery.
+    #[arg(long, env = "VERIFYD_ALLOW_PRIVATE_WEBHOOKS")]
+    pub allow_private_webhooks: bool,
+
+    /// Webhook attempts in flight at once, in all.
+    #[arg(long, env = "VERIFYD_WEBHOOK_CONCURRENCY", default_value_t = 64)]
+    pub webhook_concurrency: usize,
+
+    /// Webhook attempts in flight at once to one endpoint, so that a slow or dead
+    /// endpoint holds no more than that.
+    #[arg(
+        long,
+        env = "VERIFYD_WEBHOOK_ENDPOINT_CONCURRENCY",
+        default_value_t = 8
+    )]
+    pub webhook_endpoint_concurrency: usize,
+
     /// How long a rotated API key keeps working, in seconds, unless RotateApiKey says.
     #[arg(long, env = "VERIFYD_KEY_ROTATION_GRACE_SEC", default_value_t = 86_400)]
     pub key_rotation_grace_sec: u64,
@@ -501,6 +520,13 @@ impl ServeArgs {
             return Err(ConfigError(format!(
                 "--client-ip-header {h}: not a header name"
             )));
+        }
+        if !(1..=10_000).contains(&self.webhook_concurrency)
+            || !(1..=1_000).contains(&self.webhook_endpoint_concurrency)
+        {
+            return Err(ConfigError(
+                "--webhook-concurrency must be 1 to 10000 and --webhook-endpoint-concurrency 1 to 1000".into(),
+            ));
         }
         if self.key_rotation_grace_sec > 30 * 86_400 {
             return Err(ConfigError(

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::tenant::{DEFAULT_TENANT, Tenant, TenantSettings, validate_tenant_id};
 use crate::domain::validate::ValidationError;
 use crate::domain::verification::Millis;
+use crate::domain::webhook::Endpoint;
 use crate::store::{ApiKeyRecord, DirectorySnapshot, KeyScope, SharedStore, StoreError};
 
 /// A secret string whose `Debug` prints `***`.
@@ -94,6 +95,8 @@ pub struct Directory {
 #[derive(Default)]
 struct Cached {
     tenants: HashMap<String, Arc<Tenant>>,
+    /// Webhook endpoints, by tenant.
+    endpoints: HashMap<String, Vec<Arc<Endpoint>>>,
     keys: HashMap<[u8; 32], ApiKeyRecord>,
     admin: Option<[u8; 32]>,
     version: u64,
@@ -108,6 +111,12 @@ impl Cached {
                 .map(|t| (t.id.clone(), Arc::new(t)))
                 .collect(),
             keys: s.api_keys.into_iter().collect(),
+            endpoints: s.endpoints.into_iter().fold(HashMap::new(), |mut m, e| {
+                m.entry(e.tenant_id.clone())
+                    .or_insert_with(Vec::new)
+                    .push(Arc::new(e));
+                m
+            }),
             admin: s.admin_token_sha256,
             version: s.version,
         }
@@ -270,6 +279,52 @@ impl Directory {
 
     pub fn tenant(&self, id: &str) -> Option<Arc<Tenant>> {
         self.read().tenants.get(id).cloned()
+    }
+
+    /// A tenant's webhook endpoints, oldest first.
+    pub fn endpoints(&self, tenant: &str) -> Vec<Arc<Endpoint>> {
+        let mut all = self
+            .read()
+            .endpoints
+            .get(tenant)
+            .cloned()
+            .unwrap_or_default();
+        all.sort_by_key(|e| (e.created_at, e.id.clone()));
+        all
+    }
+
+    pub fn endpoint(&self, tenant: &str, id: &str) -> Option<Arc<Endpoint>> {
+        self.read()
+            .endpoints
+            .get(tenant)?
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+    }
+
+    /// Stores an endpoint (new or changed) and keeps it in this node's copy.
+    pub async fn put_endpoint(&self, e: Endpoint) -> Result<Arc<Endpoint>, DirectoryError> {
+        if self.tenant(&e.tenant_id).is_none() {
+            return Err(DirectoryError::TenantNotFound(e.tenant_id));
+        }
+        let _writing = self.writing.lock().await;
+        self.store.put_endpoint(&e, &self.node).await?;
+        let e = Arc::new(e);
+        let mut state = self.write();
+        let list = state.endpoints.entry(e.tenant_id.clone()).or_default();
+        list.retain(|x| x.id != e.id);
+        list.push(e.clone());
+        Ok(e)
+    }
+
+    /// Deletes an endpoint; whether it existed.
+    pub async fn delete_endpoint(&self, tenant: &str, id: &str) -> Result<bool, DirectoryError> {
+        let _writing = self.writing.lock().await;
+        let existed = self.store.delete_endpoint(tenant, id, &self.node).await?;
+        if let Some(list) = self.write().endpoints.get_mut(tenant) {
+            list.retain(|x| x.id != id);
+        }
+        Ok(existed)
     }
 
     pub fn list_tenants(&self) -> Vec<Arc<Tenant>> {

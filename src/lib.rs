@@ -4,6 +4,7 @@
 //! - `config`: the command line (flags and their environment variables)
 //! - `app`: wiring, serving, draining
 //! - `ingress`: the HTTP listener for providers' delivery callbacks
+//! - `webhooks`: signed, durable, retried delivery of events to tenants' endpoints
 //! - `datadir`: the data directory's owner lock (one verifyd per `--data-dir`)
 //! - `api`: tonic handlers, authentication, protobuf conversion, error mapping
 //! - `pb`: generated protobuf and gRPC code only
@@ -32,3 +33,4 @@ pub mod engine;
 pub mod ingress;
 pub mod pb;
 pub mod store;
+pub mod webhooks;

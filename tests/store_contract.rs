@@ -154,6 +154,7 @@ fn record(tenant: &str, created_at: i64) -> Verification {
         max_attempts: 5,
         request_id: String::new(),
         country_iso: "FR".into(),
+        callback_url: None,
         request_fingerprint: vec![1, 2, 3],
         revision: 1,
         secret: CodeSecret {

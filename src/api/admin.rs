@@ -11,23 +11,32 @@ use super::{convert, error};
 use crate::channels::sandbox::{OutboxQuery, Sandbox};
 use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::validate::ValidationError;
+use crate::domain::webhook::{Delivery, DeliveryStatus, Endpoint};
 use crate::engine::Engine;
 use crate::pb;
 use crate::pb::admin_service_server::AdminService;
-use crate::store::{AuditQuery, KeyScope};
+use crate::store::{AuditQuery, DeliveryQuery, KeyScope};
+use crate::webhooks::Webhooks;
 
 pub struct AdminApi {
     engine: Engine,
     sandbox: Arc<Sandbox>,
+    webhooks: Webhooks,
     /// How long a rotated key keeps working, unless the request says.
     rotation_grace: Duration,
 }
 
 impl AdminApi {
-    pub fn new(engine: Engine, sandbox: Arc<Sandbox>, rotation_grace: Duration) -> Self {
+    pub fn new(
+        engine: Engine,
+        sandbox: Arc<Sandbox>,
+        webhooks: Webhooks,
+        rotation_grace: Duration,
+    ) -> Self {
         Self {
             engine,
             sandbox,
+            webhooks,
             rotation_grace,
         }
     }
@@ -67,6 +76,58 @@ fn scope_to_pb(s: KeyScope) -> pb::ApiKeyScope {
         KeyScope::Verify => pb::ApiKeyScope::Verify,
         KeyScope::Read => pb::ApiKeyScope::Read,
     }
+}
+
+fn endpoint_to_pb(e: &Endpoint) -> pb::WebhookEndpoint {
+    pb::WebhookEndpoint {
+        id: e.id.clone(),
+        tenant_id: e.tenant_id.clone(),
+        url: e.url.clone(),
+        for_request_urls: e.for_request_urls,
+        events: e.events.clone(),
+        description: e.description.clone(),
+        disabled: e.disabled.is_some(),
+        disabled_reason: e.disabled.clone().unwrap_or_default(),
+        created_at: Some(convert::ts(e.created_at)),
+        updated_at: Some(convert::ts(e.updated_at)),
+        previous_secret_expires_at: e
+            .secrets
+            .iter()
+            .filter_map(|s| s.expires_at)
+            .max()
+            .map(convert::ts),
+    }
+}
+
+fn delivery_to_pb(d: &Delivery) -> pb::WebhookDelivery {
+    use pb::WebhookDeliveryStatus as P;
+    pb::WebhookDelivery {
+        id: d.id.to_string(),
+        tenant_id: d.tenant_id.clone(),
+        endpoint_id: d.endpoint_id.clone(),
+        url: d.url.clone(),
+        event_id: crate::domain::webhook::msg_id(&d.event_id),
+        event_type: d.event_type.clone(),
+        verification_id: d.verification_id.map(|v| v.to_string()).unwrap_or_default(),
+        status: match d.status {
+            DeliveryStatus::Pending => P::Pending,
+            DeliveryStatus::Succeeded => P::Succeeded,
+            DeliveryStatus::Failed => P::Failed,
+            DeliveryStatus::Canceled => P::Canceled,
+        } as i32,
+        attempts: d.attempts,
+        next_attempt_at: (d.status == DeliveryStatus::Pending)
+            .then(|| convert::ts(d.next_attempt_at)),
+        last_attempt_at: d.last_attempt_at.map(convert::ts),
+        last_status_code: d.last_status_code.map(u32::from),
+        last_error: d.last_error.clone().unwrap_or_default(),
+        created_at: Some(convert::ts(d.created_at)),
+    }
+}
+
+/// An event id as the API shows it (`msg_` and 32 hex digits), or a plain UUID.
+fn parse_event_id(s: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(s.strip_prefix("msg_").unwrap_or(s)).ok()
 }
 
 fn millis(t: &Option<pbjson_types::Timestamp>) -> Option<i64> {
@@ -326,6 +387,170 @@ impl AdminService for AdminApi {
                     detail: e.detail,
                 })
                 .collect(),
+        }))
+    }
+
+    async fn create_webhook_endpoint(
+        &self,
+        req: Request<pb::CreateWebhookEndpointRequest>,
+    ) -> Result<Response<pb::CreateWebhookEndpointResponse>, Status> {
+        let r = req.into_inner();
+        let (e, secret) = self
+            .webhooks
+            .create_endpoint(
+                &r.tenant_id,
+                &r.url,
+                r.events,
+                &r.description,
+                r.for_request_urls,
+            )
+            .await?;
+        tracing::info!(tenant_id = %e.tenant_id, endpoint = %e.id, "webhook endpoint created");
+        self.audit(
+            &e.tenant_id,
+            AuditAction::SettingsChanged,
+            &e.id,
+            "webhook endpoint created",
+        )
+        .await?;
+        Ok(Response::new(pb::CreateWebhookEndpointResponse {
+            endpoint: Some(endpoint_to_pb(&e)),
+            secret,
+        }))
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        req: Request<pb::ListWebhookEndpointsRequest>,
+    ) -> Result<Response<pb::ListWebhookEndpointsResponse>, Status> {
+        let all = self.webhooks.endpoints(&req.get_ref().tenant_id)?;
+        Ok(Response::new(pb::ListWebhookEndpointsResponse {
+            endpoints: all.iter().map(|e| endpoint_to_pb(e)).collect(),
+        }))
+    }
+
+    async fn update_webhook_endpoint(
+        &self,
+        req: Request<pb::UpdateWebhookEndpointRequest>,
+    ) -> Result<Response<pb::UpdateWebhookEndpointResponse>, Status> {
+        let r = req.into_inner();
+        let e = self
+            .webhooks
+            .update_endpoint(
+                &r.tenant_id,
+                &r.id,
+                r.url,
+                r.events.map(|e| e.events),
+                r.description,
+                r.disabled,
+            )
+            .await?;
+        self.audit(
+            &e.tenant_id,
+            AuditAction::SettingsChanged,
+            &e.id,
+            "webhook endpoint changed",
+        )
+        .await?;
+        Ok(Response::new(pb::UpdateWebhookEndpointResponse {
+            endpoint: Some(endpoint_to_pb(&e)),
+        }))
+    }
+
+    async fn delete_webhook_endpoint(
+        &self,
+        req: Request<pb::DeleteWebhookEndpointRequest>,
+    ) -> Result<Response<pb::DeleteWebhookEndpointResponse>, Status> {
+        let r = req.into_inner();
+        self.webhooks.delete_endpoint(&r.tenant_id, &r.id).await?;
+        self.audit(
+            &r.tenant_id,
+            AuditAction::SettingsChanged,
+            &r.id,
+            "webhook endpoint deleted",
+        )
+        .await?;
+        Ok(Response::new(pb::DeleteWebhookEndpointResponse {}))
+    }
+
+    async fn rotate_webhook_secret(
+        &self,
+        req: Request<pb::RotateWebhookSecretRequest>,
+    ) -> Result<Response<pb::RotateWebhookSecretResponse>, Status> {
+        let r = req.into_inner();
+        let grace = match r.grace_sec {
+            Some(g) if g > 30 * 86_400 => {
+                return Err(error::invalid(&ValidationError::single(
+                    "grace_sec",
+                    "must be at most 2592000",
+                )));
+            }
+            Some(g) => Duration::from_secs(u64::from(g)),
+            None => Duration::from_secs(86_400),
+        };
+        let (e, secret) = self
+            .webhooks
+            .rotate_secret(&r.tenant_id, &r.id, grace)
+            .await?;
+        self.audit(
+            &e.tenant_id,
+            AuditAction::SettingsChanged,
+            &e.id,
+            "webhook secret rotated",
+        )
+        .await?;
+        Ok(Response::new(pb::RotateWebhookSecretResponse {
+            endpoint: Some(endpoint_to_pb(&e)),
+            secret,
+        }))
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        req: Request<pb::ListWebhookDeliveriesRequest>,
+    ) -> Result<Response<pb::ListWebhookDeliveriesResponse>, Status> {
+        let r = req.into_inner();
+        if r.page_size > 1000 {
+            return Err(error::invalid(&ValidationError::single(
+                "page_size",
+                "must be at most 1000",
+            )));
+        }
+        let event_id = match r.event_id.as_str() {
+            "" => None,
+            s => match parse_event_id(s) {
+                Some(id) => Some(id),
+                None => return Ok(Response::new(Default::default())),
+            },
+        };
+        let q = DeliveryQuery {
+            tenant_id: r.tenant_id,
+            endpoint_id: (!r.endpoint_id.is_empty()).then_some(r.endpoint_id),
+            event_id,
+            before: millis(&r.before),
+            limit: if r.page_size == 0 {
+                100
+            } else {
+                r.page_size as usize
+            },
+        };
+        let all = self.webhooks.deliveries(&q).await?;
+        Ok(Response::new(pb::ListWebhookDeliveriesResponse {
+            deliveries: all.iter().map(delivery_to_pb).collect(),
+        }))
+    }
+
+    async fn redeliver_webhook(
+        &self,
+        req: Request<pb::RedeliverWebhookRequest>,
+    ) -> Result<Response<pb::RedeliverWebhookResponse>, Status> {
+        let r = req.into_inner();
+        let Ok(id) = uuid::Uuid::parse_str(&r.delivery_id) else {
+            return Err(crate::webhooks::WebhookError::DeliveryNotFound(r.delivery_id).into());
+        };
+        let d = self.webhooks.redeliver(&r.tenant_id, id).await?;
+        Ok(Response::new(pb::RedeliverWebhookResponse {
+            delivery: Some(delivery_to_pb(&d)),
         }))
     }
 

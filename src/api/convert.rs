@@ -129,6 +129,7 @@ pub fn start_input(r: pb::StartVerificationRequest) -> StartInput {
         ttl_sec: r.ttl_sec,
         max_attempts: r.max_attempts,
         request_id: r.request_id,
+        callback_url: r.callback_url,
     }
 }
 
@@ -210,6 +211,7 @@ pub fn verification(view: &View) -> pb::Verification {
         app_name: v.app_name.clone(),
         request_id: v.request_id.clone(),
         country_iso: v.country_iso.clone(),
+        callback_url: v.callback_url.clone().unwrap_or_default(),
     }
 }
 

@@ -11,6 +11,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::directory::DirectoryError;
 use crate::domain::validate::ValidationError;
 use crate::engine::EngineError;
+use crate::webhooks::WebhookError;
 
 pub const DOMAIN: &str = "verifyd";
 
@@ -86,6 +87,36 @@ impl From<EngineError> for Status {
             EngineError::ShuttingDown => unavailable(),
             EngineError::Store(e) => internal(&e),
             EngineError::Crypto(e) => internal(&e),
+        }
+    }
+}
+
+impl From<WebhookError> for Status {
+    fn from(e: WebhookError) -> Self {
+        match e {
+            WebhookError::Invalid(v) => invalid(&v),
+            WebhookError::Directory(d) => d.into(),
+            WebhookError::Store(e) => internal(&e),
+            WebhookError::EndpointNotFound(_) => {
+                status(Code::NotFound, "WEBHOOK_ENDPOINT_NOT_FOUND", e.to_string())
+            }
+            WebhookError::DeliveryNotFound(_) => {
+                status(Code::NotFound, "WEBHOOK_DELIVERY_NOT_FOUND", e.to_string())
+            }
+            WebhookError::CallbackUrlNotAllowed => {
+                let message = e.to_string();
+                let mut details = ErrorDetails::with_error_info(
+                    "CALLBACK_URL_NOT_ALLOWED",
+                    DOMAIN,
+                    HashMap::new(),
+                );
+                details.add_precondition_failure_violation(
+                    "CALLBACK_URL_NOT_ALLOWED",
+                    "callback_url",
+                    message.clone(),
+                );
+                Status::with_error_details(Code::FailedPrecondition, message, details)
+            }
         }
     }
 }

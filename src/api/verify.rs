@@ -11,14 +11,16 @@ use crate::engine::{Engine, EngineError};
 use crate::pb;
 use crate::pb::verify_service_server::VerifyService;
 use crate::store::KeyScope;
+use crate::webhooks::Webhooks;
 
 pub struct VerifyApi {
     engine: Engine,
+    webhooks: Webhooks,
 }
 
 impl VerifyApi {
-    pub fn new(engine: Engine) -> Self {
-        Self { engine }
+    pub fn new(engine: Engine, webhooks: Webhooks) -> Self {
+        Self { engine, webhooks }
     }
 }
 
@@ -33,6 +35,11 @@ impl VerifyService for VerifyApi {
         let caller = caller_of(&req, KeyScope::Verify)?;
         let new =
             validate_start(convert::start_input(req.into_inner())).map_err(EngineError::from)?;
+        if let Some(url) = &new.callback_url {
+            self.webhooks
+                .check_request_url(&caller.tenant_id, url)
+                .await?;
+        }
         let view = self.engine.start(&caller, new).await?;
         Ok(Response::new(pb::StartVerificationResponse {
             verification: Some(convert::verification(&view)),

@@ -12,3 +12,4 @@ pub mod messages;
 pub mod tenant;
 pub mod validate;
 pub mod verification;
+pub mod webhook;

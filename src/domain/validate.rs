@@ -66,6 +66,7 @@ pub struct StartInput {
     pub ttl_sec: Option<u32>,
     pub max_attempts: Option<u32>,
     pub request_id: String,
+    pub callback_url: String,
 }
 
 /// A request that passed every rule. Tenant defaults are not applied yet.
@@ -83,6 +84,9 @@ pub struct NewVerification {
     pub ttl_sec: u32,
     pub max_attempts: u32,
     pub request_id: String,
+    /// A per-request webhook URL, checked for syntax only (the tenant's permission
+    /// and the address are checked by the webhooks).
+    pub callback_url: Option<String>,
 }
 
 impl std::fmt::Debug for NewVerification {
@@ -239,6 +243,17 @@ pub fn validate_start(input: StartInput) -> Result<NewVerification, ValidationEr
         v.add("request_id", "must not contain control characters");
     }
 
+    let callback_url = if input.callback_url.is_empty() {
+        None
+    } else {
+        match check_url(&input.callback_url) {
+            Ok(()) => Some(input.callback_url.clone()),
+            Err(why) => {
+                v.add("callback_url", why);
+                None
+            }
+        }
+    };
     if !v.list.is_empty() {
         return Err(ValidationError {
             invalid_channel: v.invalid_channel,
@@ -258,7 +273,32 @@ pub fn validate_start(input: StartInput) -> Result<NewVerification, ValidationEr
         ttl_sec,
         max_attempts,
         request_id: input.request_id,
+        callback_url,
     })
+}
+
+/// The longest webhook URL accepted.
+pub const URL_MAX_CHARS: usize = 2048;
+
+/// An absolute http or https URL with a host, without credentials or a fragment.
+pub fn check_url(url: &str) -> Result<(), String> {
+    if url.len() > URL_MAX_CHARS {
+        return Err(format!("must be at most {URL_MAX_CHARS} characters"));
+    }
+    let u = reqwest::Url::parse(url).map_err(|e| format!("is not a URL: {e}"))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err("must be an http or https URL".into());
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host".into());
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("must not carry credentials".into());
+    }
+    if u.fragment().is_some() {
+        return Err("must not have a fragment".into());
+    }
+    Ok(())
 }
 
 fn validate_steps(input: &[StepInput], v: &mut Violations) -> Vec<RoutingStep> {

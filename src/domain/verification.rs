@@ -152,6 +152,9 @@ pub struct Verification {
     /// The recipient phone number's country (ISO 3166-1 alpha-2), or empty.
     #[serde(default)]
     pub country_iso: String,
+    /// Where this verification's webhook events also go, if the caller asked.
+    #[serde(default)]
+    pub callback_url: Option<String>,
     /// HMAC of the request that created it, to tell a retry from a reused request id.
     pub request_fingerprint: Vec<u8>,
     /// Bumped on every stored change; watchers use it to drop transitions that a

@@ -521,6 +521,7 @@ mod tests {
             max_attempts: 2,
             request_id: String::new(),
             country_iso: String::new(),
+            callback_url: None,
             request_fingerprint: Vec::new(),
             revision: 0,
             secret: CodeSecret {

@@ -199,6 +199,8 @@ pub(crate) struct Inner {
     // std Mutex: held to look up, insert or remove a driver's mailbox, never across
     // an await and never around a store call.
     drivers: Mutex<HashMap<Uuid, mpsc::Sender<Command>>>,
+    /// Woken when events enter the webhook outbox.
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 /// Mailbox size of a driver. Reports wait when it is full; a refresh that finds it
@@ -237,6 +239,7 @@ impl Engine {
                 tracker: TaskTracker::new(),
                 shutdown: CancellationToken::new(),
                 drivers: Mutex::default(),
+                outbox: Arc::default(),
             }),
         }
     }
@@ -313,6 +316,21 @@ impl Engine {
 
     pub fn directory(&self) -> &Directory {
         &self.inner.directory
+    }
+
+    /// Woken whenever events enter the webhook outbox.
+    pub fn outbox_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.inner.outbox.clone()
+    }
+
+    /// Hashing, checking and sealing of codes and other secrets.
+    pub fn crypto(&self) -> &Crypto {
+        &self.inner.crypto
+    }
+
+    /// The task tracker and shutdown signal, for the engine's companions (webhooks).
+    pub fn tasks(&self) -> (&TaskTracker, &CancellationToken) {
+        (&self.inner.tracker, &self.inner.shutdown)
     }
 
     /// This node's id in the cluster.
@@ -442,6 +460,7 @@ impl Engine {
                 .as_ref()
                 .map(|p| p.country_iso.clone())
                 .unwrap_or_default(),
+            callback_url: req.callback_url,
             request_fingerprint: fingerprint.clone(),
             revision: 1,
             secret: CodeSecret {
@@ -1066,6 +1085,7 @@ impl Inner {
             ));
             self.hub
                 .publish_block(&v.tenant_id, Arc::new((**b).clone()));
+            self.outbox.notify_one();
         }
         if let Err(e) = self.store.append_audit(&entries).await {
             tracing::warn!(error = %e, "could not write an audit entry");
@@ -1157,6 +1177,7 @@ impl Inner {
             })
             .collect();
         self.hub.publish(&committed.tenant_id, events);
+        self.outbox.notify_one();
     }
 
     /// A verification's stored events after revision `after`, as hub events.

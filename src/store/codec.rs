@@ -184,6 +184,7 @@ pub mod v1 {
             attempts_remaining: v.attempts_remaining,
             max_attempts: v.max_attempts,
             country_iso,
+            callback_url: None,
             request_id: v.request_id,
             request_fingerprint: v.request_fingerprint,
             revision: v.revision,

@@ -39,6 +39,7 @@ use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::limits::{Block, Counters, Refusal};
 use crate::domain::tenant::Tenant;
 use crate::domain::verification::{EventKind, Millis, Verification};
+use crate::domain::webhook::{Delivery, Endpoint};
 
 /// The schema version this build reads and writes. Both backends store it; a store
 /// with an older version is migrated on open, one with a newer version is refused.
@@ -247,10 +248,58 @@ pub struct EventsAfter {
     pub current: Option<Verification>,
 }
 
+/// What the webhook outbox holds of an event: enough to find it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutboxRef {
+    /// A stored event of a verification (see [`Store::events_after`]).
+    Event {
+        verification_id: Uuid,
+        revision: u64,
+    },
+    /// A number prefix that was blocked.
+    Block(Block),
+}
+
+/// An event of the outbox, read for fanning out to a tenant's endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// The outbox's order: deliveries of one verification to one endpoint are
+    /// attempted in it.
+    pub seq: u64,
+    pub tenant_id: String,
+    pub event: OutboxEvent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxEvent {
+    Verification(Box<StoredEvent>),
+    Block(Block),
+}
+
+/// The fan-out of one outbox event into deliveries, run by the store atomically with
+/// taking the event out of the outbox.
+pub type FanOut = Arc<dyn Fn(&OutboxItem) -> Vec<Delivery> + Send + Sync>;
+
+/// Which deliveries to list.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryQuery {
+    pub tenant_id: String,
+    /// Only this endpoint's.
+    pub endpoint_id: Option<String>,
+    /// Only this event's.
+    pub event_id: Option<Uuid>,
+    /// Made before this time (paging back).
+    pub before: Option<Millis>,
+    /// At most this many, newest first.
+    pub limit: usize,
+}
+
 /// Everything the directory keeps in memory.
 #[derive(Debug, Clone, Default)]
 pub struct DirectorySnapshot {
     pub tenants: Vec<Tenant>,
+    /// Every tenant's webhook endpoints.
+    pub endpoints: Vec<Endpoint>,
     pub api_keys: Vec<([u8; 32], ApiKeyRecord)>,
     pub admin_token_sha256: Option<[u8; 32]>,
     /// Bumped by every directory write; cheap to poll.
@@ -448,4 +497,48 @@ pub trait Store: Send + Sync + 'static {
     /// Compares `value` with the secrets' check value stored with the data, storing
     /// it if there is none yet. Only a check value is ever stored, never a key.
     async fn check_secrets(&self, value: &[u8]) -> Result<SecretsCheck, StoreError>;
+
+    /// Creates or replaces a webhook endpoint (a directory write).
+    async fn put_endpoint(&self, e: &Endpoint, origin: &str) -> Result<(), StoreError>;
+
+    /// Deletes an endpoint and cancels its pending deliveries; whether it existed.
+    async fn delete_endpoint(
+        &self,
+        tenant: &str,
+        id: &str,
+        origin: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Takes at most `limit` of the oldest events out of the webhook outbox and
+    /// stores the deliveries `f` makes of each, in one atomic write per batch, so an
+    /// event is fanned out once, by one node. Returns how many it took.
+    async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError>;
+
+    /// Leases at most `limit` pending deliveries due at `now` to `node` for
+    /// `lease`: the first pending delivery of each (endpoint, verification) only, so
+    /// that one verification's events reach an endpoint in order; at most
+    /// `per_endpoint` per endpoint, and none to the endpoints in `busy`, so that one
+    /// slow endpoint cannot crowd out the others.
+    async fn claim_deliveries(
+        &self,
+        node: &str,
+        now: Millis,
+        lease: Duration,
+        limit: usize,
+        per_endpoint: usize,
+        busy: &[String],
+    ) -> Result<Vec<Delivery>, StoreError>;
+
+    /// When the next pending delivery is due, if any.
+    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError>;
+
+    /// Stores an attempt's outcome and ends the delivery's lease.
+    async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError>;
+
+    async fn get_delivery(&self, id: Uuid) -> Result<Option<Delivery>, StoreError>;
+
+    async fn list_deliveries(&self, q: &DeliveryQuery) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Cancels the pending deliveries to an endpoint (disabled or deleted).
+    async fn cancel_deliveries(&self, tenant: &str, endpoint_id: &str) -> Result<u64, StoreError>;
 }

@@ -36,13 +36,16 @@ use uuid::Uuid;
 
 use super::codec::{decode, encode};
 use super::{
-    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted,
-    LimitsTx, Loaded, Notice, Purged, Retention, SecretsCheck, Store, StoreError, StoredEvent,
+    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DeliveryQuery, DirectorySnapshot,
+    EventsAfter, FanOut, Inserted, LimitsTx, Loaded, Notice, OutboxEvent, OutboxItem, Purged,
+    Retention, SecretsCheck, Store, StoreError, StoredEvent,
 };
 use crate::domain::audit::AuditEntry;
 use crate::domain::limits::{Block, Counters};
 use crate::domain::tenant::Tenant;
+use crate::domain::verification::Millis;
 use crate::domain::verification::Verification;
+use crate::domain::webhook::{Delivery, DeliveryStatus, Endpoint};
 
 /// The migrations this build knows, embedded at compile time.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -182,6 +185,42 @@ async fn write_counters(tx: &mut Tx<'_>, c: &Counters) -> Result<(), StoreError>
     )
     .bind(&keys)
     .bind(&values)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_deliveries(tx: &mut Tx<'_>, ds: &[Delivery]) -> Result<(), StoreError> {
+    if ds.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = ds.iter().map(|d| d.id).collect();
+    let seqs: Vec<i64> = ds.iter().map(|d| d.seq as i64).collect();
+    let tenants: Vec<&str> = ds.iter().map(|d| d.tenant_id.as_str()).collect();
+    let endpoints: Vec<&str> = ds.iter().map(|d| d.endpoint_id.as_str()).collect();
+    let verifications: Vec<Option<Uuid>> = ds.iter().map(|d| d.verification_id).collect();
+    let events: Vec<Uuid> = ds.iter().map(|d| d.event_id).collect();
+    let next: Vec<i64> = ds.iter().map(|d| d.next_attempt_at).collect();
+    let created: Vec<i64> = ds.iter().map(|d| d.created_at).collect();
+    let records: Vec<Vec<u8>> = ds.iter().map(encode).collect();
+    sqlx::query(
+        "INSERT INTO deliveries (id, seq, tenant_id, endpoint_id, verification_id, event_id,
+             pending, next_attempt_at, created_at, record)
+         SELECT id, seq, t, ep, v, ev, true, nx, cr, rec
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
+                     $7::bigint[], $8::bigint[], $9::bytea[])
+              AS x(id, seq, t, ep, v, ev, nx, cr, rec)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&ids)
+    .bind(&seqs)
+    .bind(&tenants)
+    .bind(&endpoints)
+    .bind(&verifications)
+    .bind(&events)
+    .bind(&next)
+    .bind(&created)
+    .bind(&records)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -346,6 +385,11 @@ impl Store for PgStore {
                     .bind(encode(b))
                     .execute(&mut *tx)
                     .await?;
+                    sqlx::query("INSERT INTO outbox (tenant_id, block) VALUES ($1, $2)")
+                        .bind(&b.tenant_id)
+                        .bind(encode(b))
+                        .execute(&mut *tx)
+                        .await?;
                     tx.commit().await?;
                 } else {
                     tx.rollback().await?;
@@ -486,6 +530,10 @@ impl Store for PgStore {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        sqlx::query("DELETE FROM deliveries WHERE NOT pending AND created_at < $1")
+            .bind(r.verifications_before)
+            .execute(&self.pool)
+            .await?;
         p.audit = sqlx::query("DELETE FROM audit WHERE at < $1")
             .bind(r.audit_before)
             .execute(&self.pool)
@@ -565,11 +613,18 @@ impl Store for PgStore {
                       AS r(provider, external_id, attempt_id)
                  ON CONFLICT DO NOTHING
                  RETURNING 1
+             ), o AS (
+                 INSERT INTO outbox (tenant_id, verification_id, revision)
+                 SELECT upd.tenant_id, $1, e.revision
+                 FROM upd, unnest($6::bigint[]) WITH ORDINALITY AS e(revision, i)
+                 ORDER BY e.i
+                 RETURNING 1
              ), n AS (
                  SELECT pg_notify($10, $11) FROM upd
              )
              SELECT (SELECT count(*) FROM upd) + 0 * (SELECT count(*) FROM ev)
-                    + 0 * (SELECT count(*) FROM x) + 0 * (SELECT count(*) FROM n)",
+                    + 0 * (SELECT count(*) FROM x) + 0 * (SELECT count(*) FROM o)
+                    + 0 * (SELECT count(*) FROM n)",
         )
         .bind(v.id)
         .bind(rev(c.expected_revision))
@@ -777,6 +832,12 @@ impl Store for PgStore {
                 api_keys.push((h, decode(&r.try_get::<Vec<u8>, _>("record")?)?));
             }
         }
+        let endpoints = sqlx::query("SELECT record FROM webhook_endpoints")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+            .collect::<Result<_, _>>()?;
         let admin: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT value FROM meta WHERE key = 'admin_token_sha256'")
                 .fetch_optional(&mut *tx)
@@ -784,6 +845,7 @@ impl Store for PgStore {
         tx.commit().await?;
         Ok(DirectorySnapshot {
             tenants,
+            endpoints,
             api_keys,
             admin_token_sha256: admin.and_then(|h| h.try_into().ok()),
             version: version as u64,
@@ -887,6 +949,209 @@ impl Store for PgStore {
         } else {
             SecretsCheck::Mismatch
         })
+    }
+
+    async fn put_endpoint(&self, e: &Endpoint, origin: &str) -> Result<(), StoreError> {
+        self.directory_write(
+            sqlx::query(
+                "INSERT INTO webhook_endpoints (tenant_id, id, record) VALUES ($1, $2, $3)
+                 ON CONFLICT (tenant_id, id) DO UPDATE SET record = EXCLUDED.record",
+            )
+            .bind(e.tenant_id.clone())
+            .bind(e.id.clone())
+            .bind(encode(e)),
+            origin,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_endpoint(
+        &self,
+        tenant: &str,
+        id: &str,
+        origin: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .directory_write(
+                sqlx::query("DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.to_owned())
+                    .bind(id.to_owned()),
+                origin,
+            )
+            .await?;
+        if n > 0 {
+            self.cancel_deliveries(tenant, id).await?;
+        }
+        Ok(n > 0)
+    }
+
+    async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(
+            "SELECT o.seq, o.tenant_id, o.block, e.record
+             FROM outbox o
+             LEFT JOIN events e ON e.verification_id = o.verification_id AND e.revision = o.revision
+             ORDER BY o.seq LIMIT $1
+             FOR UPDATE OF o SKIP LOCKED",
+        )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut seqs = Vec::with_capacity(rows.len());
+        let mut deliveries = Vec::new();
+        for r in &rows {
+            let seq: i64 = r.try_get("seq")?;
+            seqs.push(seq);
+            let block: Option<Vec<u8>> = r.try_get("block")?;
+            let record: Option<Vec<u8>> = r.try_get("record")?;
+            let event = match (block, record) {
+                (Some(b), _) => OutboxEvent::Block(decode(&b)?),
+                (None, Some(e)) => OutboxEvent::Verification(Box::new(decode(&e)?)),
+                // Purged meanwhile: nothing to deliver.
+                (None, None) => continue,
+            };
+            deliveries.extend(f(&OutboxItem {
+                seq: seq as u64,
+                tenant_id: r.try_get("tenant_id")?,
+                event,
+            }));
+        }
+        insert_deliveries(&mut tx, &deliveries).await?;
+        sqlx::query("DELETE FROM outbox WHERE seq = ANY($1)")
+            .bind(&seqs)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(seqs.len())
+    }
+
+    async fn claim_deliveries(
+        &self,
+        node: &str,
+        now: Millis,
+        lease: Duration,
+        limit: usize,
+        per_endpoint: usize,
+        busy: &[String],
+    ) -> Result<Vec<Delivery>, StoreError> {
+        // Candidates first (a window function cannot take row locks); the UPDATE then
+        // re-checks each under its row lock, so two nodes never both take one.
+        sqlx::query(
+            "UPDATE deliveries AS d
+             SET lease_owner = $1, lease_until = now() + $2::bigint * interval '1 millisecond'
+             WHERE d.id IN (
+                 SELECT id FROM (
+                     SELECT c.id, c.next_attempt_at,
+                            row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rn
+                     FROM deliveries AS c
+                     WHERE c.pending AND c.next_attempt_at <= $3
+                       AND (c.lease_until IS NULL OR c.lease_until < now())
+                       AND NOT (c.endpoint_id = ANY($6))
+                       AND NOT EXISTS (
+                           SELECT 1 FROM deliveries AS e
+                           WHERE e.pending AND e.endpoint_id = c.endpoint_id
+                             AND e.verification_id = c.verification_id AND e.seq < c.seq
+                       )
+                 ) AS x
+                 WHERE x.rn <= $5
+                 ORDER BY x.next_attempt_at
+                 LIMIT $4
+             )
+             AND d.pending AND (d.lease_until IS NULL OR d.lease_until < now())
+             RETURNING d.record",
+        )
+        .bind(node)
+        .bind(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX))
+        .bind(now)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(per_endpoint).unwrap_or(i64::MAX))
+        .bind(busy)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+        .collect()
+    }
+
+    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT min(next_attempt_at) FROM deliveries WHERE pending")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE deliveries SET pending = $2, next_attempt_at = $3, record = $4,
+                 lease_owner = NULL, lease_until = NULL
+             WHERE id = $1",
+        )
+        .bind(d.id)
+        .bind(d.status == DeliveryStatus::Pending)
+        .bind(d.next_attempt_at)
+        .bind(encode(d))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_delivery(&self, id: Uuid) -> Result<Option<Delivery>, StoreError> {
+        sqlx::query("SELECT record FROM deliveries WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+            .transpose()
+    }
+
+    async fn list_deliveries(&self, q: &DeliveryQuery) -> Result<Vec<Delivery>, StoreError> {
+        sqlx::query(
+            "SELECT record FROM deliveries
+             WHERE tenant_id = $1 AND ($2::text IS NULL OR endpoint_id = $2)
+               AND ($3::uuid IS NULL OR event_id = $3) AND created_at < $4
+             ORDER BY created_at DESC, id DESC LIMIT $5",
+        )
+        .bind(&q.tenant_id)
+        .bind(&q.endpoint_id)
+        .bind(q.event_id)
+        .bind(q.before.unwrap_or(i64::MAX))
+        .bind(i64::try_from(q.limit.max(1)).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| decode(&r.try_get::<Vec<u8>, _>("record")?))
+        .collect()
+    }
+
+    async fn cancel_deliveries(&self, tenant: &str, endpoint_id: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(
+            "SELECT record FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND pending
+             FOR UPDATE",
+        )
+        .bind(tenant)
+        .bind(endpoint_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut n = 0;
+        for r in rows {
+            let mut d: Delivery = decode(&r.try_get::<Vec<u8>, _>("record")?)?;
+            d.status = DeliveryStatus::Canceled;
+            d.last_error = Some("the endpoint was disabled or deleted".into());
+            sqlx::query(
+                "UPDATE deliveries SET pending = false, record = $2, lease_owner = NULL,
+                     lease_until = NULL WHERE id = $1",
+            )
+            .bind(d.id)
+            .bind(encode(&d))
+            .execute(&mut *tx)
+            .await?;
+            n += 1;
+        }
+        tx.commit().await?;
+        Ok(n)
     }
 }
 

@@ -12,6 +12,14 @@
 //! - `counters`: limit key → counter (`domain::limits`)
 //! - `blocks`: tenant ‖ 0x00 ‖ country ‖ 0x00 ‖ prefix → block
 //! - `audit`: tenant ‖ 0x00 ‖ at ‖ entry id → entry; `audit_by_time`: at ‖ entry id → tenant
+//! - `outbox`: sequence number → event reference (the webhook outbox)
+//! - `endpoints`: tenant ‖ 0x00 ‖ endpoint id → webhook endpoint
+//! - `deliveries`: delivery id → delivery; with the indexes of pending ones,
+//!   `deliveries_due` (next attempt ‖ id) and `deliveries_order` (endpoint ‖ 0x00 ‖
+//!   verification ‖ seq → id), and `deliveries_by_time` (tenant ‖ 0x00 ‖ created ‖ id)
+//!
+//! Delivery leases are in memory: one process is the only node, and a restart (which
+//! is what a dead owner means here) starts with none.
 //! - `external_ids`: provider ‖ 0x00 ‖ provider's message id → verification id ‖ attempt id
 //! - `tenants`: tenant id → record
 //! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
@@ -37,14 +45,15 @@ use uuid::Uuid;
 
 use super::codec::{self, decode, encode};
 use super::{
-    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DirectorySnapshot, EventsAfter, Inserted,
-    LimitsTx, Loaded, Notice, Purged, Retention, SCHEMA_VERSION, SecretsCheck, Store, StoreError,
-    StoredEvent,
+    Active, ApiKeyRecord, AuditQuery, Commit, Committed, DeliveryQuery, DirectorySnapshot,
+    EventsAfter, FanOut, Inserted, LimitsTx, Loaded, Notice, OutboxEvent, OutboxItem, OutboxRef,
+    Purged, Retention, SCHEMA_VERSION, SecretsCheck, Store, StoreError, StoredEvent,
 };
 use crate::domain::audit::AuditEntry;
 use crate::domain::limits::{Block, Counters};
 use crate::domain::tenant::Tenant;
 use crate::domain::verification::{Millis, Verification};
+use crate::domain::webhook::{Delivery, DeliveryStatus, Endpoint};
 
 const SCHEMA_KEY: &str = "schema_version";
 const DIRECTORY_VERSION_KEY: &str = "directory_version";
@@ -77,6 +86,12 @@ struct Trees {
     blocks: ::sled::Tree,
     audit: ::sled::Tree,
     audit_by_time: ::sled::Tree,
+    outbox: ::sled::Tree,
+    endpoints: ::sled::Tree,
+    deliveries: ::sled::Tree,
+    deliveries_due: ::sled::Tree,
+    deliveries_order: ::sled::Tree,
+    deliveries_by_time: ::sled::Tree,
     tenants: ::sled::Tree,
     api_keys: ::sled::Tree,
     meta: ::sled::Tree,
@@ -91,6 +106,9 @@ pub struct SledStore {
     // std Mutex: held to send a waiter, never across an await.
     flush_tx: Arc<Mutex<std_mpsc::Sender<FlushWaiter>>>,
     notices: broadcast::Sender<Notice>,
+    /// Deliveries leased to this process, until when (by the caller's clock).
+    // std Mutex: held inside one blocking call, never across an await.
+    leases: Arc<Mutex<std::collections::HashMap<Uuid, Millis>>>,
     /// Where `claim_orphans` goes on; `None` once every active verification was handed out.
     // std Mutex: held inside one blocking call, never across an await.
     claim_cursor: Arc<Mutex<Option<Vec<u8>>>>,
@@ -176,6 +194,51 @@ fn write_audit(
     Ok(())
 }
 
+/// A row of the webhook outbox.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OutboxRow {
+    tenant_id: String,
+    event: OutboxRef,
+}
+
+fn due_key(d: &Delivery) -> Vec<u8> {
+    time_key(d.next_attempt_at, d.id.as_bytes())
+}
+
+fn order_key(d: &Delivery) -> Vec<u8> {
+    let mut rest = d
+        .verification_id
+        .unwrap_or_else(Uuid::nil)
+        .as_bytes()
+        .to_vec();
+    rest.extend_from_slice(&d.seq.to_be_bytes());
+    scoped_key(&d.endpoint_id, &rest)
+}
+
+fn by_time_key(d: &Delivery) -> Vec<u8> {
+    scoped_key(&d.tenant_id, &time_key(d.created_at, d.id.as_bytes()))
+}
+
+/// Writes a delivery and keeps its indexes in step with its status.
+fn put_delivery(
+    dt: &TransactionalTree,
+    due: &TransactionalTree,
+    ord: &TransactionalTree,
+    d: &Delivery,
+) -> TxResult<()> {
+    if let Some(old) = dt.get(d.id.as_bytes())? {
+        let old: Delivery = decode(&old)?;
+        due.remove(due_key(&old))?;
+        ord.remove(order_key(&old))?;
+    }
+    dt.insert(d.id.as_bytes(), encode(d))?;
+    if d.status == DeliveryStatus::Pending {
+        due.insert(due_key(d), &[] as &[u8])?;
+        ord.insert(order_key(d), d.id.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn u64_of(bytes: Option<::sled::IVec>) -> u64 {
     bytes
         .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
@@ -224,6 +287,12 @@ impl SledStore {
             blocks: db.open_tree("blocks")?,
             audit: db.open_tree("audit")?,
             audit_by_time: db.open_tree("audit_by_time")?,
+            outbox: db.open_tree("outbox")?,
+            endpoints: db.open_tree("endpoints")?,
+            deliveries: db.open_tree("deliveries")?,
+            deliveries_due: db.open_tree("deliveries_due")?,
+            deliveries_order: db.open_tree("deliveries_order")?,
+            deliveries_by_time: db.open_tree("deliveries_by_time")?,
             tenants: db.open_tree("tenants")?,
             api_keys: db.open_tree("api_keys")?,
             meta: db.open_tree("meta")?,
@@ -244,6 +313,7 @@ impl SledStore {
             flush_tx: Arc::new(Mutex::new(flush_tx)),
             notices: broadcast::channel(1).0,
             claim_cursor: Arc::new(Mutex::new(Some(Vec::new()))),
+            leases: Arc::default(),
         };
         Ok((store, Closed(thread)))
     }
@@ -361,6 +431,19 @@ impl SledStore {
             t.request_ids_by_time.remove(k)?;
             p.request_ids += 1;
         }
+        for item in t.deliveries_by_time.iter() {
+            let (k, _) = item?;
+            let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
+            let Some(b) = t.deliveries.get(raw)? else {
+                t.deliveries_by_time.remove(k)?;
+                continue;
+            };
+            let d: Delivery = decode(&b)?;
+            if d.status != DeliveryStatus::Pending && d.created_at < r.verifications_before {
+                t.deliveries.remove(raw)?;
+                t.deliveries_by_time.remove(k)?;
+            }
+        }
         for item in t.audit_by_time.range(..before(r.audit_before)) {
             let (k, tenant) = item?;
             let mut key = scoped_key(
@@ -471,8 +554,9 @@ impl Store for SledStore {
                 &t.request_ids_by_time,
                 &t.counters,
                 &t.blocks,
+                &t.outbox,
             )
-                .transaction(|(vt, at, rt, rtt, ct, bt)| {
+                .transaction(|(vt, at, rt, rtt, ct, bt, ot)| {
                     if let Some(k) = &req_key
                         && let Some(existing) = rt.get(k)?
                     {
@@ -490,6 +574,11 @@ impl Store for SledStore {
                                     block_key(&b.tenant_id, &b.country_iso, &b.prefix),
                                     encode(b),
                                 )?;
+                                let row = OutboxRow {
+                                    tenant_id: b.tenant_id.clone(),
+                                    event: OutboxRef::Block((**b).clone()),
+                                };
+                                ot.insert(&ot.generate_id()?.to_be_bytes(), encode(&row))?;
                             }
                             return Ok(Inserted::Refused(refusal));
                         }
@@ -667,6 +756,7 @@ impl Store for SledStore {
             .collect();
         let limits = c.limits.clone();
         let audit = c.audit.to_vec();
+        let revisions: Vec<u64> = c.events.iter().map(|e| e.revision).collect();
         let outcome = self
             .blocking(move |s| {
                 let t = &s.trees;
@@ -682,8 +772,9 @@ impl Store for SledStore {
                     &t.audit,
                     &t.audit_by_time,
                     &t.finished,
+                    &t.outbox,
                 );
-                let done = trees.transaction(|(vt, at, et, xt, ct, aut, abt, ft)| {
+                let done = trees.transaction(|(vt, at, et, xt, ct, aut, abt, ft, ot)| {
                     let current: Verification = match vt.get(v.id.as_bytes())? {
                         Some(b) => decode(&b)?,
                         None => {
@@ -709,6 +800,16 @@ impl Store for SledStore {
                     }
                     for (k, e) in &events {
                         et.insert(k.as_slice(), e.as_slice())?;
+                    }
+                    for revision in &revisions {
+                        let row = OutboxRow {
+                            tenant_id: v.tenant_id.clone(),
+                            event: OutboxRef::Event {
+                                verification_id: v.id,
+                                revision: *revision,
+                            },
+                        };
+                        ot.insert(&ot.generate_id()?.to_be_bytes(), encode(&row))?;
                     }
                     for (k, r) in &refs {
                         xt.insert(k.as_slice(), r.as_slice())?;
@@ -887,12 +988,19 @@ impl Store for SledStore {
                     api_keys.push((h, decode(&b)?));
                 }
             }
+            let endpoints = t
+                .endpoints
+                .iter()
+                .values()
+                .map(|b| decode(&b?))
+                .collect::<Result<_, _>>()?;
             let admin_token_sha256 = t
                 .meta
                 .get(ADMIN_KEY)?
                 .and_then(|b| <[u8; 32]>::try_from(b.as_ref()).ok());
             Ok(DirectorySnapshot {
                 tenants,
+                endpoints,
                 api_keys,
                 admin_token_sha256,
                 version: u64_of(t.meta.get(DIRECTORY_VERSION_KEY)?),
@@ -989,6 +1097,246 @@ impl Store for SledStore {
                 }
                 Err(_) => Ok(SecretsCheck::Mismatch),
             }
+        })
+        .await
+    }
+
+    async fn put_endpoint(&self, e: &Endpoint, _origin: &str) -> Result<(), StoreError> {
+        let (key, record) = (scoped_key(&e.tenant_id, e.id.as_bytes()), encode(e));
+        self.write(move |s| {
+            s.directory_tx(&s.trees.endpoints, |et| {
+                et.insert(key.as_slice(), record.as_slice())?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn delete_endpoint(
+        &self,
+        tenant: &str,
+        id: &str,
+        _origin: &str,
+    ) -> Result<bool, StoreError> {
+        let key = scoped_key(tenant, id.as_bytes());
+        let existed = self
+            .write(move |s| {
+                s.directory_tx(&s.trees.endpoints, |et| {
+                    Ok(et.remove(key.as_slice())?.is_some())
+                })
+            })
+            .await?;
+        if existed {
+            self.cancel_deliveries(tenant, id).await?;
+        }
+        Ok(existed)
+    }
+
+    async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError> {
+        self.write(move |s| {
+            let t = &s.trees;
+            let mut taken = 0;
+            for item in t.outbox.iter().take(limit) {
+                let (k, b) = item?;
+                let row: OutboxRow = decode(&b)?;
+                let seq = u64_of(Some(k.clone()));
+                let event = match row.event {
+                    OutboxRef::Event {
+                        verification_id,
+                        revision,
+                    } => match t.events.get(event_key(verification_id, revision))? {
+                        Some(e) => Some(OutboxEvent::Verification(Box::new(decode(&e)?))),
+                        // Purged meanwhile: nothing to deliver.
+                        None => None,
+                    },
+                    OutboxRef::Block(b) => Some(OutboxEvent::Block(b)),
+                };
+                let deliveries = match event {
+                    Some(event) => f(&OutboxItem {
+                        seq,
+                        tenant_id: row.tenant_id,
+                        event,
+                    }),
+                    None => Vec::new(),
+                };
+                (
+                    &t.outbox,
+                    &t.deliveries,
+                    &t.deliveries_due,
+                    &t.deliveries_order,
+                    &t.deliveries_by_time,
+                )
+                    .transaction(|(ot, dt, due, ord, bt)| {
+                        for d in &deliveries {
+                            put_delivery(dt, due, ord, d)?;
+                            bt.insert(by_time_key(d), &[] as &[u8])?;
+                        }
+                        ot.remove(&k)?;
+                        Ok(())
+                    })
+                    .map_err(|e| tx_err(e, abort_err))?;
+                taken += 1;
+            }
+            Ok(taken)
+        })
+        .await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        _node: &str,
+        now: Millis,
+        lease: Duration,
+        limit: usize,
+        per_endpoint: usize,
+        busy: &[String],
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        let busy = busy.to_vec();
+        self.blocking(move |s| {
+            let mut taken: std::collections::HashMap<String, usize> = Default::default();
+            let t = &s.trees;
+            let mut leases = s.leases.lock().unwrap_or_else(|p| p.into_inner());
+            leases.retain(|_, until| *until > now);
+            let mut out = Vec::new();
+            for item in t
+                .deliveries_due
+                .range(..time_key(now.saturating_add(1), &[]))
+            {
+                if out.len() >= limit {
+                    break;
+                }
+                let (k, _) = item?;
+                let id = Uuid::from_slice(k.get(8..).unwrap_or_default())
+                    .map_err(|e| StoreError::Decode(e.to_string()))?;
+                if leases.contains_key(&id) {
+                    continue;
+                }
+                let Some(b) = t.deliveries.get(id.as_bytes())? else {
+                    continue;
+                };
+                let d: Delivery = decode(&b)?;
+                if busy.contains(&d.endpoint_id)
+                    || taken
+                        .get(&d.endpoint_id)
+                        .is_some_and(|n| *n >= per_endpoint)
+                {
+                    continue;
+                }
+                // Only the first pending delivery of its verification to its endpoint.
+                if d.verification_id.is_some() {
+                    let mut prefix = scoped_key(&d.endpoint_id, &[]);
+                    prefix.extend_from_slice(d.verification_id.unwrap_or_default().as_bytes());
+                    let first = t.deliveries_order.scan_prefix(&prefix).values().next();
+                    if let Some(first) = first
+                        && first?.as_ref() != id.as_bytes()
+                    {
+                        continue;
+                    }
+                }
+                leases.insert(id, now.saturating_add(lease_ms));
+                *taken.entry(d.endpoint_id.clone()).or_default() += 1;
+                out.push(d);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError> {
+        self.blocking(|s| {
+            Ok(s.trees.deliveries_due.first()?.and_then(|(k, _)| {
+                <[u8; 8]>::try_from(k.get(..8)?)
+                    .ok()
+                    .map(|b| u64::from_be_bytes(b) as i64)
+            }))
+        })
+        .await
+    }
+
+    async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
+        let d = d.clone();
+        self.write(move |s| {
+            let t = &s.trees;
+            (&t.deliveries, &t.deliveries_due, &t.deliveries_order)
+                .transaction(|(dt, due, ord)| put_delivery(dt, due, ord, &d))
+                .map_err(|e| tx_err(e, abort_err))?;
+            s.leases
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&d.id);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_delivery(&self, id: Uuid) -> Result<Option<Delivery>, StoreError> {
+        self.blocking(move |s| {
+            s.trees
+                .deliveries
+                .get(id.as_bytes())?
+                .map(|b| decode(&b))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn list_deliveries(&self, q: &DeliveryQuery) -> Result<Vec<Delivery>, StoreError> {
+        let q = q.clone();
+        self.blocking(move |s| {
+            let mut out = Vec::new();
+            for item in s
+                .trees
+                .deliveries_by_time
+                .scan_prefix(scoped_key(&q.tenant_id, &[]))
+                .keys()
+                .rev()
+            {
+                let k = item?;
+                let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
+                let Some(b) = s.trees.deliveries.get(raw)? else {
+                    continue;
+                };
+                let d: Delivery = decode(&b)?;
+                if q.endpoint_id.as_ref().is_some_and(|e| *e != d.endpoint_id)
+                    || q.event_id.is_some_and(|e| e != d.event_id)
+                    || q.before.is_some_and(|t| d.created_at >= t)
+                {
+                    continue;
+                }
+                out.push(d);
+                if out.len() >= q.limit.max(1) {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn cancel_deliveries(&self, _tenant: &str, endpoint_id: &str) -> Result<u64, StoreError> {
+        let prefix = scoped_key(endpoint_id, &[]);
+        self.write(move |s| {
+            let t = &s.trees;
+            let mut n = 0;
+            let ids: Vec<::sled::IVec> = t
+                .deliveries_order
+                .scan_prefix(&prefix)
+                .values()
+                .collect::<Result<_, _>>()?;
+            for id in ids {
+                let Some(b) = t.deliveries.get(&id)? else {
+                    continue;
+                };
+                let mut d: Delivery = decode(&b)?;
+                d.status = DeliveryStatus::Canceled;
+                d.last_error = Some("the endpoint was disabled or deleted".into());
+                (&t.deliveries, &t.deliveries_due, &t.deliveries_order)
+                    .transaction(|(dt, due, ord)| put_delivery(dt, due, ord, &d))
+                    .map_err(|e| tx_err(e, abort_err))?;
+                n += 1;
+            }
+            Ok(n)
         })
         .await
     }

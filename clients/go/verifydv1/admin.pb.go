@@ -161,6 +161,67 @@ func (ApiKeyScope) EnumDescriptor() ([]byte, []int) {
 	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{1}
 }
 
+// What became of a webhook delivery.
+type WebhookDeliveryStatus int32
+
+const (
+	// Never used in output.
+	WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_UNSPECIFIED WebhookDeliveryStatus = 0
+	// Waiting for its next attempt.
+	WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_PENDING WebhookDeliveryStatus = 1
+	// The receiver answered 2xx.
+	WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_SUCCEEDED WebhookDeliveryStatus = 2
+	// Every attempt of the schedule failed, or the receiver answered 410 Gone.
+	WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_FAILED WebhookDeliveryStatus = 3
+	// Its endpoint was disabled or deleted first.
+	WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_CANCELED WebhookDeliveryStatus = 4
+)
+
+// Enum value maps for WebhookDeliveryStatus.
+var (
+	WebhookDeliveryStatus_name = map[int32]string{
+		0: "WEBHOOK_DELIVERY_STATUS_UNSPECIFIED",
+		1: "WEBHOOK_DELIVERY_STATUS_PENDING",
+		2: "WEBHOOK_DELIVERY_STATUS_SUCCEEDED",
+		3: "WEBHOOK_DELIVERY_STATUS_FAILED",
+		4: "WEBHOOK_DELIVERY_STATUS_CANCELED",
+	}
+	WebhookDeliveryStatus_value = map[string]int32{
+		"WEBHOOK_DELIVERY_STATUS_UNSPECIFIED": 0,
+		"WEBHOOK_DELIVERY_STATUS_PENDING":     1,
+		"WEBHOOK_DELIVERY_STATUS_SUCCEEDED":   2,
+		"WEBHOOK_DELIVERY_STATUS_FAILED":      3,
+		"WEBHOOK_DELIVERY_STATUS_CANCELED":    4,
+	}
+)
+
+func (x WebhookDeliveryStatus) Enum() *WebhookDeliveryStatus {
+	p := new(WebhookDeliveryStatus)
+	*p = x
+	return p
+}
+
+func (x WebhookDeliveryStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WebhookDeliveryStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_verifyd_v1_admin_proto_enumTypes[2].Descriptor()
+}
+
+func (WebhookDeliveryStatus) Type() protoreflect.EnumType {
+	return &file_verifyd_v1_admin_proto_enumTypes[2]
+}
+
+func (x WebhookDeliveryStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WebhookDeliveryStatus.Descriptor instead.
+func (WebhookDeliveryStatus) EnumDescriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{2}
+}
+
 // The price of one channel.
 type ChannelPrice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2377,6 +2438,1162 @@ func (x *AdvanceClockResponse) GetNow() *timestamppb.Timestamp {
 	return nil
 }
 
+// A tenant's webhook endpoint.
+type WebhookEndpoint struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint's id: "we_" and 16 hex digits.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The tenant whose events it receives.
+	TenantId string `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// Where events are posted (https, or http); empty for a request-URL endpoint.
+	Url string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	// A request-URL endpoint: its event filter and secret apply to the callback URLs
+	// given in StartVerificationRequest.callback_url. Having one enabled is what lets
+	// the tenant give such URLs.
+	ForRequestUrls bool `protobuf:"varint,4,opt,name=for_request_urls,json=forRequestUrls,proto3" json:"for_request_urls,omitempty"`
+	// The event types it receives (see the README's "Webhooks"); empty: all.
+	Events []string `protobuf:"bytes,5,rep,name=events,proto3" json:"events,omitempty"`
+	// A note for people, at most 256 characters.
+	Description string `protobuf:"bytes,6,opt,name=description,proto3" json:"description,omitempty"`
+	// Whether deliveries to it are stopped.
+	Disabled bool `protobuf:"varint,7,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// Why it is disabled: by an admin, or after the receiver answered 410 Gone.
+	DisabledReason string `protobuf:"bytes,8,opt,name=disabled_reason,json=disabledReason,proto3" json:"disabled_reason,omitempty"`
+	// When it was created.
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// When it last changed.
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// During a secret rotation, when the old secret stops signing; unset otherwise.
+	PreviousSecretExpiresAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=previous_secret_expires_at,json=previousSecretExpiresAt,proto3" json:"previous_secret_expires_at,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *WebhookEndpoint) Reset() {
+	*x = WebhookEndpoint{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookEndpoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookEndpoint) ProtoMessage() {}
+
+func (x *WebhookEndpoint) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookEndpoint.ProtoReflect.Descriptor instead.
+func (*WebhookEndpoint) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *WebhookEndpoint) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *WebhookEndpoint) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *WebhookEndpoint) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *WebhookEndpoint) GetForRequestUrls() bool {
+	if x != nil {
+		return x.ForRequestUrls
+	}
+	return false
+}
+
+func (x *WebhookEndpoint) GetEvents() []string {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *WebhookEndpoint) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *WebhookEndpoint) GetDisabled() bool {
+	if x != nil {
+		return x.Disabled
+	}
+	return false
+}
+
+func (x *WebhookEndpoint) GetDisabledReason() string {
+	if x != nil {
+		return x.DisabledReason
+	}
+	return ""
+}
+
+func (x *WebhookEndpoint) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *WebhookEndpoint) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *WebhookEndpoint) GetPreviousSecretExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PreviousSecretExpiresAt
+	}
+	return nil
+}
+
+// The request of CreateWebhookEndpoint.
+type CreateWebhookEndpointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// Where to post events: an absolute http or https URL of at most 2048 characters,
+	// for example "https://api.example.com/hooks/verifyd". Unless the server runs with
+	// --allow-private-webhooks, it must not resolve to a loopback, private, link-local
+	// or metadata address. Empty for a request-URL endpoint.
+	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// The event types to receive; empty: all.
+	Events []string `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"`
+	// A note for people, at most 256 characters.
+	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	// A request-URL endpoint (see WebhookEndpoint.for_request_urls); then url is empty.
+	ForRequestUrls bool `protobuf:"varint,5,opt,name=for_request_urls,json=forRequestUrls,proto3" json:"for_request_urls,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateWebhookEndpointRequest) Reset() {
+	*x = CreateWebhookEndpointRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateWebhookEndpointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateWebhookEndpointRequest) ProtoMessage() {}
+
+func (x *CreateWebhookEndpointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateWebhookEndpointRequest.ProtoReflect.Descriptor instead.
+func (*CreateWebhookEndpointRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *CreateWebhookEndpointRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *CreateWebhookEndpointRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *CreateWebhookEndpointRequest) GetEvents() []string {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *CreateWebhookEndpointRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *CreateWebhookEndpointRequest) GetForRequestUrls() bool {
+	if x != nil {
+		return x.ForRequestUrls
+	}
+	return false
+}
+
+// The response of CreateWebhookEndpoint.
+type CreateWebhookEndpointResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint.
+	Endpoint *WebhookEndpoint `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
+	// Its signing secret: "whsec_" and base64 of 32 random bytes. Shown this once.
+	Secret        string `protobuf:"bytes,2,opt,name=secret,proto3" json:"secret,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateWebhookEndpointResponse) Reset() {
+	*x = CreateWebhookEndpointResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateWebhookEndpointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateWebhookEndpointResponse) ProtoMessage() {}
+
+func (x *CreateWebhookEndpointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateWebhookEndpointResponse.ProtoReflect.Descriptor instead.
+func (*CreateWebhookEndpointResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *CreateWebhookEndpointResponse) GetEndpoint() *WebhookEndpoint {
+	if x != nil {
+		return x.Endpoint
+	}
+	return nil
+}
+
+func (x *CreateWebhookEndpointResponse) GetSecret() string {
+	if x != nil {
+		return x.Secret
+	}
+	return ""
+}
+
+// The request of ListWebhookEndpoints.
+type ListWebhookEndpointsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId      string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookEndpointsRequest) Reset() {
+	*x = ListWebhookEndpointsRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookEndpointsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookEndpointsRequest) ProtoMessage() {}
+
+func (x *ListWebhookEndpointsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookEndpointsRequest.ProtoReflect.Descriptor instead.
+func (*ListWebhookEndpointsRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ListWebhookEndpointsRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+// The response of ListWebhookEndpoints.
+type ListWebhookEndpointsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant's endpoints, oldest first.
+	Endpoints     []*WebhookEndpoint `protobuf:"bytes,1,rep,name=endpoints,proto3" json:"endpoints,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookEndpointsResponse) Reset() {
+	*x = ListWebhookEndpointsResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookEndpointsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookEndpointsResponse) ProtoMessage() {}
+
+func (x *ListWebhookEndpointsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookEndpointsResponse.ProtoReflect.Descriptor instead.
+func (*ListWebhookEndpointsResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ListWebhookEndpointsResponse) GetEndpoints() []*WebhookEndpoint {
+	if x != nil {
+		return x.Endpoints
+	}
+	return nil
+}
+
+// A set of event types.
+type WebhookEvents struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The event types; empty: all.
+	Events        []string `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookEvents) Reset() {
+	*x = WebhookEvents{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookEvents) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookEvents) ProtoMessage() {}
+
+func (x *WebhookEvents) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookEvents.ProtoReflect.Descriptor instead.
+func (*WebhookEvents) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *WebhookEvents) GetEvents() []string {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// The request of UpdateWebhookEndpoint. Unset fields keep their value.
+type UpdateWebhookEndpointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The endpoint's id.
+	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// A new URL, under the same rules as at creation.
+	Url *string `protobuf:"bytes,3,opt,name=url,proto3,oneof" json:"url,omitempty"`
+	// A new event filter.
+	Events *WebhookEvents `protobuf:"bytes,4,opt,name=events,proto3" json:"events,omitempty"`
+	// A new description.
+	Description *string `protobuf:"bytes,5,opt,name=description,proto3,oneof" json:"description,omitempty"`
+	// Disable (true) or enable (false) it.
+	Disabled      *bool `protobuf:"varint,6,opt,name=disabled,proto3,oneof" json:"disabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateWebhookEndpointRequest) Reset() {
+	*x = UpdateWebhookEndpointRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateWebhookEndpointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateWebhookEndpointRequest) ProtoMessage() {}
+
+func (x *UpdateWebhookEndpointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateWebhookEndpointRequest.ProtoReflect.Descriptor instead.
+func (*UpdateWebhookEndpointRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *UpdateWebhookEndpointRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *UpdateWebhookEndpointRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *UpdateWebhookEndpointRequest) GetUrl() string {
+	if x != nil && x.Url != nil {
+		return *x.Url
+	}
+	return ""
+}
+
+func (x *UpdateWebhookEndpointRequest) GetEvents() *WebhookEvents {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *UpdateWebhookEndpointRequest) GetDescription() string {
+	if x != nil && x.Description != nil {
+		return *x.Description
+	}
+	return ""
+}
+
+func (x *UpdateWebhookEndpointRequest) GetDisabled() bool {
+	if x != nil && x.Disabled != nil {
+		return *x.Disabled
+	}
+	return false
+}
+
+// The response of UpdateWebhookEndpoint.
+type UpdateWebhookEndpointResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint as changed.
+	Endpoint      *WebhookEndpoint `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateWebhookEndpointResponse) Reset() {
+	*x = UpdateWebhookEndpointResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateWebhookEndpointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateWebhookEndpointResponse) ProtoMessage() {}
+
+func (x *UpdateWebhookEndpointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateWebhookEndpointResponse.ProtoReflect.Descriptor instead.
+func (*UpdateWebhookEndpointResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *UpdateWebhookEndpointResponse) GetEndpoint() *WebhookEndpoint {
+	if x != nil {
+		return x.Endpoint
+	}
+	return nil
+}
+
+// The request of DeleteWebhookEndpoint.
+type DeleteWebhookEndpointRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The endpoint's id.
+	Id            string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteWebhookEndpointRequest) Reset() {
+	*x = DeleteWebhookEndpointRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteWebhookEndpointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteWebhookEndpointRequest) ProtoMessage() {}
+
+func (x *DeleteWebhookEndpointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteWebhookEndpointRequest.ProtoReflect.Descriptor instead.
+func (*DeleteWebhookEndpointRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *DeleteWebhookEndpointRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *DeleteWebhookEndpointRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// The response of DeleteWebhookEndpoint.
+type DeleteWebhookEndpointResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteWebhookEndpointResponse) Reset() {
+	*x = DeleteWebhookEndpointResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteWebhookEndpointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteWebhookEndpointResponse) ProtoMessage() {}
+
+func (x *DeleteWebhookEndpointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteWebhookEndpointResponse.ProtoReflect.Descriptor instead.
+func (*DeleteWebhookEndpointResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{45}
+}
+
+// The request of RotateWebhookSecret.
+type RotateWebhookSecretRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The endpoint's id.
+	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// How long the old secret keeps signing, in seconds: 0 to 2592000. Unset: 86400.
+	GraceSec      *uint32 `protobuf:"varint,3,opt,name=grace_sec,json=graceSec,proto3,oneof" json:"grace_sec,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateWebhookSecretRequest) Reset() {
+	*x = RotateWebhookSecretRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateWebhookSecretRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateWebhookSecretRequest) ProtoMessage() {}
+
+func (x *RotateWebhookSecretRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateWebhookSecretRequest.ProtoReflect.Descriptor instead.
+func (*RotateWebhookSecretRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *RotateWebhookSecretRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *RotateWebhookSecretRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *RotateWebhookSecretRequest) GetGraceSec() uint32 {
+	if x != nil && x.GraceSec != nil {
+		return *x.GraceSec
+	}
+	return 0
+}
+
+// The response of RotateWebhookSecret.
+type RotateWebhookSecretResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The endpoint.
+	Endpoint *WebhookEndpoint `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
+	// The new secret, shown this once.
+	Secret        string `protobuf:"bytes,2,opt,name=secret,proto3" json:"secret,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateWebhookSecretResponse) Reset() {
+	*x = RotateWebhookSecretResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateWebhookSecretResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateWebhookSecretResponse) ProtoMessage() {}
+
+func (x *RotateWebhookSecretResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateWebhookSecretResponse.ProtoReflect.Descriptor instead.
+func (*RotateWebhookSecretResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *RotateWebhookSecretResponse) GetEndpoint() *WebhookEndpoint {
+	if x != nil {
+		return x.Endpoint
+	}
+	return nil
+}
+
+func (x *RotateWebhookSecretResponse) GetSecret() string {
+	if x != nil {
+		return x.Secret
+	}
+	return ""
+}
+
+// One event to one endpoint.
+type WebhookDelivery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The delivery's id (a UUID).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The endpoint (for a per-request callback URL: the request-URL endpoint).
+	EndpointId string `protobuf:"bytes,3,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// Where it goes.
+	Url string `protobuf:"bytes,4,opt,name=url,proto3" json:"url,omitempty"`
+	// The event's id, the same on every attempt: the `webhook-id` header ("msg_…").
+	EventId string `protobuf:"bytes,5,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// The event's type, for example "verify_code.channel.sent".
+	EventType string `protobuf:"bytes,6,opt,name=event_type,json=eventType,proto3" json:"event_type,omitempty"`
+	// The verification it is about; empty for verification.blocked.
+	VerificationId string `protobuf:"bytes,7,opt,name=verification_id,json=verificationId,proto3" json:"verification_id,omitempty"`
+	// What became of it.
+	Status WebhookDeliveryStatus `protobuf:"varint,8,opt,name=status,proto3,enum=verifyd.v1.WebhookDeliveryStatus" json:"status,omitempty"`
+	// How many attempts were made.
+	Attempts uint32 `protobuf:"varint,9,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// When the next attempt is due, while PENDING.
+	NextAttemptAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=next_attempt_at,json=nextAttemptAt,proto3" json:"next_attempt_at,omitempty"`
+	// When the last attempt was made.
+	LastAttemptAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=last_attempt_at,json=lastAttemptAt,proto3" json:"last_attempt_at,omitempty"`
+	// The HTTP status of the last answer; unset when there was none.
+	LastStatusCode *uint32 `protobuf:"varint,12,opt,name=last_status_code,json=lastStatusCode,proto3,oneof" json:"last_status_code,omitempty"`
+	// What went wrong with the last attempt, in words; empty after a success.
+	LastError string `protobuf:"bytes,13,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+	// When it was made.
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookDelivery) Reset() {
+	*x = WebhookDelivery{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookDelivery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookDelivery) ProtoMessage() {}
+
+func (x *WebhookDelivery) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookDelivery.ProtoReflect.Descriptor instead.
+func (*WebhookDelivery) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *WebhookDelivery) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetEventType() string {
+	if x != nil {
+		return x.EventType
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetVerificationId() string {
+	if x != nil {
+		return x.VerificationId
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetStatus() WebhookDeliveryStatus {
+	if x != nil {
+		return x.Status
+	}
+	return WebhookDeliveryStatus_WEBHOOK_DELIVERY_STATUS_UNSPECIFIED
+}
+
+func (x *WebhookDelivery) GetAttempts() uint32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *WebhookDelivery) GetNextAttemptAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAttemptAt
+	}
+	return nil
+}
+
+func (x *WebhookDelivery) GetLastAttemptAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastAttemptAt
+	}
+	return nil
+}
+
+func (x *WebhookDelivery) GetLastStatusCode() uint32 {
+	if x != nil && x.LastStatusCode != nil {
+		return *x.LastStatusCode
+	}
+	return 0
+}
+
+func (x *WebhookDelivery) GetLastError() string {
+	if x != nil {
+		return x.LastError
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+// The request of ListWebhookDeliveries.
+type ListWebhookDeliveriesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// Only this endpoint's, if set.
+	EndpointId string `protobuf:"bytes,2,opt,name=endpoint_id,json=endpointId,proto3" json:"endpoint_id,omitempty"`
+	// Only this event's ("msg_…"), if set.
+	EventId string `protobuf:"bytes,3,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// Only deliveries made before this time; pass the last one's created_at to page back.
+	Before *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=before,proto3" json:"before,omitempty"`
+	// At most this many: 1 to 1000, default 100.
+	PageSize      uint32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookDeliveriesRequest) Reset() {
+	*x = ListWebhookDeliveriesRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookDeliveriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookDeliveriesRequest) ProtoMessage() {}
+
+func (x *ListWebhookDeliveriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookDeliveriesRequest.ProtoReflect.Descriptor instead.
+func (*ListWebhookDeliveriesRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ListWebhookDeliveriesRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *ListWebhookDeliveriesRequest) GetEndpointId() string {
+	if x != nil {
+		return x.EndpointId
+	}
+	return ""
+}
+
+func (x *ListWebhookDeliveriesRequest) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *ListWebhookDeliveriesRequest) GetBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Before
+	}
+	return nil
+}
+
+func (x *ListWebhookDeliveriesRequest) GetPageSize() uint32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+// The response of ListWebhookDeliveries.
+type ListWebhookDeliveriesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deliveries, newest first.
+	Deliveries    []*WebhookDelivery `protobuf:"bytes,1,rep,name=deliveries,proto3" json:"deliveries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookDeliveriesResponse) Reset() {
+	*x = ListWebhookDeliveriesResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookDeliveriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookDeliveriesResponse) ProtoMessage() {}
+
+func (x *ListWebhookDeliveriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookDeliveriesResponse.ProtoReflect.Descriptor instead.
+func (*ListWebhookDeliveriesResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ListWebhookDeliveriesResponse) GetDeliveries() []*WebhookDelivery {
+	if x != nil {
+		return x.Deliveries
+	}
+	return nil
+}
+
+// The request of RedeliverWebhook.
+type RedeliverWebhookRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The tenant.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// The delivery's id.
+	DeliveryId    string `protobuf:"bytes,2,opt,name=delivery_id,json=deliveryId,proto3" json:"delivery_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedeliverWebhookRequest) Reset() {
+	*x = RedeliverWebhookRequest{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedeliverWebhookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedeliverWebhookRequest) ProtoMessage() {}
+
+func (x *RedeliverWebhookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedeliverWebhookRequest.ProtoReflect.Descriptor instead.
+func (*RedeliverWebhookRequest) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *RedeliverWebhookRequest) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *RedeliverWebhookRequest) GetDeliveryId() string {
+	if x != nil {
+		return x.DeliveryId
+	}
+	return ""
+}
+
+// The response of RedeliverWebhook.
+type RedeliverWebhookResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The delivery, pending again.
+	Delivery      *WebhookDelivery `protobuf:"bytes,1,opt,name=delivery,proto3" json:"delivery,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedeliverWebhookResponse) Reset() {
+	*x = RedeliverWebhookResponse{}
+	mi := &file_verifyd_v1_admin_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedeliverWebhookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedeliverWebhookResponse) ProtoMessage() {}
+
+func (x *RedeliverWebhookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_verifyd_v1_admin_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedeliverWebhookResponse.ProtoReflect.Descriptor instead.
+func (*RedeliverWebhookResponse) Descriptor() ([]byte, []int) {
+	return file_verifyd_v1_admin_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *RedeliverWebhookResponse) GetDelivery() *WebhookDelivery {
+	if x != nil {
+		return x.Delivery
+	}
+	return nil
+}
+
 var File_verifyd_v1_admin_proto protoreflect.FileDescriptor
 
 const file_verifyd_v1_admin_proto_rawDesc = "" +
@@ -2537,7 +3754,100 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\x13AdvanceClockRequest\x12\x18\n" +
 	"\aseconds\x18\x01 \x01(\rR\aseconds\"D\n" +
 	"\x14AdvanceClockResponse\x12,\n" +
-	"\x03now\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x03now*\xb1\x02\n" +
+	"\x03now\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\"\xc8\x03\n" +
+	"\x0fWebhookEndpoint\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\x12(\n" +
+	"\x10for_request_urls\x18\x04 \x01(\bR\x0eforRequestUrls\x12\x16\n" +
+	"\x06events\x18\x05 \x03(\tR\x06events\x12 \n" +
+	"\vdescription\x18\x06 \x01(\tR\vdescription\x12\x1a\n" +
+	"\bdisabled\x18\a \x01(\bR\bdisabled\x12'\n" +
+	"\x0fdisabled_reason\x18\b \x01(\tR\x0edisabledReason\x129\n" +
+	"\n" +
+	"created_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
+	"\n" +
+	"updated_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12W\n" +
+	"\x1aprevious_secret_expires_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x17previousSecretExpiresAt\"\xb1\x01\n" +
+	"\x1cCreateWebhookEndpointRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x10\n" +
+	"\x03url\x18\x02 \x01(\tR\x03url\x12\x16\n" +
+	"\x06events\x18\x03 \x03(\tR\x06events\x12 \n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x12(\n" +
+	"\x10for_request_urls\x18\x05 \x01(\bR\x0eforRequestUrls\"p\n" +
+	"\x1dCreateWebhookEndpointResponse\x127\n" +
+	"\bendpoint\x18\x01 \x01(\v2\x1b.verifyd.v1.WebhookEndpointR\bendpoint\x12\x16\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\":\n" +
+	"\x1bListWebhookEndpointsRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\"Y\n" +
+	"\x1cListWebhookEndpointsResponse\x129\n" +
+	"\tendpoints\x18\x01 \x03(\v2\x1b.verifyd.v1.WebhookEndpointR\tendpoints\"'\n" +
+	"\rWebhookEvents\x12\x16\n" +
+	"\x06events\x18\x01 \x03(\tR\x06events\"\x82\x02\n" +
+	"\x1cUpdateWebhookEndpointRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x15\n" +
+	"\x03url\x18\x03 \x01(\tH\x00R\x03url\x88\x01\x01\x121\n" +
+	"\x06events\x18\x04 \x01(\v2\x19.verifyd.v1.WebhookEventsR\x06events\x12%\n" +
+	"\vdescription\x18\x05 \x01(\tH\x01R\vdescription\x88\x01\x01\x12\x1f\n" +
+	"\bdisabled\x18\x06 \x01(\bH\x02R\bdisabled\x88\x01\x01B\x06\n" +
+	"\x04_urlB\x0e\n" +
+	"\f_descriptionB\v\n" +
+	"\t_disabled\"X\n" +
+	"\x1dUpdateWebhookEndpointResponse\x127\n" +
+	"\bendpoint\x18\x01 \x01(\v2\x1b.verifyd.v1.WebhookEndpointR\bendpoint\"K\n" +
+	"\x1cDeleteWebhookEndpointRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\"\x1f\n" +
+	"\x1dDeleteWebhookEndpointResponse\"y\n" +
+	"\x1aRotateWebhookSecretRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12 \n" +
+	"\tgrace_sec\x18\x03 \x01(\rH\x00R\bgraceSec\x88\x01\x01B\f\n" +
+	"\n" +
+	"_grace_sec\"n\n" +
+	"\x1bRotateWebhookSecretResponse\x127\n" +
+	"\bendpoint\x18\x01 \x01(\v2\x1b.verifyd.v1.WebhookEndpointR\bendpoint\x12\x16\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\"\xd1\x04\n" +
+	"\x0fWebhookDelivery\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vendpoint_id\x18\x03 \x01(\tR\n" +
+	"endpointId\x12\x10\n" +
+	"\x03url\x18\x04 \x01(\tR\x03url\x12\x19\n" +
+	"\bevent_id\x18\x05 \x01(\tR\aeventId\x12\x1d\n" +
+	"\n" +
+	"event_type\x18\x06 \x01(\tR\teventType\x12'\n" +
+	"\x0fverification_id\x18\a \x01(\tR\x0everificationId\x129\n" +
+	"\x06status\x18\b \x01(\x0e2!.verifyd.v1.WebhookDeliveryStatusR\x06status\x12\x1a\n" +
+	"\battempts\x18\t \x01(\rR\battempts\x12B\n" +
+	"\x0fnext_attempt_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\rnextAttemptAt\x12B\n" +
+	"\x0flast_attempt_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\rlastAttemptAt\x12-\n" +
+	"\x10last_status_code\x18\f \x01(\rH\x00R\x0elastStatusCode\x88\x01\x01\x12\x1d\n" +
+	"\n" +
+	"last_error\x18\r \x01(\tR\tlastError\x129\n" +
+	"\n" +
+	"created_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAtB\x13\n" +
+	"\x11_last_status_code\"\xc8\x01\n" +
+	"\x1cListWebhookDeliveriesRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vendpoint_id\x18\x02 \x01(\tR\n" +
+	"endpointId\x12\x19\n" +
+	"\bevent_id\x18\x03 \x01(\tR\aeventId\x122\n" +
+	"\x06before\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x06before\x12\x1b\n" +
+	"\tpage_size\x18\x05 \x01(\rR\bpageSize\"\\\n" +
+	"\x1dListWebhookDeliveriesResponse\x12;\n" +
+	"\n" +
+	"deliveries\x18\x01 \x03(\v2\x1b.verifyd.v1.WebhookDeliveryR\n" +
+	"deliveries\"W\n" +
+	"\x17RedeliverWebhookRequest\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vdelivery_id\x18\x02 \x01(\tR\n" +
+	"deliveryId\"S\n" +
+	"\x18RedeliverWebhookResponse\x127\n" +
+	"\bdelivery\x18\x01 \x01(\v2\x1b.verifyd.v1.WebhookDeliveryR\bdelivery*\xb1\x02\n" +
 	"\n" +
 	"NumberType\x12\x1b\n" +
 	"\x17NUMBER_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n" +
@@ -2555,7 +3865,13 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\vApiKeyScope\x12\x1d\n" +
 	"\x19API_KEY_SCOPE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14API_KEY_SCOPE_VERIFY\x10\x01\x12\x16\n" +
-	"\x12API_KEY_SCOPE_READ\x10\x022\xe0\b\n" +
+	"\x12API_KEY_SCOPE_READ\x10\x02*\xd6\x01\n" +
+	"\x15WebhookDeliveryStatus\x12'\n" +
+	"#WEBHOOK_DELIVERY_STATUS_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fWEBHOOK_DELIVERY_STATUS_PENDING\x10\x01\x12%\n" +
+	"!WEBHOOK_DELIVERY_STATUS_SUCCEEDED\x10\x02\x12\"\n" +
+	"\x1eWEBHOOK_DELIVERY_STATUS_FAILED\x10\x03\x12$\n" +
+	" WEBHOOK_DELIVERY_STATUS_CANCELED\x10\x042\xca\x0e\n" +
 	"\fAdminService\x12Q\n" +
 	"\fCreateTenant\x12\x1f.verifyd.v1.CreateTenantRequest\x1a .verifyd.v1.CreateTenantResponse\x12H\n" +
 	"\tGetTenant\x12\x1c.verifyd.v1.GetTenantRequest\x1a\x1d.verifyd.v1.GetTenantResponse\x12N\n" +
@@ -2568,7 +3884,14 @@ const file_verifyd_v1_admin_proto_rawDesc = "" +
 	"\n" +
 	"ListBlocks\x12\x1d.verifyd.v1.ListBlocksRequest\x1a\x1e.verifyd.v1.ListBlocksResponse\x12H\n" +
 	"\tLiftBlock\x12\x1c.verifyd.v1.LiftBlockRequest\x1a\x1d.verifyd.v1.LiftBlockResponse\x12]\n" +
-	"\x10ListAuditEntries\x12#.verifyd.v1.ListAuditEntriesRequest\x1a$.verifyd.v1.ListAuditEntriesResponse\x12f\n" +
+	"\x10ListAuditEntries\x12#.verifyd.v1.ListAuditEntriesRequest\x1a$.verifyd.v1.ListAuditEntriesResponse\x12l\n" +
+	"\x15CreateWebhookEndpoint\x12(.verifyd.v1.CreateWebhookEndpointRequest\x1a).verifyd.v1.CreateWebhookEndpointResponse\x12i\n" +
+	"\x14ListWebhookEndpoints\x12'.verifyd.v1.ListWebhookEndpointsRequest\x1a(.verifyd.v1.ListWebhookEndpointsResponse\x12l\n" +
+	"\x15UpdateWebhookEndpoint\x12(.verifyd.v1.UpdateWebhookEndpointRequest\x1a).verifyd.v1.UpdateWebhookEndpointResponse\x12l\n" +
+	"\x15DeleteWebhookEndpoint\x12(.verifyd.v1.DeleteWebhookEndpointRequest\x1a).verifyd.v1.DeleteWebhookEndpointResponse\x12f\n" +
+	"\x13RotateWebhookSecret\x12&.verifyd.v1.RotateWebhookSecretRequest\x1a'.verifyd.v1.RotateWebhookSecretResponse\x12l\n" +
+	"\x15ListWebhookDeliveries\x12(.verifyd.v1.ListWebhookDeliveriesRequest\x1a).verifyd.v1.ListWebhookDeliveriesResponse\x12]\n" +
+	"\x10RedeliverWebhook\x12#.verifyd.v1.RedeliverWebhookRequest\x1a$.verifyd.v1.RedeliverWebhookResponse\x12f\n" +
 	"\x13ListSandboxMessages\x12&.verifyd.v1.ListSandboxMessagesRequest\x1a'.verifyd.v1.ListSandboxMessagesResponse\x12Q\n" +
 	"\fAdvanceClock\x12\x1f.verifyd.v1.AdvanceClockRequest\x1a .verifyd.v1.AdvanceClockResponseBY\n" +
 	"\x0edev.verifyd.v1B\n" +
@@ -2586,116 +3909,163 @@ func file_verifyd_v1_admin_proto_rawDescGZIP() []byte {
 	return file_verifyd_v1_admin_proto_rawDescData
 }
 
-var file_verifyd_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_verifyd_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_verifyd_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_verifyd_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
 var file_verifyd_v1_admin_proto_goTypes = []any{
-	(NumberType)(0),                      // 0: verifyd.v1.NumberType
-	(ApiKeyScope)(0),                     // 1: verifyd.v1.ApiKeyScope
-	(*ChannelPrice)(nil),                 // 2: verifyd.v1.ChannelPrice
-	(*TenantSettings)(nil),               // 3: verifyd.v1.TenantSettings
-	(*TenantLimits)(nil),                 // 4: verifyd.v1.TenantLimits
-	(*NumberTypes)(nil),                  // 5: verifyd.v1.NumberTypes
-	(*GeoPermission)(nil),                // 6: verifyd.v1.GeoPermission
-	(*PumpingProtection)(nil),            // 7: verifyd.v1.PumpingProtection
-	(*Tenant)(nil),                       // 8: verifyd.v1.Tenant
-	(*CreateTenantRequest)(nil),          // 9: verifyd.v1.CreateTenantRequest
-	(*CreateTenantResponse)(nil),         // 10: verifyd.v1.CreateTenantResponse
-	(*GetTenantRequest)(nil),             // 11: verifyd.v1.GetTenantRequest
-	(*GetTenantResponse)(nil),            // 12: verifyd.v1.GetTenantResponse
-	(*ListTenantsRequest)(nil),           // 13: verifyd.v1.ListTenantsRequest
-	(*ListTenantsResponse)(nil),          // 14: verifyd.v1.ListTenantsResponse
-	(*UpdateTenantSettingsRequest)(nil),  // 15: verifyd.v1.UpdateTenantSettingsRequest
-	(*UpdateTenantSettingsResponse)(nil), // 16: verifyd.v1.UpdateTenantSettingsResponse
-	(*CreateApiKeyRequest)(nil),          // 17: verifyd.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),         // 18: verifyd.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),           // 19: verifyd.v1.ListApiKeysRequest
-	(*ApiKeyInfo)(nil),                   // 20: verifyd.v1.ApiKeyInfo
-	(*ListApiKeysResponse)(nil),          // 21: verifyd.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),          // 22: verifyd.v1.RevokeApiKeyRequest
-	(*RevokeApiKeyResponse)(nil),         // 23: verifyd.v1.RevokeApiKeyResponse
-	(*RotateApiKeyRequest)(nil),          // 24: verifyd.v1.RotateApiKeyRequest
-	(*RotateApiKeyResponse)(nil),         // 25: verifyd.v1.RotateApiKeyResponse
-	(*ListBlocksRequest)(nil),            // 26: verifyd.v1.ListBlocksRequest
-	(*ListBlocksResponse)(nil),           // 27: verifyd.v1.ListBlocksResponse
-	(*LiftBlockRequest)(nil),             // 28: verifyd.v1.LiftBlockRequest
-	(*LiftBlockResponse)(nil),            // 29: verifyd.v1.LiftBlockResponse
-	(*AuditEntry)(nil),                   // 30: verifyd.v1.AuditEntry
-	(*ListAuditEntriesRequest)(nil),      // 31: verifyd.v1.ListAuditEntriesRequest
-	(*ListAuditEntriesResponse)(nil),     // 32: verifyd.v1.ListAuditEntriesResponse
-	(*SandboxMessage)(nil),               // 33: verifyd.v1.SandboxMessage
-	(*ListSandboxMessagesRequest)(nil),   // 34: verifyd.v1.ListSandboxMessagesRequest
-	(*ListSandboxMessagesResponse)(nil),  // 35: verifyd.v1.ListSandboxMessagesResponse
-	(*AdvanceClockRequest)(nil),          // 36: verifyd.v1.AdvanceClockRequest
-	(*AdvanceClockResponse)(nil),         // 37: verifyd.v1.AdvanceClockResponse
-	(Channel)(0),                         // 38: verifyd.v1.Channel
-	(Lang)(0),                            // 39: verifyd.v1.Lang
-	(*timestamppb.Timestamp)(nil),        // 40: google.protobuf.Timestamp
-	(*Block)(nil),                        // 41: verifyd.v1.Block
+	(NumberType)(0),                       // 0: verifyd.v1.NumberType
+	(ApiKeyScope)(0),                      // 1: verifyd.v1.ApiKeyScope
+	(WebhookDeliveryStatus)(0),            // 2: verifyd.v1.WebhookDeliveryStatus
+	(*ChannelPrice)(nil),                  // 3: verifyd.v1.ChannelPrice
+	(*TenantSettings)(nil),                // 4: verifyd.v1.TenantSettings
+	(*TenantLimits)(nil),                  // 5: verifyd.v1.TenantLimits
+	(*NumberTypes)(nil),                   // 6: verifyd.v1.NumberTypes
+	(*GeoPermission)(nil),                 // 7: verifyd.v1.GeoPermission
+	(*PumpingProtection)(nil),             // 8: verifyd.v1.PumpingProtection
+	(*Tenant)(nil),                        // 9: verifyd.v1.Tenant
+	(*CreateTenantRequest)(nil),           // 10: verifyd.v1.CreateTenantRequest
+	(*CreateTenantResponse)(nil),          // 11: verifyd.v1.CreateTenantResponse
+	(*GetTenantRequest)(nil),              // 12: verifyd.v1.GetTenantRequest
+	(*GetTenantResponse)(nil),             // 13: verifyd.v1.GetTenantResponse
+	(*ListTenantsRequest)(nil),            // 14: verifyd.v1.ListTenantsRequest
+	(*ListTenantsResponse)(nil),           // 15: verifyd.v1.ListTenantsResponse
+	(*UpdateTenantSettingsRequest)(nil),   // 16: verifyd.v1.UpdateTenantSettingsRequest
+	(*UpdateTenantSettingsResponse)(nil),  // 17: verifyd.v1.UpdateTenantSettingsResponse
+	(*CreateApiKeyRequest)(nil),           // 18: verifyd.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),          // 19: verifyd.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),            // 20: verifyd.v1.ListApiKeysRequest
+	(*ApiKeyInfo)(nil),                    // 21: verifyd.v1.ApiKeyInfo
+	(*ListApiKeysResponse)(nil),           // 22: verifyd.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),           // 23: verifyd.v1.RevokeApiKeyRequest
+	(*RevokeApiKeyResponse)(nil),          // 24: verifyd.v1.RevokeApiKeyResponse
+	(*RotateApiKeyRequest)(nil),           // 25: verifyd.v1.RotateApiKeyRequest
+	(*RotateApiKeyResponse)(nil),          // 26: verifyd.v1.RotateApiKeyResponse
+	(*ListBlocksRequest)(nil),             // 27: verifyd.v1.ListBlocksRequest
+	(*ListBlocksResponse)(nil),            // 28: verifyd.v1.ListBlocksResponse
+	(*LiftBlockRequest)(nil),              // 29: verifyd.v1.LiftBlockRequest
+	(*LiftBlockResponse)(nil),             // 30: verifyd.v1.LiftBlockResponse
+	(*AuditEntry)(nil),                    // 31: verifyd.v1.AuditEntry
+	(*ListAuditEntriesRequest)(nil),       // 32: verifyd.v1.ListAuditEntriesRequest
+	(*ListAuditEntriesResponse)(nil),      // 33: verifyd.v1.ListAuditEntriesResponse
+	(*SandboxMessage)(nil),                // 34: verifyd.v1.SandboxMessage
+	(*ListSandboxMessagesRequest)(nil),    // 35: verifyd.v1.ListSandboxMessagesRequest
+	(*ListSandboxMessagesResponse)(nil),   // 36: verifyd.v1.ListSandboxMessagesResponse
+	(*AdvanceClockRequest)(nil),           // 37: verifyd.v1.AdvanceClockRequest
+	(*AdvanceClockResponse)(nil),          // 38: verifyd.v1.AdvanceClockResponse
+	(*WebhookEndpoint)(nil),               // 39: verifyd.v1.WebhookEndpoint
+	(*CreateWebhookEndpointRequest)(nil),  // 40: verifyd.v1.CreateWebhookEndpointRequest
+	(*CreateWebhookEndpointResponse)(nil), // 41: verifyd.v1.CreateWebhookEndpointResponse
+	(*ListWebhookEndpointsRequest)(nil),   // 42: verifyd.v1.ListWebhookEndpointsRequest
+	(*ListWebhookEndpointsResponse)(nil),  // 43: verifyd.v1.ListWebhookEndpointsResponse
+	(*WebhookEvents)(nil),                 // 44: verifyd.v1.WebhookEvents
+	(*UpdateWebhookEndpointRequest)(nil),  // 45: verifyd.v1.UpdateWebhookEndpointRequest
+	(*UpdateWebhookEndpointResponse)(nil), // 46: verifyd.v1.UpdateWebhookEndpointResponse
+	(*DeleteWebhookEndpointRequest)(nil),  // 47: verifyd.v1.DeleteWebhookEndpointRequest
+	(*DeleteWebhookEndpointResponse)(nil), // 48: verifyd.v1.DeleteWebhookEndpointResponse
+	(*RotateWebhookSecretRequest)(nil),    // 49: verifyd.v1.RotateWebhookSecretRequest
+	(*RotateWebhookSecretResponse)(nil),   // 50: verifyd.v1.RotateWebhookSecretResponse
+	(*WebhookDelivery)(nil),               // 51: verifyd.v1.WebhookDelivery
+	(*ListWebhookDeliveriesRequest)(nil),  // 52: verifyd.v1.ListWebhookDeliveriesRequest
+	(*ListWebhookDeliveriesResponse)(nil), // 53: verifyd.v1.ListWebhookDeliveriesResponse
+	(*RedeliverWebhookRequest)(nil),       // 54: verifyd.v1.RedeliverWebhookRequest
+	(*RedeliverWebhookResponse)(nil),      // 55: verifyd.v1.RedeliverWebhookResponse
+	(Channel)(0),                          // 56: verifyd.v1.Channel
+	(Lang)(0),                             // 57: verifyd.v1.Lang
+	(*timestamppb.Timestamp)(nil),         // 58: google.protobuf.Timestamp
+	(*Block)(nil),                         // 59: verifyd.v1.Block
 }
 var file_verifyd_v1_admin_proto_depIdxs = []int32{
-	38, // 0: verifyd.v1.ChannelPrice.channel:type_name -> verifyd.v1.Channel
-	2,  // 1: verifyd.v1.TenantSettings.prices:type_name -> verifyd.v1.ChannelPrice
-	39, // 2: verifyd.v1.TenantSettings.default_lang:type_name -> verifyd.v1.Lang
-	4,  // 3: verifyd.v1.TenantSettings.limits:type_name -> verifyd.v1.TenantLimits
-	5,  // 4: verifyd.v1.TenantLimits.refused_number_types:type_name -> verifyd.v1.NumberTypes
-	6,  // 5: verifyd.v1.TenantLimits.geo_permissions:type_name -> verifyd.v1.GeoPermission
-	7,  // 6: verifyd.v1.TenantLimits.pumping:type_name -> verifyd.v1.PumpingProtection
+	56, // 0: verifyd.v1.ChannelPrice.channel:type_name -> verifyd.v1.Channel
+	3,  // 1: verifyd.v1.TenantSettings.prices:type_name -> verifyd.v1.ChannelPrice
+	57, // 2: verifyd.v1.TenantSettings.default_lang:type_name -> verifyd.v1.Lang
+	5,  // 3: verifyd.v1.TenantSettings.limits:type_name -> verifyd.v1.TenantLimits
+	6,  // 4: verifyd.v1.TenantLimits.refused_number_types:type_name -> verifyd.v1.NumberTypes
+	7,  // 5: verifyd.v1.TenantLimits.geo_permissions:type_name -> verifyd.v1.GeoPermission
+	8,  // 6: verifyd.v1.TenantLimits.pumping:type_name -> verifyd.v1.PumpingProtection
 	0,  // 7: verifyd.v1.NumberTypes.types:type_name -> verifyd.v1.NumberType
-	38, // 8: verifyd.v1.GeoPermission.channel:type_name -> verifyd.v1.Channel
-	3,  // 9: verifyd.v1.Tenant.settings:type_name -> verifyd.v1.TenantSettings
-	40, // 10: verifyd.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
-	3,  // 11: verifyd.v1.CreateTenantRequest.settings:type_name -> verifyd.v1.TenantSettings
-	8,  // 12: verifyd.v1.CreateTenantResponse.tenant:type_name -> verifyd.v1.Tenant
-	8,  // 13: verifyd.v1.GetTenantResponse.tenant:type_name -> verifyd.v1.Tenant
-	8,  // 14: verifyd.v1.ListTenantsResponse.tenants:type_name -> verifyd.v1.Tenant
-	3,  // 15: verifyd.v1.UpdateTenantSettingsRequest.settings:type_name -> verifyd.v1.TenantSettings
-	8,  // 16: verifyd.v1.UpdateTenantSettingsResponse.tenant:type_name -> verifyd.v1.Tenant
+	56, // 8: verifyd.v1.GeoPermission.channel:type_name -> verifyd.v1.Channel
+	4,  // 9: verifyd.v1.Tenant.settings:type_name -> verifyd.v1.TenantSettings
+	58, // 10: verifyd.v1.Tenant.created_at:type_name -> google.protobuf.Timestamp
+	4,  // 11: verifyd.v1.CreateTenantRequest.settings:type_name -> verifyd.v1.TenantSettings
+	9,  // 12: verifyd.v1.CreateTenantResponse.tenant:type_name -> verifyd.v1.Tenant
+	9,  // 13: verifyd.v1.GetTenantResponse.tenant:type_name -> verifyd.v1.Tenant
+	9,  // 14: verifyd.v1.ListTenantsResponse.tenants:type_name -> verifyd.v1.Tenant
+	4,  // 15: verifyd.v1.UpdateTenantSettingsRequest.settings:type_name -> verifyd.v1.TenantSettings
+	9,  // 16: verifyd.v1.UpdateTenantSettingsResponse.tenant:type_name -> verifyd.v1.Tenant
 	1,  // 17: verifyd.v1.CreateApiKeyRequest.scope:type_name -> verifyd.v1.ApiKeyScope
-	40, // 18: verifyd.v1.ApiKeyInfo.created_at:type_name -> google.protobuf.Timestamp
+	58, // 18: verifyd.v1.ApiKeyInfo.created_at:type_name -> google.protobuf.Timestamp
 	1,  // 19: verifyd.v1.ApiKeyInfo.scope:type_name -> verifyd.v1.ApiKeyScope
-	40, // 20: verifyd.v1.ApiKeyInfo.expires_at:type_name -> google.protobuf.Timestamp
-	20, // 21: verifyd.v1.ListApiKeysResponse.keys:type_name -> verifyd.v1.ApiKeyInfo
-	40, // 22: verifyd.v1.RotateApiKeyResponse.old_key_expires_at:type_name -> google.protobuf.Timestamp
-	41, // 23: verifyd.v1.ListBlocksResponse.blocks:type_name -> verifyd.v1.Block
-	40, // 24: verifyd.v1.AuditEntry.time:type_name -> google.protobuf.Timestamp
-	40, // 25: verifyd.v1.ListAuditEntriesRequest.since:type_name -> google.protobuf.Timestamp
-	40, // 26: verifyd.v1.ListAuditEntriesRequest.before:type_name -> google.protobuf.Timestamp
-	30, // 27: verifyd.v1.ListAuditEntriesResponse.entries:type_name -> verifyd.v1.AuditEntry
-	38, // 28: verifyd.v1.SandboxMessage.channel:type_name -> verifyd.v1.Channel
-	40, // 29: verifyd.v1.SandboxMessage.sent_at:type_name -> google.protobuf.Timestamp
-	33, // 30: verifyd.v1.ListSandboxMessagesResponse.messages:type_name -> verifyd.v1.SandboxMessage
-	40, // 31: verifyd.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
-	9,  // 32: verifyd.v1.AdminService.CreateTenant:input_type -> verifyd.v1.CreateTenantRequest
-	11, // 33: verifyd.v1.AdminService.GetTenant:input_type -> verifyd.v1.GetTenantRequest
-	13, // 34: verifyd.v1.AdminService.ListTenants:input_type -> verifyd.v1.ListTenantsRequest
-	15, // 35: verifyd.v1.AdminService.UpdateTenantSettings:input_type -> verifyd.v1.UpdateTenantSettingsRequest
-	17, // 36: verifyd.v1.AdminService.CreateApiKey:input_type -> verifyd.v1.CreateApiKeyRequest
-	19, // 37: verifyd.v1.AdminService.ListApiKeys:input_type -> verifyd.v1.ListApiKeysRequest
-	22, // 38: verifyd.v1.AdminService.RevokeApiKey:input_type -> verifyd.v1.RevokeApiKeyRequest
-	24, // 39: verifyd.v1.AdminService.RotateApiKey:input_type -> verifyd.v1.RotateApiKeyRequest
-	26, // 40: verifyd.v1.AdminService.ListBlocks:input_type -> verifyd.v1.ListBlocksRequest
-	28, // 41: verifyd.v1.AdminService.LiftBlock:input_type -> verifyd.v1.LiftBlockRequest
-	31, // 42: verifyd.v1.AdminService.ListAuditEntries:input_type -> verifyd.v1.ListAuditEntriesRequest
-	34, // 43: verifyd.v1.AdminService.ListSandboxMessages:input_type -> verifyd.v1.ListSandboxMessagesRequest
-	36, // 44: verifyd.v1.AdminService.AdvanceClock:input_type -> verifyd.v1.AdvanceClockRequest
-	10, // 45: verifyd.v1.AdminService.CreateTenant:output_type -> verifyd.v1.CreateTenantResponse
-	12, // 46: verifyd.v1.AdminService.GetTenant:output_type -> verifyd.v1.GetTenantResponse
-	14, // 47: verifyd.v1.AdminService.ListTenants:output_type -> verifyd.v1.ListTenantsResponse
-	16, // 48: verifyd.v1.AdminService.UpdateTenantSettings:output_type -> verifyd.v1.UpdateTenantSettingsResponse
-	18, // 49: verifyd.v1.AdminService.CreateApiKey:output_type -> verifyd.v1.CreateApiKeyResponse
-	21, // 50: verifyd.v1.AdminService.ListApiKeys:output_type -> verifyd.v1.ListApiKeysResponse
-	23, // 51: verifyd.v1.AdminService.RevokeApiKey:output_type -> verifyd.v1.RevokeApiKeyResponse
-	25, // 52: verifyd.v1.AdminService.RotateApiKey:output_type -> verifyd.v1.RotateApiKeyResponse
-	27, // 53: verifyd.v1.AdminService.ListBlocks:output_type -> verifyd.v1.ListBlocksResponse
-	29, // 54: verifyd.v1.AdminService.LiftBlock:output_type -> verifyd.v1.LiftBlockResponse
-	32, // 55: verifyd.v1.AdminService.ListAuditEntries:output_type -> verifyd.v1.ListAuditEntriesResponse
-	35, // 56: verifyd.v1.AdminService.ListSandboxMessages:output_type -> verifyd.v1.ListSandboxMessagesResponse
-	37, // 57: verifyd.v1.AdminService.AdvanceClock:output_type -> verifyd.v1.AdvanceClockResponse
-	45, // [45:58] is the sub-list for method output_type
-	32, // [32:45] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	58, // 20: verifyd.v1.ApiKeyInfo.expires_at:type_name -> google.protobuf.Timestamp
+	21, // 21: verifyd.v1.ListApiKeysResponse.keys:type_name -> verifyd.v1.ApiKeyInfo
+	58, // 22: verifyd.v1.RotateApiKeyResponse.old_key_expires_at:type_name -> google.protobuf.Timestamp
+	59, // 23: verifyd.v1.ListBlocksResponse.blocks:type_name -> verifyd.v1.Block
+	58, // 24: verifyd.v1.AuditEntry.time:type_name -> google.protobuf.Timestamp
+	58, // 25: verifyd.v1.ListAuditEntriesRequest.since:type_name -> google.protobuf.Timestamp
+	58, // 26: verifyd.v1.ListAuditEntriesRequest.before:type_name -> google.protobuf.Timestamp
+	31, // 27: verifyd.v1.ListAuditEntriesResponse.entries:type_name -> verifyd.v1.AuditEntry
+	56, // 28: verifyd.v1.SandboxMessage.channel:type_name -> verifyd.v1.Channel
+	58, // 29: verifyd.v1.SandboxMessage.sent_at:type_name -> google.protobuf.Timestamp
+	34, // 30: verifyd.v1.ListSandboxMessagesResponse.messages:type_name -> verifyd.v1.SandboxMessage
+	58, // 31: verifyd.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	58, // 32: verifyd.v1.WebhookEndpoint.created_at:type_name -> google.protobuf.Timestamp
+	58, // 33: verifyd.v1.WebhookEndpoint.updated_at:type_name -> google.protobuf.Timestamp
+	58, // 34: verifyd.v1.WebhookEndpoint.previous_secret_expires_at:type_name -> google.protobuf.Timestamp
+	39, // 35: verifyd.v1.CreateWebhookEndpointResponse.endpoint:type_name -> verifyd.v1.WebhookEndpoint
+	39, // 36: verifyd.v1.ListWebhookEndpointsResponse.endpoints:type_name -> verifyd.v1.WebhookEndpoint
+	44, // 37: verifyd.v1.UpdateWebhookEndpointRequest.events:type_name -> verifyd.v1.WebhookEvents
+	39, // 38: verifyd.v1.UpdateWebhookEndpointResponse.endpoint:type_name -> verifyd.v1.WebhookEndpoint
+	39, // 39: verifyd.v1.RotateWebhookSecretResponse.endpoint:type_name -> verifyd.v1.WebhookEndpoint
+	2,  // 40: verifyd.v1.WebhookDelivery.status:type_name -> verifyd.v1.WebhookDeliveryStatus
+	58, // 41: verifyd.v1.WebhookDelivery.next_attempt_at:type_name -> google.protobuf.Timestamp
+	58, // 42: verifyd.v1.WebhookDelivery.last_attempt_at:type_name -> google.protobuf.Timestamp
+	58, // 43: verifyd.v1.WebhookDelivery.created_at:type_name -> google.protobuf.Timestamp
+	58, // 44: verifyd.v1.ListWebhookDeliveriesRequest.before:type_name -> google.protobuf.Timestamp
+	51, // 45: verifyd.v1.ListWebhookDeliveriesResponse.deliveries:type_name -> verifyd.v1.WebhookDelivery
+	51, // 46: verifyd.v1.RedeliverWebhookResponse.delivery:type_name -> verifyd.v1.WebhookDelivery
+	10, // 47: verifyd.v1.AdminService.CreateTenant:input_type -> verifyd.v1.CreateTenantRequest
+	12, // 48: verifyd.v1.AdminService.GetTenant:input_type -> verifyd.v1.GetTenantRequest
+	14, // 49: verifyd.v1.AdminService.ListTenants:input_type -> verifyd.v1.ListTenantsRequest
+	16, // 50: verifyd.v1.AdminService.UpdateTenantSettings:input_type -> verifyd.v1.UpdateTenantSettingsRequest
+	18, // 51: verifyd.v1.AdminService.CreateApiKey:input_type -> verifyd.v1.CreateApiKeyRequest
+	20, // 52: verifyd.v1.AdminService.ListApiKeys:input_type -> verifyd.v1.ListApiKeysRequest
+	23, // 53: verifyd.v1.AdminService.RevokeApiKey:input_type -> verifyd.v1.RevokeApiKeyRequest
+	25, // 54: verifyd.v1.AdminService.RotateApiKey:input_type -> verifyd.v1.RotateApiKeyRequest
+	27, // 55: verifyd.v1.AdminService.ListBlocks:input_type -> verifyd.v1.ListBlocksRequest
+	29, // 56: verifyd.v1.AdminService.LiftBlock:input_type -> verifyd.v1.LiftBlockRequest
+	32, // 57: verifyd.v1.AdminService.ListAuditEntries:input_type -> verifyd.v1.ListAuditEntriesRequest
+	40, // 58: verifyd.v1.AdminService.CreateWebhookEndpoint:input_type -> verifyd.v1.CreateWebhookEndpointRequest
+	42, // 59: verifyd.v1.AdminService.ListWebhookEndpoints:input_type -> verifyd.v1.ListWebhookEndpointsRequest
+	45, // 60: verifyd.v1.AdminService.UpdateWebhookEndpoint:input_type -> verifyd.v1.UpdateWebhookEndpointRequest
+	47, // 61: verifyd.v1.AdminService.DeleteWebhookEndpoint:input_type -> verifyd.v1.DeleteWebhookEndpointRequest
+	49, // 62: verifyd.v1.AdminService.RotateWebhookSecret:input_type -> verifyd.v1.RotateWebhookSecretRequest
+	52, // 63: verifyd.v1.AdminService.ListWebhookDeliveries:input_type -> verifyd.v1.ListWebhookDeliveriesRequest
+	54, // 64: verifyd.v1.AdminService.RedeliverWebhook:input_type -> verifyd.v1.RedeliverWebhookRequest
+	35, // 65: verifyd.v1.AdminService.ListSandboxMessages:input_type -> verifyd.v1.ListSandboxMessagesRequest
+	37, // 66: verifyd.v1.AdminService.AdvanceClock:input_type -> verifyd.v1.AdvanceClockRequest
+	11, // 67: verifyd.v1.AdminService.CreateTenant:output_type -> verifyd.v1.CreateTenantResponse
+	13, // 68: verifyd.v1.AdminService.GetTenant:output_type -> verifyd.v1.GetTenantResponse
+	15, // 69: verifyd.v1.AdminService.ListTenants:output_type -> verifyd.v1.ListTenantsResponse
+	17, // 70: verifyd.v1.AdminService.UpdateTenantSettings:output_type -> verifyd.v1.UpdateTenantSettingsResponse
+	19, // 71: verifyd.v1.AdminService.CreateApiKey:output_type -> verifyd.v1.CreateApiKeyResponse
+	22, // 72: verifyd.v1.AdminService.ListApiKeys:output_type -> verifyd.v1.ListApiKeysResponse
+	24, // 73: verifyd.v1.AdminService.RevokeApiKey:output_type -> verifyd.v1.RevokeApiKeyResponse
+	26, // 74: verifyd.v1.AdminService.RotateApiKey:output_type -> verifyd.v1.RotateApiKeyResponse
+	28, // 75: verifyd.v1.AdminService.ListBlocks:output_type -> verifyd.v1.ListBlocksResponse
+	30, // 76: verifyd.v1.AdminService.LiftBlock:output_type -> verifyd.v1.LiftBlockResponse
+	33, // 77: verifyd.v1.AdminService.ListAuditEntries:output_type -> verifyd.v1.ListAuditEntriesResponse
+	41, // 78: verifyd.v1.AdminService.CreateWebhookEndpoint:output_type -> verifyd.v1.CreateWebhookEndpointResponse
+	43, // 79: verifyd.v1.AdminService.ListWebhookEndpoints:output_type -> verifyd.v1.ListWebhookEndpointsResponse
+	46, // 80: verifyd.v1.AdminService.UpdateWebhookEndpoint:output_type -> verifyd.v1.UpdateWebhookEndpointResponse
+	48, // 81: verifyd.v1.AdminService.DeleteWebhookEndpoint:output_type -> verifyd.v1.DeleteWebhookEndpointResponse
+	50, // 82: verifyd.v1.AdminService.RotateWebhookSecret:output_type -> verifyd.v1.RotateWebhookSecretResponse
+	53, // 83: verifyd.v1.AdminService.ListWebhookDeliveries:output_type -> verifyd.v1.ListWebhookDeliveriesResponse
+	55, // 84: verifyd.v1.AdminService.RedeliverWebhook:output_type -> verifyd.v1.RedeliverWebhookResponse
+	36, // 85: verifyd.v1.AdminService.ListSandboxMessages:output_type -> verifyd.v1.ListSandboxMessagesResponse
+	38, // 86: verifyd.v1.AdminService.AdvanceClock:output_type -> verifyd.v1.AdvanceClockResponse
+	67, // [67:87] is the sub-list for method output_type
+	47, // [47:67] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_verifyd_v1_admin_proto_init() }
@@ -2707,13 +4077,16 @@ func file_verifyd_v1_admin_proto_init() {
 	file_verifyd_v1_admin_proto_msgTypes[2].OneofWrappers = []any{}
 	file_verifyd_v1_admin_proto_msgTypes[5].OneofWrappers = []any{}
 	file_verifyd_v1_admin_proto_msgTypes[22].OneofWrappers = []any{}
+	file_verifyd_v1_admin_proto_msgTypes[42].OneofWrappers = []any{}
+	file_verifyd_v1_admin_proto_msgTypes[46].OneofWrappers = []any{}
+	file_verifyd_v1_admin_proto_msgTypes[48].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_verifyd_v1_admin_proto_rawDesc), len(file_verifyd_v1_admin_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   36,
+			NumEnums:      3,
+			NumMessages:   53,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1027,7 +1027,10 @@ type Verification struct {
 	RequestId string `protobuf:"bytes,22,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The recipient phone number's country (ISO 3166-1 alpha-2, for example "FR"), or
 	// empty when no phone channel is in the strategy.
-	CountryIso    string `protobuf:"bytes,23,opt,name=country_iso,json=countryIso,proto3" json:"country_iso,omitempty"`
+	CountryIso string `protobuf:"bytes,23,opt,name=country_iso,json=countryIso,proto3" json:"country_iso,omitempty"`
+	// The callback URL the verification's events are also posted to, as requested; empty
+	// if none.
+	CallbackUrl   string `protobuf:"bytes,24,opt,name=callback_url,json=callbackUrl,proto3" json:"callback_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1223,6 +1226,13 @@ func (x *Verification) GetCountryIso() string {
 	return ""
 }
 
+func (x *Verification) GetCallbackUrl() string {
+	if x != nil {
+		return x.CallbackUrl
+	}
+	return ""
+}
+
 // The request of StartVerification.
 type StartVerificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1256,7 +1266,13 @@ type StartVerificationRequest struct {
 	// A retry with the same key returns the first verification and sends nothing twice.
 	// Reusing a key with a different request is ALREADY_EXISTS with reason
 	// REQUEST_ID_REUSED.
-	RequestId     string `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,12,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// A URL this verification's webhook events are also posted to (besides the tenant's
+	// endpoints), signed like every webhook: an absolute http or https URL of at most
+	// 2048 characters. Only for a tenant with an enabled request-URL endpoint
+	// (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+	// secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+	CallbackUrl   string `protobuf:"bytes,13,opt,name=callback_url,json=callbackUrl,proto3" json:"callback_url,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1371,6 +1387,13 @@ func (x *StartVerificationRequest) GetMaxAttempts() uint32 {
 func (x *StartVerificationRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *StartVerificationRequest) GetCallbackUrl() string {
+	if x != nil {
+		return x.CallbackUrl
 	}
 	return ""
 }
@@ -1958,7 +1981,7 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\vProviderTry\x12\x1a\n" +
 	"\bprovider\x18\x01 \x01(\tR\bprovider\x12.\n" +
 	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
-	"\aoutcome\x18\x03 \x01(\tR\aoutcome\"\xb0\a\n" +
+	"\aoutcome\x18\x03 \x01(\tR\aoutcome\"\xd3\a\n" +
 	"\fVerification\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
@@ -1989,9 +2012,10 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x16 \x01(\tR\trequestId\x12\x1f\n" +
 	"\vcountry_iso\x18\x17 \x01(\tR\n" +
-	"countryIsoB\a\n" +
+	"countryIso\x12!\n" +
+	"\fcallback_url\x18\x18 \x01(\tR\vcallbackUrlB\a\n" +
 	"\x05_codeB\a\n" +
-	"\x05_cost\"\xe7\x03\n" +
+	"\x05_cost\"\x8a\x04\n" +
 	"\x18StartVerificationRequest\x12\x14\n" +
 	"\x05phone\x18\x01 \x01(\tR\x05phone\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12B\n" +
@@ -2007,7 +2031,8 @@ const file_verifyd_v1_verify_proto_rawDesc = "" +
 	" \x01(\rH\x02R\x06ttlSec\x88\x01\x01\x12&\n" +
 	"\fmax_attempts\x18\v \x01(\rH\x03R\vmaxAttempts\x88\x01\x01\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\f \x01(\tR\trequestIdB\a\n" +
+	"request_id\x18\f \x01(\tR\trequestId\x12!\n" +
+	"\fcallback_url\x18\r \x01(\tR\vcallbackUrlB\a\n" +
 	"\x05_codeB\x0e\n" +
 	"\f_code_lengthB\n" +
 	"\n" +

@@ -92,6 +92,41 @@ class AdminServiceStub:
                 request_serializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.SerializeToString,
                 response_deserializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.FromString,
                 _registered_method=True)
+        self.CreateWebhookEndpoint = channel.unary_unary(
+                '/verifyd.v1.AdminService/CreateWebhookEndpoint',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.ListWebhookEndpoints = channel.unary_unary(
+                '/verifyd.v1.AdminService/ListWebhookEndpoints',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsResponse.FromString,
+                _registered_method=True)
+        self.UpdateWebhookEndpoint = channel.unary_unary(
+                '/verifyd.v1.AdminService/UpdateWebhookEndpoint',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.DeleteWebhookEndpoint = channel.unary_unary(
+                '/verifyd.v1.AdminService/DeleteWebhookEndpoint',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.RotateWebhookSecret = channel.unary_unary(
+                '/verifyd.v1.AdminService/RotateWebhookSecret',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretResponse.FromString,
+                _registered_method=True)
+        self.ListWebhookDeliveries = channel.unary_unary(
+                '/verifyd.v1.AdminService/ListWebhookDeliveries',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.RedeliverWebhook = channel.unary_unary(
+                '/verifyd.v1.AdminService/RedeliverWebhook',
+                request_serializer=verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookRequest.SerializeToString,
+                response_deserializer=verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookResponse.FromString,
+                _registered_method=True)
         self.ListSandboxMessages = channel.unary_unary(
                 '/verifyd.v1.AdminService/ListSandboxMessages',
                 request_serializer=verifyd_dot_v1_dot_admin__pb2.ListSandboxMessagesRequest.SerializeToString,
@@ -192,6 +227,60 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateWebhookEndpoint(self, request, context):
+        """Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+        never again. See the README's "Webhooks" for the events, the signature and the
+        retries.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWebhookEndpoints(self, request, context):
+        """Lists a tenant's webhook endpoints, without their secrets.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateWebhookEndpoint(self, request, context):
+        """Changes an endpoint's URL, event filter, description, or whether it is disabled.
+        Disabling it cancels its pending deliveries.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteWebhookEndpoint(self, request, context):
+        """Deletes an endpoint and cancels its pending deliveries.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateWebhookSecret(self, request, context):
+        """Gives an endpoint a new signing secret, shown this once. During the grace period
+        deliveries carry a signature by each secret, so receivers can switch without a gap.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWebhookDeliveries(self, request, context):
+        """Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RedeliverWebhook(self, request, context):
+        """Sends a delivery again, from the first attempt of the schedule, whatever became
+        of it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListSandboxMessages(self, request, context):
         """Lists what the sandbox "delivered", codes included, oldest first.
         """
@@ -264,6 +353,41 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.ListAuditEntries,
                     request_deserializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.FromString,
                     response_serializer=verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.SerializeToString,
+            ),
+            'CreateWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateWebhookEndpoint,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointResponse.SerializeToString,
+            ),
+            'ListWebhookEndpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWebhookEndpoints,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsResponse.SerializeToString,
+            ),
+            'UpdateWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateWebhookEndpoint,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointResponse.SerializeToString,
+            ),
+            'DeleteWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteWebhookEndpoint,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointResponse.SerializeToString,
+            ),
+            'RotateWebhookSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateWebhookSecret,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretResponse.SerializeToString,
+            ),
+            'ListWebhookDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWebhookDeliveries,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesResponse.SerializeToString,
+            ),
+            'RedeliverWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.RedeliverWebhook,
+                    request_deserializer=verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookRequest.FromString,
+                    response_serializer=verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookResponse.SerializeToString,
             ),
             'ListSandboxMessages': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSandboxMessages,
@@ -576,6 +700,195 @@ class AdminService:
             '/verifyd.v1.AdminService/ListAuditEntries',
             verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesRequest.SerializeToString,
             verifyd_dot_v1_dot_admin__pb2.ListAuditEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/CreateWebhookEndpoint',
+            verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.CreateWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWebhookEndpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/ListWebhookEndpoints',
+            verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.ListWebhookEndpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/UpdateWebhookEndpoint',
+            verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.UpdateWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/DeleteWebhookEndpoint',
+            verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.DeleteWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateWebhookSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/RotateWebhookSecret',
+            verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.RotateWebhookSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWebhookDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/ListWebhookDeliveries',
+            verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.ListWebhookDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RedeliverWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/verifyd.v1.AdminService/RedeliverWebhook',
+            verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookRequest.SerializeToString,
+            verifyd_dot_v1_dot_admin__pb2.RedeliverWebhookResponse.FromString,
             options,
             channel_credentials,
             insecure,

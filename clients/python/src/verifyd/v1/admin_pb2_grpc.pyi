@@ -67,6 +67,29 @@ class AdminServiceStub:
     """Lists audit entries, newest first: failed checks, lockouts, refused starts,
     blocks, key and settings changes, bursts of invalid credentials.
     """
+    CreateWebhookEndpoint: _grpc.UnaryUnaryMultiCallable[_admin_pb2.CreateWebhookEndpointRequest, _admin_pb2.CreateWebhookEndpointResponse]
+    """Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+    never again. See the README's "Webhooks" for the events, the signature and the
+    retries.
+    """
+    ListWebhookEndpoints: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListWebhookEndpointsRequest, _admin_pb2.ListWebhookEndpointsResponse]
+    """Lists a tenant's webhook endpoints, without their secrets."""
+    UpdateWebhookEndpoint: _grpc.UnaryUnaryMultiCallable[_admin_pb2.UpdateWebhookEndpointRequest, _admin_pb2.UpdateWebhookEndpointResponse]
+    """Changes an endpoint's URL, event filter, description, or whether it is disabled.
+    Disabling it cancels its pending deliveries.
+    """
+    DeleteWebhookEndpoint: _grpc.UnaryUnaryMultiCallable[_admin_pb2.DeleteWebhookEndpointRequest, _admin_pb2.DeleteWebhookEndpointResponse]
+    """Deletes an endpoint and cancels its pending deliveries."""
+    RotateWebhookSecret: _grpc.UnaryUnaryMultiCallable[_admin_pb2.RotateWebhookSecretRequest, _admin_pb2.RotateWebhookSecretResponse]
+    """Gives an endpoint a new signing secret, shown this once. During the grace period
+    deliveries carry a signature by each secret, so receivers can switch without a gap.
+    """
+    ListWebhookDeliveries: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListWebhookDeliveriesRequest, _admin_pb2.ListWebhookDeliveriesResponse]
+    """Lists a tenant's webhook deliveries, newest first, by endpoint or by event."""
+    RedeliverWebhook: _grpc.UnaryUnaryMultiCallable[_admin_pb2.RedeliverWebhookRequest, _admin_pb2.RedeliverWebhookResponse]
+    """Sends a delivery again, from the first attempt of the schedule, whatever became
+    of it.
+    """
     ListSandboxMessages: _grpc.UnaryUnaryMultiCallable[_admin_pb2.ListSandboxMessagesRequest, _admin_pb2.ListSandboxMessagesResponse]
     """Lists what the sandbox "delivered", codes included, oldest first."""
     AdvanceClock: _grpc.UnaryUnaryMultiCallable[_admin_pb2.AdvanceClockRequest, _admin_pb2.AdvanceClockResponse]
@@ -112,6 +135,29 @@ class AdminServiceAsyncStub(AdminServiceStub):
     ListAuditEntries: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListAuditEntriesRequest, _admin_pb2.ListAuditEntriesResponse]  # type: ignore[assignment]
     """Lists audit entries, newest first: failed checks, lockouts, refused starts,
     blocks, key and settings changes, bursts of invalid credentials.
+    """
+    CreateWebhookEndpoint: _aio.UnaryUnaryMultiCallable[_admin_pb2.CreateWebhookEndpointRequest, _admin_pb2.CreateWebhookEndpointResponse]  # type: ignore[assignment]
+    """Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+    never again. See the README's "Webhooks" for the events, the signature and the
+    retries.
+    """
+    ListWebhookEndpoints: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListWebhookEndpointsRequest, _admin_pb2.ListWebhookEndpointsResponse]  # type: ignore[assignment]
+    """Lists a tenant's webhook endpoints, without their secrets."""
+    UpdateWebhookEndpoint: _aio.UnaryUnaryMultiCallable[_admin_pb2.UpdateWebhookEndpointRequest, _admin_pb2.UpdateWebhookEndpointResponse]  # type: ignore[assignment]
+    """Changes an endpoint's URL, event filter, description, or whether it is disabled.
+    Disabling it cancels its pending deliveries.
+    """
+    DeleteWebhookEndpoint: _aio.UnaryUnaryMultiCallable[_admin_pb2.DeleteWebhookEndpointRequest, _admin_pb2.DeleteWebhookEndpointResponse]  # type: ignore[assignment]
+    """Deletes an endpoint and cancels its pending deliveries."""
+    RotateWebhookSecret: _aio.UnaryUnaryMultiCallable[_admin_pb2.RotateWebhookSecretRequest, _admin_pb2.RotateWebhookSecretResponse]  # type: ignore[assignment]
+    """Gives an endpoint a new signing secret, shown this once. During the grace period
+    deliveries carry a signature by each secret, so receivers can switch without a gap.
+    """
+    ListWebhookDeliveries: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListWebhookDeliveriesRequest, _admin_pb2.ListWebhookDeliveriesResponse]  # type: ignore[assignment]
+    """Lists a tenant's webhook deliveries, newest first, by endpoint or by event."""
+    RedeliverWebhook: _aio.UnaryUnaryMultiCallable[_admin_pb2.RedeliverWebhookRequest, _admin_pb2.RedeliverWebhookResponse]  # type: ignore[assignment]
+    """Sends a delivery again, from the first attempt of the schedule, whatever became
+    of it.
     """
     ListSandboxMessages: _aio.UnaryUnaryMultiCallable[_admin_pb2.ListSandboxMessagesRequest, _admin_pb2.ListSandboxMessagesResponse]  # type: ignore[assignment]
     """Lists what the sandbox "delivered", codes included, oldest first."""
@@ -221,6 +267,71 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_admin_pb2.ListAuditEntriesResponse, _abc.Awaitable[_admin_pb2.ListAuditEntriesResponse]]:
         """Lists audit entries, newest first: failed checks, lockouts, refused starts,
         blocks, key and settings changes, bursts of invalid credentials.
+        """
+
+    @_abc_1.abstractmethod
+    def CreateWebhookEndpoint(
+        self,
+        request: _admin_pb2.CreateWebhookEndpointRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.CreateWebhookEndpointResponse, _abc.Awaitable[_admin_pb2.CreateWebhookEndpointResponse]]:
+        """Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+        never again. See the README's "Webhooks" for the events, the signature and the
+        retries.
+        """
+
+    @_abc_1.abstractmethod
+    def ListWebhookEndpoints(
+        self,
+        request: _admin_pb2.ListWebhookEndpointsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.ListWebhookEndpointsResponse, _abc.Awaitable[_admin_pb2.ListWebhookEndpointsResponse]]:
+        """Lists a tenant's webhook endpoints, without their secrets."""
+
+    @_abc_1.abstractmethod
+    def UpdateWebhookEndpoint(
+        self,
+        request: _admin_pb2.UpdateWebhookEndpointRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.UpdateWebhookEndpointResponse, _abc.Awaitable[_admin_pb2.UpdateWebhookEndpointResponse]]:
+        """Changes an endpoint's URL, event filter, description, or whether it is disabled.
+        Disabling it cancels its pending deliveries.
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteWebhookEndpoint(
+        self,
+        request: _admin_pb2.DeleteWebhookEndpointRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.DeleteWebhookEndpointResponse, _abc.Awaitable[_admin_pb2.DeleteWebhookEndpointResponse]]:
+        """Deletes an endpoint and cancels its pending deliveries."""
+
+    @_abc_1.abstractmethod
+    def RotateWebhookSecret(
+        self,
+        request: _admin_pb2.RotateWebhookSecretRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.RotateWebhookSecretResponse, _abc.Awaitable[_admin_pb2.RotateWebhookSecretResponse]]:
+        """Gives an endpoint a new signing secret, shown this once. During the grace period
+        deliveries carry a signature by each secret, so receivers can switch without a gap.
+        """
+
+    @_abc_1.abstractmethod
+    def ListWebhookDeliveries(
+        self,
+        request: _admin_pb2.ListWebhookDeliveriesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.ListWebhookDeliveriesResponse, _abc.Awaitable[_admin_pb2.ListWebhookDeliveriesResponse]]:
+        """Lists a tenant's webhook deliveries, newest first, by endpoint or by event."""
+
+    @_abc_1.abstractmethod
+    def RedeliverWebhook(
+        self,
+        request: _admin_pb2.RedeliverWebhookRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_pb2.RedeliverWebhookResponse, _abc.Awaitable[_admin_pb2.RedeliverWebhookResponse]]:
+        """Sends a delivery again, from the first attempt of the schedule, whatever became
+        of it.
         """
 
     @_abc_1.abstractmethod

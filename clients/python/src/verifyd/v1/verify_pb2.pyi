@@ -225,7 +225,7 @@ class ProviderTry(_message.Message):
     def __init__(self, provider: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
 
 class Verification(_message.Message):
-    __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id", "country_iso")
+    __slots__ = ("id", "tenant_id", "phone", "email", "code", "code_length", "lang", "routing_strategy", "status", "delivered_channel", "cost", "currency", "payload", "created_at", "updated_at", "expires_at", "history", "is_code_deleted", "state", "attempts_remaining", "app_name", "request_id", "country_iso", "callback_url")
     ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
@@ -249,6 +249,7 @@ class Verification(_message.Message):
     APP_NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     COUNTRY_ISO_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_URL_FIELD_NUMBER: _ClassVar[int]
     id: str
     tenant_id: str
     phone: str
@@ -272,10 +273,11 @@ class Verification(_message.Message):
     app_name: str
     request_id: str
     country_iso: str
-    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., delivered_channel: _Optional[_Union[Channel, str]] = ..., cost: _Optional[int] = ..., currency: _Optional[str] = ..., payload: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[ChannelAttempt, _Mapping]]] = ..., is_code_deleted: _Optional[bool] = ..., state: _Optional[_Union[VerificationState, str]] = ..., attempts_remaining: _Optional[int] = ..., app_name: _Optional[str] = ..., request_id: _Optional[str] = ..., country_iso: _Optional[str] = ...) -> None: ...
+    callback_url: str
+    def __init__(self, id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., status: _Optional[_Union[DeliveryStatus, str]] = ..., delivered_channel: _Optional[_Union[Channel, str]] = ..., cost: _Optional[int] = ..., currency: _Optional[str] = ..., payload: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., history: _Optional[_Iterable[_Union[ChannelAttempt, _Mapping]]] = ..., is_code_deleted: _Optional[bool] = ..., state: _Optional[_Union[VerificationState, str]] = ..., attempts_remaining: _Optional[int] = ..., app_name: _Optional[str] = ..., request_id: _Optional[str] = ..., country_iso: _Optional[str] = ..., callback_url: _Optional[str] = ...) -> None: ...
 
 class StartVerificationRequest(_message.Message):
-    __slots__ = ("phone", "email", "routing_strategy", "code", "code_length", "lang", "app_name", "payload", "is_code_deleted", "ttl_sec", "max_attempts", "request_id")
+    __slots__ = ("phone", "email", "routing_strategy", "code", "code_length", "lang", "app_name", "payload", "is_code_deleted", "ttl_sec", "max_attempts", "request_id", "callback_url")
     PHONE_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     ROUTING_STRATEGY_FIELD_NUMBER: _ClassVar[int]
@@ -288,6 +290,7 @@ class StartVerificationRequest(_message.Message):
     TTL_SEC_FIELD_NUMBER: _ClassVar[int]
     MAX_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_URL_FIELD_NUMBER: _ClassVar[int]
     phone: str
     email: str
     routing_strategy: _containers.RepeatedCompositeFieldContainer[RoutingStep]
@@ -300,7 +303,8 @@ class StartVerificationRequest(_message.Message):
     ttl_sec: int
     max_attempts: int
     request_id: str
-    def __init__(self, phone: _Optional[str] = ..., email: _Optional[str] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., app_name: _Optional[str] = ..., payload: _Optional[str] = ..., is_code_deleted: _Optional[bool] = ..., ttl_sec: _Optional[int] = ..., max_attempts: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
+    callback_url: str
+    def __init__(self, phone: _Optional[str] = ..., email: _Optional[str] = ..., routing_strategy: _Optional[_Iterable[_Union[RoutingStep, _Mapping]]] = ..., code: _Optional[str] = ..., code_length: _Optional[int] = ..., lang: _Optional[_Union[Lang, str]] = ..., app_name: _Optional[str] = ..., payload: _Optional[str] = ..., is_code_deleted: _Optional[bool] = ..., ttl_sec: _Optional[int] = ..., max_attempts: _Optional[int] = ..., request_id: _Optional[str] = ..., callback_url: _Optional[str] = ...) -> None: ...
 
 class StartVerificationResponse(_message.Message):
     __slots__ = ("verification",)

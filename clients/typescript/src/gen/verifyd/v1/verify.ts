@@ -780,6 +780,11 @@ export interface Verification {
    * empty when no phone channel is in the strategy.
    */
   countryIso: string;
+  /**
+   * The callback URL the verification's events are also posted to, as requested; empty
+   * if none.
+   */
+  callbackUrl: string;
 }
 
 /** The request of StartVerification. */
@@ -831,6 +836,14 @@ export interface StartVerificationRequest {
    * REQUEST_ID_REUSED.
    */
   requestId: string;
+  /**
+   * A URL this verification's webhook events are also posted to (besides the tenant's
+   * endpoints), signed like every webhook: an absolute http or https URL of at most
+   * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+   * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+   * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+   */
+  callbackUrl: string;
 }
 
 /** The response of StartVerification. */
@@ -1783,6 +1796,7 @@ function createBaseVerification(): Verification {
     appName: "",
     requestId: "",
     countryIso: "",
+    callbackUrl: "",
   };
 }
 
@@ -1856,6 +1870,9 @@ export const Verification: MessageFns<Verification> = {
     }
     if (message.countryIso !== "") {
       writer.uint32(186).string(message.countryIso);
+    }
+    if (message.callbackUrl !== "") {
+      writer.uint32(194).string(message.callbackUrl);
     }
     return writer;
   },
@@ -2057,6 +2074,14 @@ export const Verification: MessageFns<Verification> = {
             message.countryIso = reader.string();
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.callbackUrl = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2144,6 +2169,11 @@ export const Verification: MessageFns<Verification> = {
         : isSet(object.country_iso)
         ? globalThis.String(object.country_iso)
         : "",
+      callbackUrl: isSet(object.callbackUrl)
+        ? globalThis.String(object.callbackUrl)
+        : isSet(object.callback_url)
+        ? globalThis.String(object.callback_url)
+        : "",
     };
   },
 
@@ -2218,6 +2248,9 @@ export const Verification: MessageFns<Verification> = {
     if (message.countryIso !== "") {
       obj.countryIso = message.countryIso;
     }
+    if (message.callbackUrl !== "") {
+      obj.callbackUrl = message.callbackUrl;
+    }
     return obj;
   },
 
@@ -2249,6 +2282,7 @@ export const Verification: MessageFns<Verification> = {
     message.appName = object.appName ?? "";
     message.requestId = object.requestId ?? "";
     message.countryIso = object.countryIso ?? "";
+    message.callbackUrl = object.callbackUrl ?? "";
     return message;
   },
 };
@@ -2267,6 +2301,7 @@ function createBaseStartVerificationRequest(): StartVerificationRequest {
     ttlSec: undefined,
     maxAttempts: undefined,
     requestId: "",
+    callbackUrl: "",
   };
 }
 
@@ -2307,6 +2342,9 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(98).string(message.requestId);
+    }
+    if (message.callbackUrl !== "") {
+      writer.uint32(106).string(message.callbackUrl);
     }
     return writer;
   },
@@ -2420,6 +2458,14 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.callbackUrl = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2474,6 +2520,11 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      callbackUrl: isSet(object.callbackUrl)
+        ? globalThis.String(object.callbackUrl)
+        : isSet(object.callback_url)
+        ? globalThis.String(object.callback_url)
+        : "",
     };
   },
 
@@ -2515,6 +2566,9 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.callbackUrl !== "") {
+      obj.callbackUrl = message.callbackUrl;
+    }
     return obj;
   },
 
@@ -2535,6 +2589,7 @@ export const StartVerificationRequest: MessageFns<StartVerificationRequest> = {
     message.ttlSec = object.ttlSec ?? undefined;
     message.maxAttempts = object.maxAttempts ?? undefined;
     message.requestId = object.requestId ?? "";
+    message.callbackUrl = object.callbackUrl ?? "";
     return message;
   },
 };

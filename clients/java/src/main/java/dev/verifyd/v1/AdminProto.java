@@ -206,6 +206,91 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_verifyd_v1_AdvanceClockResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_WebhookEndpoint_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_WebhookEndpoint_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_CreateWebhookEndpointRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_CreateWebhookEndpointRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_CreateWebhookEndpointResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_CreateWebhookEndpointResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListWebhookEndpointsRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListWebhookEndpointsRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListWebhookEndpointsResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListWebhookEndpointsResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_WebhookEvents_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_WebhookEvents_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_UpdateWebhookEndpointRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_UpdateWebhookEndpointRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_UpdateWebhookEndpointResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_UpdateWebhookEndpointResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_DeleteWebhookEndpointRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_DeleteWebhookEndpointRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_DeleteWebhookEndpointResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_DeleteWebhookEndpointResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RotateWebhookSecretRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RotateWebhookSecretRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RotateWebhookSecretResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RotateWebhookSecretResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_WebhookDelivery_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_WebhookDelivery_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListWebhookDeliveriesRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListWebhookDeliveriesRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_ListWebhookDeliveriesResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_ListWebhookDeliveriesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RedeliverWebhookRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RedeliverWebhookRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_verifyd_v1_RedeliverWebhookResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_verifyd_v1_RedeliverWebhookResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -335,48 +420,139 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
       "xMessageR\010messages\"/\n\023AdvanceClockReques" +
       "t\022\030\n\007seconds\030\001 \001(\rR\007seconds\"D\n\024AdvanceCl" +
       "ockResponse\022,\n\003now\030\001 \001(\0132\032.google.protob" +
-      "uf.TimestampR\003now*\261\002\n\nNumberType\022\033\n\027NUMB" +
-      "ER_TYPE_UNSPECIFIED\020\000\022\034\n\030NUMBER_TYPE_PRE" +
-      "MIUM_RATE\020\001\022\033\n\027NUMBER_TYPE_SHARED_COST\020\002" +
-      "\022\031\n\025NUMBER_TYPE_TOLL_FREE\020\003\022\023\n\017NUMBER_TY" +
-      "PE_UAN\020\004\022\025\n\021NUMBER_TYPE_PAGER\020\005\022\031\n\025NUMBE" +
-      "R_TYPE_VOICEMAIL\020\006\022\024\n\020NUMBER_TYPE_VOIP\020\007" +
-      "\022\037\n\033NUMBER_TYPE_PERSONAL_NUMBER\020\010\022\032\n\026NUM" +
-      "BER_TYPE_FIXED_LINE\020\t\022\026\n\022NUMBER_TYPE_MOB" +
-      "ILE\020\n*^\n\013ApiKeyScope\022\035\n\031API_KEY_SCOPE_UN" +
-      "SPECIFIED\020\000\022\030\n\024API_KEY_SCOPE_VERIFY\020\001\022\026\n" +
-      "\022API_KEY_SCOPE_READ\020\0022\340\010\n\014AdminService\022Q" +
-      "\n\014CreateTenant\022\037.verifyd.v1.CreateTenant" +
-      "Request\032 .verifyd.v1.CreateTenantRespons" +
-      "e\022H\n\tGetTenant\022\034.verifyd.v1.GetTenantReq" +
-      "uest\032\035.verifyd.v1.GetTenantResponse\022N\n\013L" +
-      "istTenants\022\036.verifyd.v1.ListTenantsReque" +
-      "st\032\037.verifyd.v1.ListTenantsResponse\022i\n\024U" +
-      "pdateTenantSettings\022\'.verifyd.v1.UpdateT" +
-      "enantSettingsRequest\032(.verifyd.v1.Update" +
-      "TenantSettingsResponse\022Q\n\014CreateApiKey\022\037" +
-      ".verifyd.v1.CreateApiKeyRequest\032 .verify" +
-      "d.v1.CreateApiKeyResponse\022N\n\013ListApiKeys" +
-      "\022\036.verifyd.v1.ListApiKeysRequest\032\037.verif" +
-      "yd.v1.ListApiKeysResponse\022Q\n\014RevokeApiKe" +
-      "y\022\037.verifyd.v1.RevokeApiKeyRequest\032 .ver" +
-      "ifyd.v1.RevokeApiKeyResponse\022Q\n\014RotateAp" +
-      "iKey\022\037.verifyd.v1.RotateApiKeyRequest\032 ." +
-      "verifyd.v1.RotateApiKeyResponse\022K\n\nListB" +
-      "locks\022\035.verifyd.v1.ListBlocksRequest\032\036.v" +
-      "erifyd.v1.ListBlocksResponse\022H\n\tLiftBloc" +
-      "k\022\034.verifyd.v1.LiftBlockRequest\032\035.verify" +
-      "d.v1.LiftBlockResponse\022]\n\020ListAuditEntri" +
-      "es\022#.verifyd.v1.ListAuditEntriesRequest\032" +
-      "$.verifyd.v1.ListAuditEntriesResponse\022f\n" +
-      "\023ListSandboxMessages\022&.verifyd.v1.ListSa" +
-      "ndboxMessagesRequest\032\'.verifyd.v1.ListSa" +
-      "ndboxMessagesResponse\022Q\n\014AdvanceClock\022\037." +
-      "verifyd.v1.AdvanceClockRequest\032 .verifyd" +
-      ".v1.AdvanceClockResponseBY\n\016dev.verifyd." +
-      "v1B\nAdminProtoP\001Z9github.com/verifyd/ver" +
-      "ifyd/clients/go/verifydv1;verifydv1b\006pro" +
-      "to3"
+      "uf.TimestampR\003now\"\310\003\n\017WebhookEndpoint\022\016\n" +
+      "\002id\030\001 \001(\tR\002id\022\033\n\ttenant_id\030\002 \001(\tR\010tenant" +
+      "Id\022\020\n\003url\030\003 \001(\tR\003url\022(\n\020for_request_urls" +
+      "\030\004 \001(\010R\016forRequestUrls\022\026\n\006events\030\005 \003(\tR\006" +
+      "events\022 \n\013description\030\006 \001(\tR\013description" +
+      "\022\032\n\010disabled\030\007 \001(\010R\010disabled\022\'\n\017disabled" +
+      "_reason\030\010 \001(\tR\016disabledReason\0229\n\ncreated" +
+      "_at\030\t \001(\0132\032.google.protobuf.TimestampR\tc" +
+      "reatedAt\0229\n\nupdated_at\030\n \001(\0132\032.google.pr" +
+      "otobuf.TimestampR\tupdatedAt\022W\n\032previous_" +
+      "secret_expires_at\030\013 \001(\0132\032.google.protobu" +
+      "f.TimestampR\027previousSecretExpiresAt\"\261\001\n" +
+      "\034CreateWebhookEndpointRequest\022\033\n\ttenant_" +
+      "id\030\001 \001(\tR\010tenantId\022\020\n\003url\030\002 \001(\tR\003url\022\026\n\006" +
+      "events\030\003 \003(\tR\006events\022 \n\013description\030\004 \001(" +
+      "\tR\013description\022(\n\020for_request_urls\030\005 \001(\010" +
+      "R\016forRequestUrls\"p\n\035CreateWebhookEndpoin" +
+      "tResponse\0227\n\010endpoint\030\001 \001(\0132\033.verifyd.v1" +
+      ".WebhookEndpointR\010endpoint\022\026\n\006secret\030\002 \001" +
+      "(\tR\006secret\":\n\033ListWebhookEndpointsReques" +
+      "t\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\"Y\n\034ListWe" +
+      "bhookEndpointsResponse\0229\n\tendpoints\030\001 \003(" +
+      "\0132\033.verifyd.v1.WebhookEndpointR\tendpoint" +
+      "s\"\'\n\rWebhookEvents\022\026\n\006events\030\001 \003(\tR\006even" +
+      "ts\"\202\002\n\034UpdateWebhookEndpointRequest\022\033\n\tt" +
+      "enant_id\030\001 \001(\tR\010tenantId\022\016\n\002id\030\002 \001(\tR\002id" +
+      "\022\025\n\003url\030\003 \001(\tH\000R\003url\210\001\001\0221\n\006events\030\004 \001(\0132" +
+      "\031.verifyd.v1.WebhookEventsR\006events\022%\n\013de" +
+      "scription\030\005 \001(\tH\001R\013description\210\001\001\022\037\n\010dis" +
+      "abled\030\006 \001(\010H\002R\010disabled\210\001\001B\006\n\004_urlB\016\n\014_d" +
+      "escriptionB\013\n\t_disabled\"X\n\035UpdateWebhook" +
+      "EndpointResponse\0227\n\010endpoint\030\001 \001(\0132\033.ver" +
+      "ifyd.v1.WebhookEndpointR\010endpoint\"K\n\034Del" +
+      "eteWebhookEndpointRequest\022\033\n\ttenant_id\030\001" +
+      " \001(\tR\010tenantId\022\016\n\002id\030\002 \001(\tR\002id\"\037\n\035Delete" +
+      "WebhookEndpointResponse\"y\n\032RotateWebhook" +
+      "SecretRequest\022\033\n\ttenant_id\030\001 \001(\tR\010tenant" +
+      "Id\022\016\n\002id\030\002 \001(\tR\002id\022 \n\tgrace_sec\030\003 \001(\rH\000R" +
+      "\010graceSec\210\001\001B\014\n\n_grace_sec\"n\n\033RotateWebh" +
+      "ookSecretResponse\0227\n\010endpoint\030\001 \001(\0132\033.ve" +
+      "rifyd.v1.WebhookEndpointR\010endpoint\022\026\n\006se" +
+      "cret\030\002 \001(\tR\006secret\"\321\004\n\017WebhookDelivery\022\016" +
+      "\n\002id\030\001 \001(\tR\002id\022\033\n\ttenant_id\030\002 \001(\tR\010tenan" +
+      "tId\022\037\n\013endpoint_id\030\003 \001(\tR\nendpointId\022\020\n\003" +
+      "url\030\004 \001(\tR\003url\022\031\n\010event_id\030\005 \001(\tR\007eventI" +
+      "d\022\035\n\nevent_type\030\006 \001(\tR\teventType\022\'\n\017veri" +
+      "fication_id\030\007 \001(\tR\016verificationId\0229\n\006sta" +
+      "tus\030\010 \001(\0162!.verifyd.v1.WebhookDeliverySt" +
+      "atusR\006status\022\032\n\010attempts\030\t \001(\rR\010attempts" +
+      "\022B\n\017next_attempt_at\030\n \001(\0132\032.google.proto" +
+      "buf.TimestampR\rnextAttemptAt\022B\n\017last_att" +
+      "empt_at\030\013 \001(\0132\032.google.protobuf.Timestam" +
+      "pR\rlastAttemptAt\022-\n\020last_status_code\030\014 \001" +
+      "(\rH\000R\016lastStatusCode\210\001\001\022\035\n\nlast_error\030\r " +
+      "\001(\tR\tlastError\0229\n\ncreated_at\030\016 \001(\0132\032.goo" +
+      "gle.protobuf.TimestampR\tcreatedAtB\023\n\021_la" +
+      "st_status_code\"\310\001\n\034ListWebhookDeliveries" +
+      "Request\022\033\n\ttenant_id\030\001 \001(\tR\010tenantId\022\037\n\013" +
+      "endpoint_id\030\002 \001(\tR\nendpointId\022\031\n\010event_i" +
+      "d\030\003 \001(\tR\007eventId\0222\n\006before\030\004 \001(\0132\032.googl" +
+      "e.protobuf.TimestampR\006before\022\033\n\tpage_siz" +
+      "e\030\005 \001(\rR\010pageSize\"\\\n\035ListWebhookDeliveri" +
+      "esResponse\022;\n\ndeliveries\030\001 \003(\0132\033.verifyd" +
+      ".v1.WebhookDeliveryR\ndeliveries\"W\n\027Redel" +
+      "iverWebhookRequest\022\033\n\ttenant_id\030\001 \001(\tR\010t" +
+      "enantId\022\037\n\013delivery_id\030\002 \001(\tR\ndeliveryId" +
+      "\"S\n\030RedeliverWebhookResponse\0227\n\010delivery" +
+      "\030\001 \001(\0132\033.verifyd.v1.WebhookDeliveryR\010del" +
+      "ivery*\261\002\n\nNumberType\022\033\n\027NUMBER_TYPE_UNSP" +
+      "ECIFIED\020\000\022\034\n\030NUMBER_TYPE_PREMIUM_RATE\020\001\022" +
+      "\033\n\027NUMBER_TYPE_SHARED_COST\020\002\022\031\n\025NUMBER_T" +
+      "YPE_TOLL_FREE\020\003\022\023\n\017NUMBER_TYPE_UAN\020\004\022\025\n\021" +
+      "NUMBER_TYPE_PAGER\020\005\022\031\n\025NUMBER_TYPE_VOICE" +
+      "MAIL\020\006\022\024\n\020NUMBER_TYPE_VOIP\020\007\022\037\n\033NUMBER_T" +
+      "YPE_PERSONAL_NUMBER\020\010\022\032\n\026NUMBER_TYPE_FIX" +
+      "ED_LINE\020\t\022\026\n\022NUMBER_TYPE_MOBILE\020\n*^\n\013Api" +
+      "KeyScope\022\035\n\031API_KEY_SCOPE_UNSPECIFIED\020\000\022" +
+      "\030\n\024API_KEY_SCOPE_VERIFY\020\001\022\026\n\022API_KEY_SCO" +
+      "PE_READ\020\002*\326\001\n\025WebhookDeliveryStatus\022\'\n#W" +
+      "EBHOOK_DELIVERY_STATUS_UNSPECIFIED\020\000\022#\n\037" +
+      "WEBHOOK_DELIVERY_STATUS_PENDING\020\001\022%\n!WEB" +
+      "HOOK_DELIVERY_STATUS_SUCCEEDED\020\002\022\"\n\036WEBH" +
+      "OOK_DELIVERY_STATUS_FAILED\020\003\022$\n WEBHOOK_" +
+      "DELIVERY_STATUS_CANCELED\020\0042\312\016\n\014AdminServ" +
+      "ice\022Q\n\014CreateTenant\022\037.verifyd.v1.CreateT" +
+      "enantRequest\032 .verifyd.v1.CreateTenantRe" +
+      "sponse\022H\n\tGetTenant\022\034.verifyd.v1.GetTena" +
+      "ntRequest\032\035.verifyd.v1.GetTenantResponse" +
+      "\022N\n\013ListTenants\022\036.verifyd.v1.ListTenants" +
+      "Request\032\037.verifyd.v1.ListTenantsResponse" +
+      "\022i\n\024UpdateTenantSettings\022\'.verifyd.v1.Up" +
+      "dateTenantSettingsRequest\032(.verifyd.v1.U" +
+      "pdateTenantSettingsResponse\022Q\n\014CreateApi" +
+      "Key\022\037.verifyd.v1.CreateApiKeyRequest\032 .v" +
+      "erifyd.v1.CreateApiKeyResponse\022N\n\013ListAp" +
+      "iKeys\022\036.verifyd.v1.ListApiKeysRequest\032\037." +
+      "verifyd.v1.ListApiKeysResponse\022Q\n\014Revoke" +
+      "ApiKey\022\037.verifyd.v1.RevokeApiKeyRequest\032" +
+      " .verifyd.v1.RevokeApiKeyResponse\022Q\n\014Rot" +
+      "ateApiKey\022\037.verifyd.v1.RotateApiKeyReque" +
+      "st\032 .verifyd.v1.RotateApiKeyResponse\022K\n\n" +
+      "ListBlocks\022\035.verifyd.v1.ListBlocksReques" +
+      "t\032\036.verifyd.v1.ListBlocksResponse\022H\n\tLif" +
+      "tBlock\022\034.verifyd.v1.LiftBlockRequest\032\035.v" +
+      "erifyd.v1.LiftBlockResponse\022]\n\020ListAudit" +
+      "Entries\022#.verifyd.v1.ListAuditEntriesReq" +
+      "uest\032$.verifyd.v1.ListAuditEntriesRespon" +
+      "se\022l\n\025CreateWebhookEndpoint\022(.verifyd.v1" +
+      ".CreateWebhookEndpointRequest\032).verifyd." +
+      "v1.CreateWebhookEndpointResponse\022i\n\024List" +
+      "WebhookEndpoints\022\'.verifyd.v1.ListWebhoo" +
+      "kEndpointsRequest\032(.verifyd.v1.ListWebho" +
+      "okEndpointsResponse\022l\n\025UpdateWebhookEndp" +
+      "oint\022(.verifyd.v1.UpdateWebhookEndpointR" +
+      "equest\032).verifyd.v1.UpdateWebhookEndpoin" +
+      "tResponse\022l\n\025DeleteWebhookEndpoint\022(.ver" +
+      "ifyd.v1.DeleteWebhookEndpointRequest\032).v" +
+      "erifyd.v1.DeleteWebhookEndpointResponse\022" +
+      "f\n\023RotateWebhookSecret\022&.verifyd.v1.Rota" +
+      "teWebhookSecretRequest\032\'.verifyd.v1.Rota" +
+      "teWebhookSecretResponse\022l\n\025ListWebhookDe" +
+      "liveries\022(.verifyd.v1.ListWebhookDeliver" +
+      "iesRequest\032).verifyd.v1.ListWebhookDeliv" +
+      "eriesResponse\022]\n\020RedeliverWebhook\022#.veri" +
+      "fyd.v1.RedeliverWebhookRequest\032$.verifyd" +
+      ".v1.RedeliverWebhookResponse\022f\n\023ListSand" +
+      "boxMessages\022&.verifyd.v1.ListSandboxMess" +
+      "agesRequest\032\'.verifyd.v1.ListSandboxMess" +
+      "agesResponse\022Q\n\014AdvanceClock\022\037.verifyd.v" +
+      "1.AdvanceClockRequest\032 .verifyd.v1.Advan" +
+      "ceClockResponseBY\n\016dev.verifyd.v1B\nAdmin" +
+      "ProtoP\001Z9github.com/verifyd/verifyd/clie" +
+      "nts/go/verifydv1;verifydv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -600,6 +776,108 @@ public final class AdminProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_AdvanceClockResponse_descriptor,
         new java.lang.String[] { "Now", });
+    internal_static_verifyd_v1_WebhookEndpoint_descriptor =
+      getDescriptor().getMessageType(36);
+    internal_static_verifyd_v1_WebhookEndpoint_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_WebhookEndpoint_descriptor,
+        new java.lang.String[] { "Id", "TenantId", "Url", "ForRequestUrls", "Events", "Description", "Disabled", "DisabledReason", "CreatedAt", "UpdatedAt", "PreviousSecretExpiresAt", });
+    internal_static_verifyd_v1_CreateWebhookEndpointRequest_descriptor =
+      getDescriptor().getMessageType(37);
+    internal_static_verifyd_v1_CreateWebhookEndpointRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_CreateWebhookEndpointRequest_descriptor,
+        new java.lang.String[] { "TenantId", "Url", "Events", "Description", "ForRequestUrls", });
+    internal_static_verifyd_v1_CreateWebhookEndpointResponse_descriptor =
+      getDescriptor().getMessageType(38);
+    internal_static_verifyd_v1_CreateWebhookEndpointResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_CreateWebhookEndpointResponse_descriptor,
+        new java.lang.String[] { "Endpoint", "Secret", });
+    internal_static_verifyd_v1_ListWebhookEndpointsRequest_descriptor =
+      getDescriptor().getMessageType(39);
+    internal_static_verifyd_v1_ListWebhookEndpointsRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListWebhookEndpointsRequest_descriptor,
+        new java.lang.String[] { "TenantId", });
+    internal_static_verifyd_v1_ListWebhookEndpointsResponse_descriptor =
+      getDescriptor().getMessageType(40);
+    internal_static_verifyd_v1_ListWebhookEndpointsResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListWebhookEndpointsResponse_descriptor,
+        new java.lang.String[] { "Endpoints", });
+    internal_static_verifyd_v1_WebhookEvents_descriptor =
+      getDescriptor().getMessageType(41);
+    internal_static_verifyd_v1_WebhookEvents_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_WebhookEvents_descriptor,
+        new java.lang.String[] { "Events", });
+    internal_static_verifyd_v1_UpdateWebhookEndpointRequest_descriptor =
+      getDescriptor().getMessageType(42);
+    internal_static_verifyd_v1_UpdateWebhookEndpointRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_UpdateWebhookEndpointRequest_descriptor,
+        new java.lang.String[] { "TenantId", "Id", "Url", "Events", "Description", "Disabled", });
+    internal_static_verifyd_v1_UpdateWebhookEndpointResponse_descriptor =
+      getDescriptor().getMessageType(43);
+    internal_static_verifyd_v1_UpdateWebhookEndpointResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_UpdateWebhookEndpointResponse_descriptor,
+        new java.lang.String[] { "Endpoint", });
+    internal_static_verifyd_v1_DeleteWebhookEndpointRequest_descriptor =
+      getDescriptor().getMessageType(44);
+    internal_static_verifyd_v1_DeleteWebhookEndpointRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_DeleteWebhookEndpointRequest_descriptor,
+        new java.lang.String[] { "TenantId", "Id", });
+    internal_static_verifyd_v1_DeleteWebhookEndpointResponse_descriptor =
+      getDescriptor().getMessageType(45);
+    internal_static_verifyd_v1_DeleteWebhookEndpointResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_DeleteWebhookEndpointResponse_descriptor,
+        new java.lang.String[] { });
+    internal_static_verifyd_v1_RotateWebhookSecretRequest_descriptor =
+      getDescriptor().getMessageType(46);
+    internal_static_verifyd_v1_RotateWebhookSecretRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RotateWebhookSecretRequest_descriptor,
+        new java.lang.String[] { "TenantId", "Id", "GraceSec", });
+    internal_static_verifyd_v1_RotateWebhookSecretResponse_descriptor =
+      getDescriptor().getMessageType(47);
+    internal_static_verifyd_v1_RotateWebhookSecretResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RotateWebhookSecretResponse_descriptor,
+        new java.lang.String[] { "Endpoint", "Secret", });
+    internal_static_verifyd_v1_WebhookDelivery_descriptor =
+      getDescriptor().getMessageType(48);
+    internal_static_verifyd_v1_WebhookDelivery_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_WebhookDelivery_descriptor,
+        new java.lang.String[] { "Id", "TenantId", "EndpointId", "Url", "EventId", "EventType", "VerificationId", "Status", "Attempts", "NextAttemptAt", "LastAttemptAt", "LastStatusCode", "LastError", "CreatedAt", });
+    internal_static_verifyd_v1_ListWebhookDeliveriesRequest_descriptor =
+      getDescriptor().getMessageType(49);
+    internal_static_verifyd_v1_ListWebhookDeliveriesRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListWebhookDeliveriesRequest_descriptor,
+        new java.lang.String[] { "TenantId", "EndpointId", "EventId", "Before", "PageSize", });
+    internal_static_verifyd_v1_ListWebhookDeliveriesResponse_descriptor =
+      getDescriptor().getMessageType(50);
+    internal_static_verifyd_v1_ListWebhookDeliveriesResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_ListWebhookDeliveriesResponse_descriptor,
+        new java.lang.String[] { "Deliveries", });
+    internal_static_verifyd_v1_RedeliverWebhookRequest_descriptor =
+      getDescriptor().getMessageType(51);
+    internal_static_verifyd_v1_RedeliverWebhookRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RedeliverWebhookRequest_descriptor,
+        new java.lang.String[] { "TenantId", "DeliveryId", });
+    internal_static_verifyd_v1_RedeliverWebhookResponse_descriptor =
+      getDescriptor().getMessageType(52);
+    internal_static_verifyd_v1_RedeliverWebhookResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_verifyd_v1_RedeliverWebhookResponse_descriptor,
+        new java.lang.String[] { "Delivery", });
     descriptor.resolveAllFeaturesImmutable();
     com.google.protobuf.TimestampProto.getDescriptor();
     dev.verifyd.v1.VerifyProto.getDescriptor();

@@ -358,6 +358,223 @@ public final class AdminServiceGrpc {
     return getListAuditEntriesMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.CreateWebhookEndpointRequest,
+      dev.verifyd.v1.CreateWebhookEndpointResponse> getCreateWebhookEndpointMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "CreateWebhookEndpoint",
+      requestType = dev.verifyd.v1.CreateWebhookEndpointRequest.class,
+      responseType = dev.verifyd.v1.CreateWebhookEndpointResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.CreateWebhookEndpointRequest,
+      dev.verifyd.v1.CreateWebhookEndpointResponse> getCreateWebhookEndpointMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.CreateWebhookEndpointRequest, dev.verifyd.v1.CreateWebhookEndpointResponse> getCreateWebhookEndpointMethod;
+    if ((getCreateWebhookEndpointMethod = AdminServiceGrpc.getCreateWebhookEndpointMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getCreateWebhookEndpointMethod = AdminServiceGrpc.getCreateWebhookEndpointMethod) == null) {
+          AdminServiceGrpc.getCreateWebhookEndpointMethod = getCreateWebhookEndpointMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.CreateWebhookEndpointRequest, dev.verifyd.v1.CreateWebhookEndpointResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "CreateWebhookEndpoint"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.CreateWebhookEndpointRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.CreateWebhookEndpointResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("CreateWebhookEndpoint"))
+              .build();
+        }
+      }
+    }
+    return getCreateWebhookEndpointMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookEndpointsRequest,
+      dev.verifyd.v1.ListWebhookEndpointsResponse> getListWebhookEndpointsMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListWebhookEndpoints",
+      requestType = dev.verifyd.v1.ListWebhookEndpointsRequest.class,
+      responseType = dev.verifyd.v1.ListWebhookEndpointsResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookEndpointsRequest,
+      dev.verifyd.v1.ListWebhookEndpointsResponse> getListWebhookEndpointsMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookEndpointsRequest, dev.verifyd.v1.ListWebhookEndpointsResponse> getListWebhookEndpointsMethod;
+    if ((getListWebhookEndpointsMethod = AdminServiceGrpc.getListWebhookEndpointsMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getListWebhookEndpointsMethod = AdminServiceGrpc.getListWebhookEndpointsMethod) == null) {
+          AdminServiceGrpc.getListWebhookEndpointsMethod = getListWebhookEndpointsMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.ListWebhookEndpointsRequest, dev.verifyd.v1.ListWebhookEndpointsResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListWebhookEndpoints"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListWebhookEndpointsRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListWebhookEndpointsResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("ListWebhookEndpoints"))
+              .build();
+        }
+      }
+    }
+    return getListWebhookEndpointsMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.UpdateWebhookEndpointRequest,
+      dev.verifyd.v1.UpdateWebhookEndpointResponse> getUpdateWebhookEndpointMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "UpdateWebhookEndpoint",
+      requestType = dev.verifyd.v1.UpdateWebhookEndpointRequest.class,
+      responseType = dev.verifyd.v1.UpdateWebhookEndpointResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.UpdateWebhookEndpointRequest,
+      dev.verifyd.v1.UpdateWebhookEndpointResponse> getUpdateWebhookEndpointMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.UpdateWebhookEndpointRequest, dev.verifyd.v1.UpdateWebhookEndpointResponse> getUpdateWebhookEndpointMethod;
+    if ((getUpdateWebhookEndpointMethod = AdminServiceGrpc.getUpdateWebhookEndpointMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getUpdateWebhookEndpointMethod = AdminServiceGrpc.getUpdateWebhookEndpointMethod) == null) {
+          AdminServiceGrpc.getUpdateWebhookEndpointMethod = getUpdateWebhookEndpointMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.UpdateWebhookEndpointRequest, dev.verifyd.v1.UpdateWebhookEndpointResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "UpdateWebhookEndpoint"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.UpdateWebhookEndpointRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.UpdateWebhookEndpointResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("UpdateWebhookEndpoint"))
+              .build();
+        }
+      }
+    }
+    return getUpdateWebhookEndpointMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.DeleteWebhookEndpointRequest,
+      dev.verifyd.v1.DeleteWebhookEndpointResponse> getDeleteWebhookEndpointMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteWebhookEndpoint",
+      requestType = dev.verifyd.v1.DeleteWebhookEndpointRequest.class,
+      responseType = dev.verifyd.v1.DeleteWebhookEndpointResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.DeleteWebhookEndpointRequest,
+      dev.verifyd.v1.DeleteWebhookEndpointResponse> getDeleteWebhookEndpointMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.DeleteWebhookEndpointRequest, dev.verifyd.v1.DeleteWebhookEndpointResponse> getDeleteWebhookEndpointMethod;
+    if ((getDeleteWebhookEndpointMethod = AdminServiceGrpc.getDeleteWebhookEndpointMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getDeleteWebhookEndpointMethod = AdminServiceGrpc.getDeleteWebhookEndpointMethod) == null) {
+          AdminServiceGrpc.getDeleteWebhookEndpointMethod = getDeleteWebhookEndpointMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.DeleteWebhookEndpointRequest, dev.verifyd.v1.DeleteWebhookEndpointResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteWebhookEndpoint"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.DeleteWebhookEndpointRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.DeleteWebhookEndpointResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("DeleteWebhookEndpoint"))
+              .build();
+        }
+      }
+    }
+    return getDeleteWebhookEndpointMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.RotateWebhookSecretRequest,
+      dev.verifyd.v1.RotateWebhookSecretResponse> getRotateWebhookSecretMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "RotateWebhookSecret",
+      requestType = dev.verifyd.v1.RotateWebhookSecretRequest.class,
+      responseType = dev.verifyd.v1.RotateWebhookSecretResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.RotateWebhookSecretRequest,
+      dev.verifyd.v1.RotateWebhookSecretResponse> getRotateWebhookSecretMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.RotateWebhookSecretRequest, dev.verifyd.v1.RotateWebhookSecretResponse> getRotateWebhookSecretMethod;
+    if ((getRotateWebhookSecretMethod = AdminServiceGrpc.getRotateWebhookSecretMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getRotateWebhookSecretMethod = AdminServiceGrpc.getRotateWebhookSecretMethod) == null) {
+          AdminServiceGrpc.getRotateWebhookSecretMethod = getRotateWebhookSecretMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.RotateWebhookSecretRequest, dev.verifyd.v1.RotateWebhookSecretResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "RotateWebhookSecret"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RotateWebhookSecretRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RotateWebhookSecretResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("RotateWebhookSecret"))
+              .build();
+        }
+      }
+    }
+    return getRotateWebhookSecretMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookDeliveriesRequest,
+      dev.verifyd.v1.ListWebhookDeliveriesResponse> getListWebhookDeliveriesMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListWebhookDeliveries",
+      requestType = dev.verifyd.v1.ListWebhookDeliveriesRequest.class,
+      responseType = dev.verifyd.v1.ListWebhookDeliveriesResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookDeliveriesRequest,
+      dev.verifyd.v1.ListWebhookDeliveriesResponse> getListWebhookDeliveriesMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.ListWebhookDeliveriesRequest, dev.verifyd.v1.ListWebhookDeliveriesResponse> getListWebhookDeliveriesMethod;
+    if ((getListWebhookDeliveriesMethod = AdminServiceGrpc.getListWebhookDeliveriesMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getListWebhookDeliveriesMethod = AdminServiceGrpc.getListWebhookDeliveriesMethod) == null) {
+          AdminServiceGrpc.getListWebhookDeliveriesMethod = getListWebhookDeliveriesMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.ListWebhookDeliveriesRequest, dev.verifyd.v1.ListWebhookDeliveriesResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListWebhookDeliveries"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListWebhookDeliveriesRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.ListWebhookDeliveriesResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("ListWebhookDeliveries"))
+              .build();
+        }
+      }
+    }
+    return getListWebhookDeliveriesMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.RedeliverWebhookRequest,
+      dev.verifyd.v1.RedeliverWebhookResponse> getRedeliverWebhookMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "RedeliverWebhook",
+      requestType = dev.verifyd.v1.RedeliverWebhookRequest.class,
+      responseType = dev.verifyd.v1.RedeliverWebhookResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.verifyd.v1.RedeliverWebhookRequest,
+      dev.verifyd.v1.RedeliverWebhookResponse> getRedeliverWebhookMethod() {
+    io.grpc.MethodDescriptor<dev.verifyd.v1.RedeliverWebhookRequest, dev.verifyd.v1.RedeliverWebhookResponse> getRedeliverWebhookMethod;
+    if ((getRedeliverWebhookMethod = AdminServiceGrpc.getRedeliverWebhookMethod) == null) {
+      synchronized (AdminServiceGrpc.class) {
+        if ((getRedeliverWebhookMethod = AdminServiceGrpc.getRedeliverWebhookMethod) == null) {
+          AdminServiceGrpc.getRedeliverWebhookMethod = getRedeliverWebhookMethod =
+              io.grpc.MethodDescriptor.<dev.verifyd.v1.RedeliverWebhookRequest, dev.verifyd.v1.RedeliverWebhookResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "RedeliverWebhook"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RedeliverWebhookRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.verifyd.v1.RedeliverWebhookResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AdminServiceMethodDescriptorSupplier("RedeliverWebhook"))
+              .build();
+        }
+      }
+    }
+    return getRedeliverWebhookMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.verifyd.v1.ListSandboxMessagesRequest,
       dev.verifyd.v1.ListSandboxMessagesResponse> getListSandboxMessagesMethod;
 
@@ -605,6 +822,81 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
+     * Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+     * never again. See the README's "Webhooks" for the events, the signature and the
+     * retries.
+     * </pre>
+     */
+    default void createWebhookEndpoint(dev.verifyd.v1.CreateWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.CreateWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getCreateWebhookEndpointMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook endpoints, without their secrets.
+     * </pre>
+     */
+    default void listWebhookEndpoints(dev.verifyd.v1.ListWebhookEndpointsRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookEndpointsResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListWebhookEndpointsMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Changes an endpoint's URL, event filter, description, or whether it is disabled.
+     * Disabling it cancels its pending deliveries.
+     * </pre>
+     */
+    default void updateWebhookEndpoint(dev.verifyd.v1.UpdateWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.UpdateWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getUpdateWebhookEndpointMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Deletes an endpoint and cancels its pending deliveries.
+     * </pre>
+     */
+    default void deleteWebhookEndpoint(dev.verifyd.v1.DeleteWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.DeleteWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteWebhookEndpointMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gives an endpoint a new signing secret, shown this once. During the grace period
+     * deliveries carry a signature by each secret, so receivers can switch without a gap.
+     * </pre>
+     */
+    default void rotateWebhookSecret(dev.verifyd.v1.RotateWebhookSecretRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateWebhookSecretResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getRotateWebhookSecretMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+     * </pre>
+     */
+    default void listWebhookDeliveries(dev.verifyd.v1.ListWebhookDeliveriesRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookDeliveriesResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListWebhookDeliveriesMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Sends a delivery again, from the first attempt of the schedule, whatever became
+     * of it.
+     * </pre>
+     */
+    default void redeliverWebhook(dev.verifyd.v1.RedeliverWebhookRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RedeliverWebhookResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getRedeliverWebhookMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * Lists what the sandbox "delivered", codes included, oldest first.
      * </pre>
      */
@@ -790,6 +1082,88 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
+     * Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+     * never again. See the README's "Webhooks" for the events, the signature and the
+     * retries.
+     * </pre>
+     */
+    public void createWebhookEndpoint(dev.verifyd.v1.CreateWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.CreateWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getCreateWebhookEndpointMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook endpoints, without their secrets.
+     * </pre>
+     */
+    public void listWebhookEndpoints(dev.verifyd.v1.ListWebhookEndpointsRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookEndpointsResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListWebhookEndpointsMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Changes an endpoint's URL, event filter, description, or whether it is disabled.
+     * Disabling it cancels its pending deliveries.
+     * </pre>
+     */
+    public void updateWebhookEndpoint(dev.verifyd.v1.UpdateWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.UpdateWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getUpdateWebhookEndpointMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Deletes an endpoint and cancels its pending deliveries.
+     * </pre>
+     */
+    public void deleteWebhookEndpoint(dev.verifyd.v1.DeleteWebhookEndpointRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.DeleteWebhookEndpointResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteWebhookEndpointMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Gives an endpoint a new signing secret, shown this once. During the grace period
+     * deliveries carry a signature by each secret, so receivers can switch without a gap.
+     * </pre>
+     */
+    public void rotateWebhookSecret(dev.verifyd.v1.RotateWebhookSecretRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateWebhookSecretResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getRotateWebhookSecretMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+     * </pre>
+     */
+    public void listWebhookDeliveries(dev.verifyd.v1.ListWebhookDeliveriesRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookDeliveriesResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListWebhookDeliveriesMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * Sends a delivery again, from the first attempt of the schedule, whatever became
+     * of it.
+     * </pre>
+     */
+    public void redeliverWebhook(dev.verifyd.v1.RedeliverWebhookRequest request,
+        io.grpc.stub.StreamObserver<dev.verifyd.v1.RedeliverWebhookResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getRedeliverWebhookMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * Lists what the sandbox "delivered", codes included, oldest first.
      * </pre>
      */
@@ -950,6 +1324,81 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
+     * Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+     * never again. See the README's "Webhooks" for the events, the signature and the
+     * retries.
+     * </pre>
+     */
+    public dev.verifyd.v1.CreateWebhookEndpointResponse createWebhookEndpoint(dev.verifyd.v1.CreateWebhookEndpointRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getCreateWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook endpoints, without their secrets.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListWebhookEndpointsResponse listWebhookEndpoints(dev.verifyd.v1.ListWebhookEndpointsRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListWebhookEndpointsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Changes an endpoint's URL, event filter, description, or whether it is disabled.
+     * Disabling it cancels its pending deliveries.
+     * </pre>
+     */
+    public dev.verifyd.v1.UpdateWebhookEndpointResponse updateWebhookEndpoint(dev.verifyd.v1.UpdateWebhookEndpointRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getUpdateWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Deletes an endpoint and cancels its pending deliveries.
+     * </pre>
+     */
+    public dev.verifyd.v1.DeleteWebhookEndpointResponse deleteWebhookEndpoint(dev.verifyd.v1.DeleteWebhookEndpointRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDeleteWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gives an endpoint a new signing secret, shown this once. During the grace period
+     * deliveries carry a signature by each secret, so receivers can switch without a gap.
+     * </pre>
+     */
+    public dev.verifyd.v1.RotateWebhookSecretResponse rotateWebhookSecret(dev.verifyd.v1.RotateWebhookSecretRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getRotateWebhookSecretMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListWebhookDeliveriesResponse listWebhookDeliveries(dev.verifyd.v1.ListWebhookDeliveriesRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListWebhookDeliveriesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Sends a delivery again, from the first attempt of the schedule, whatever became
+     * of it.
+     * </pre>
+     */
+    public dev.verifyd.v1.RedeliverWebhookResponse redeliverWebhook(dev.verifyd.v1.RedeliverWebhookRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getRedeliverWebhookMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * Lists what the sandbox "delivered", codes included, oldest first.
      * </pre>
      */
@@ -1104,6 +1553,81 @@ public final class AdminServiceGrpc {
     public dev.verifyd.v1.ListAuditEntriesResponse listAuditEntries(dev.verifyd.v1.ListAuditEntriesRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListAuditEntriesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+     * never again. See the README's "Webhooks" for the events, the signature and the
+     * retries.
+     * </pre>
+     */
+    public dev.verifyd.v1.CreateWebhookEndpointResponse createWebhookEndpoint(dev.verifyd.v1.CreateWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getCreateWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook endpoints, without their secrets.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListWebhookEndpointsResponse listWebhookEndpoints(dev.verifyd.v1.ListWebhookEndpointsRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListWebhookEndpointsMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Changes an endpoint's URL, event filter, description, or whether it is disabled.
+     * Disabling it cancels its pending deliveries.
+     * </pre>
+     */
+    public dev.verifyd.v1.UpdateWebhookEndpointResponse updateWebhookEndpoint(dev.verifyd.v1.UpdateWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getUpdateWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Deletes an endpoint and cancels its pending deliveries.
+     * </pre>
+     */
+    public dev.verifyd.v1.DeleteWebhookEndpointResponse deleteWebhookEndpoint(dev.verifyd.v1.DeleteWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteWebhookEndpointMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Gives an endpoint a new signing secret, shown this once. During the grace period
+     * deliveries carry a signature by each secret, so receivers can switch without a gap.
+     * </pre>
+     */
+    public dev.verifyd.v1.RotateWebhookSecretResponse rotateWebhookSecret(dev.verifyd.v1.RotateWebhookSecretRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getRotateWebhookSecretMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+     * </pre>
+     */
+    public dev.verifyd.v1.ListWebhookDeliveriesResponse listWebhookDeliveries(dev.verifyd.v1.ListWebhookDeliveriesRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListWebhookDeliveriesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * Sends a delivery again, from the first attempt of the schedule, whatever became
+     * of it.
+     * </pre>
+     */
+    public dev.verifyd.v1.RedeliverWebhookResponse redeliverWebhook(dev.verifyd.v1.RedeliverWebhookRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getRedeliverWebhookMethod(), getCallOptions(), request);
     }
 
     /**
@@ -1277,6 +1801,88 @@ public final class AdminServiceGrpc {
 
     /**
      * <pre>
+     * Adds a webhook endpoint to a tenant. Its signing secret is in the response and
+     * never again. See the README's "Webhooks" for the events, the signature and the
+     * retries.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.CreateWebhookEndpointResponse> createWebhookEndpoint(
+        dev.verifyd.v1.CreateWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getCreateWebhookEndpointMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook endpoints, without their secrets.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.ListWebhookEndpointsResponse> listWebhookEndpoints(
+        dev.verifyd.v1.ListWebhookEndpointsRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListWebhookEndpointsMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Changes an endpoint's URL, event filter, description, or whether it is disabled.
+     * Disabling it cancels its pending deliveries.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.UpdateWebhookEndpointResponse> updateWebhookEndpoint(
+        dev.verifyd.v1.UpdateWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getUpdateWebhookEndpointMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Deletes an endpoint and cancels its pending deliveries.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.DeleteWebhookEndpointResponse> deleteWebhookEndpoint(
+        dev.verifyd.v1.DeleteWebhookEndpointRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteWebhookEndpointMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Gives an endpoint a new signing secret, shown this once. During the grace period
+     * deliveries carry a signature by each secret, so receivers can switch without a gap.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.RotateWebhookSecretResponse> rotateWebhookSecret(
+        dev.verifyd.v1.RotateWebhookSecretRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getRotateWebhookSecretMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Lists a tenant's webhook deliveries, newest first, by endpoint or by event.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.ListWebhookDeliveriesResponse> listWebhookDeliveries(
+        dev.verifyd.v1.ListWebhookDeliveriesRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListWebhookDeliveriesMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * Sends a delivery again, from the first attempt of the schedule, whatever became
+     * of it.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.verifyd.v1.RedeliverWebhookResponse> redeliverWebhook(
+        dev.verifyd.v1.RedeliverWebhookRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getRedeliverWebhookMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * Lists what the sandbox "delivered", codes included, oldest first.
      * </pre>
      */
@@ -1310,8 +1916,15 @@ public final class AdminServiceGrpc {
   private static final int METHODID_LIST_BLOCKS = 8;
   private static final int METHODID_LIFT_BLOCK = 9;
   private static final int METHODID_LIST_AUDIT_ENTRIES = 10;
-  private static final int METHODID_LIST_SANDBOX_MESSAGES = 11;
-  private static final int METHODID_ADVANCE_CLOCK = 12;
+  private static final int METHODID_CREATE_WEBHOOK_ENDPOINT = 11;
+  private static final int METHODID_LIST_WEBHOOK_ENDPOINTS = 12;
+  private static final int METHODID_UPDATE_WEBHOOK_ENDPOINT = 13;
+  private static final int METHODID_DELETE_WEBHOOK_ENDPOINT = 14;
+  private static final int METHODID_ROTATE_WEBHOOK_SECRET = 15;
+  private static final int METHODID_LIST_WEBHOOK_DELIVERIES = 16;
+  private static final int METHODID_REDELIVER_WEBHOOK = 17;
+  private static final int METHODID_LIST_SANDBOX_MESSAGES = 18;
+  private static final int METHODID_ADVANCE_CLOCK = 19;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1373,6 +1986,34 @@ public final class AdminServiceGrpc {
         case METHODID_LIST_AUDIT_ENTRIES:
           serviceImpl.listAuditEntries((dev.verifyd.v1.ListAuditEntriesRequest) request,
               (io.grpc.stub.StreamObserver<dev.verifyd.v1.ListAuditEntriesResponse>) responseObserver);
+          break;
+        case METHODID_CREATE_WEBHOOK_ENDPOINT:
+          serviceImpl.createWebhookEndpoint((dev.verifyd.v1.CreateWebhookEndpointRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.CreateWebhookEndpointResponse>) responseObserver);
+          break;
+        case METHODID_LIST_WEBHOOK_ENDPOINTS:
+          serviceImpl.listWebhookEndpoints((dev.verifyd.v1.ListWebhookEndpointsRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookEndpointsResponse>) responseObserver);
+          break;
+        case METHODID_UPDATE_WEBHOOK_ENDPOINT:
+          serviceImpl.updateWebhookEndpoint((dev.verifyd.v1.UpdateWebhookEndpointRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.UpdateWebhookEndpointResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_WEBHOOK_ENDPOINT:
+          serviceImpl.deleteWebhookEndpoint((dev.verifyd.v1.DeleteWebhookEndpointRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.DeleteWebhookEndpointResponse>) responseObserver);
+          break;
+        case METHODID_ROTATE_WEBHOOK_SECRET:
+          serviceImpl.rotateWebhookSecret((dev.verifyd.v1.RotateWebhookSecretRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.RotateWebhookSecretResponse>) responseObserver);
+          break;
+        case METHODID_LIST_WEBHOOK_DELIVERIES:
+          serviceImpl.listWebhookDeliveries((dev.verifyd.v1.ListWebhookDeliveriesRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.ListWebhookDeliveriesResponse>) responseObserver);
+          break;
+        case METHODID_REDELIVER_WEBHOOK:
+          serviceImpl.redeliverWebhook((dev.verifyd.v1.RedeliverWebhookRequest) request,
+              (io.grpc.stub.StreamObserver<dev.verifyd.v1.RedeliverWebhookResponse>) responseObserver);
           break;
         case METHODID_LIST_SANDBOX_MESSAGES:
           serviceImpl.listSandboxMessages((dev.verifyd.v1.ListSandboxMessagesRequest) request,
@@ -1478,6 +2119,55 @@ public final class AdminServiceGrpc {
               dev.verifyd.v1.ListAuditEntriesResponse>(
                 service, METHODID_LIST_AUDIT_ENTRIES)))
         .addMethod(
+          getCreateWebhookEndpointMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.CreateWebhookEndpointRequest,
+              dev.verifyd.v1.CreateWebhookEndpointResponse>(
+                service, METHODID_CREATE_WEBHOOK_ENDPOINT)))
+        .addMethod(
+          getListWebhookEndpointsMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.ListWebhookEndpointsRequest,
+              dev.verifyd.v1.ListWebhookEndpointsResponse>(
+                service, METHODID_LIST_WEBHOOK_ENDPOINTS)))
+        .addMethod(
+          getUpdateWebhookEndpointMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.UpdateWebhookEndpointRequest,
+              dev.verifyd.v1.UpdateWebhookEndpointResponse>(
+                service, METHODID_UPDATE_WEBHOOK_ENDPOINT)))
+        .addMethod(
+          getDeleteWebhookEndpointMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.DeleteWebhookEndpointRequest,
+              dev.verifyd.v1.DeleteWebhookEndpointResponse>(
+                service, METHODID_DELETE_WEBHOOK_ENDPOINT)))
+        .addMethod(
+          getRotateWebhookSecretMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.RotateWebhookSecretRequest,
+              dev.verifyd.v1.RotateWebhookSecretResponse>(
+                service, METHODID_ROTATE_WEBHOOK_SECRET)))
+        .addMethod(
+          getListWebhookDeliveriesMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.ListWebhookDeliveriesRequest,
+              dev.verifyd.v1.ListWebhookDeliveriesResponse>(
+                service, METHODID_LIST_WEBHOOK_DELIVERIES)))
+        .addMethod(
+          getRedeliverWebhookMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.verifyd.v1.RedeliverWebhookRequest,
+              dev.verifyd.v1.RedeliverWebhookResponse>(
+                service, METHODID_REDELIVER_WEBHOOK)))
+        .addMethod(
           getListSandboxMessagesMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
             new MethodHandlers<
@@ -1550,6 +2240,13 @@ public final class AdminServiceGrpc {
               .addMethod(getListBlocksMethod())
               .addMethod(getLiftBlockMethod())
               .addMethod(getListAuditEntriesMethod())
+              .addMethod(getCreateWebhookEndpointMethod())
+              .addMethod(getListWebhookEndpointsMethod())
+              .addMethod(getUpdateWebhookEndpointMethod())
+              .addMethod(getDeleteWebhookEndpointMethod())
+              .addMethod(getRotateWebhookSecretMethod())
+              .addMethod(getListWebhookDeliveriesMethod())
+              .addMethod(getRedeliverWebhookMethod())
               .addMethod(getListSandboxMessagesMethod())
               .addMethod(getAdvanceClockMethod())
               .build();

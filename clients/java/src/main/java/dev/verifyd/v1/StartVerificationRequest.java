@@ -40,6 +40,7 @@ private static final long serialVersionUID = 0L;
     appName_ = "";
     payload_ = "";
     requestId_ = "";
+    callbackUrl_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -552,6 +553,61 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int CALLBACK_URL_FIELD_NUMBER = 13;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object callbackUrl_ = "";
+  /**
+   * <pre>
+   * A URL this verification's webhook events are also posted to (besides the tenant's
+   * endpoints), signed like every webhook: an absolute http or https URL of at most
+   * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+   * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+   * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+   * </pre>
+   *
+   * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+   * @return The callbackUrl.
+   */
+  @java.lang.Override
+  public java.lang.String getCallbackUrl() {
+    java.lang.Object ref = callbackUrl_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      callbackUrl_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * A URL this verification's webhook events are also posted to (besides the tenant's
+   * endpoints), signed like every webhook: an absolute http or https URL of at most
+   * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+   * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+   * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+   * </pre>
+   *
+   * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+   * @return The bytes for callbackUrl.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getCallbackUrlBytes() {
+    java.lang.Object ref = callbackUrl_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      callbackUrl_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -601,6 +657,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(requestId_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 12, requestId_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(callbackUrl_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 13, callbackUrl_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -652,6 +711,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(requestId_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(12, requestId_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(callbackUrl_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(13, callbackUrl_);
     }
     return size;
   }
@@ -712,6 +774,8 @@ private static final long serialVersionUID = 0L;
     }
     if (!getRequestId()
         .equals(other.getRequestId())) return false;
+    if (!getCallbackUrl()
+        .equals(other.getCallbackUrl())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -758,6 +822,8 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + REQUEST_ID_FIELD_NUMBER;
     hash = (53 * hash) + getRequestId().hashCode();
+    hash = (37 * hash) + CALLBACK_URL_FIELD_NUMBER;
+    hash = (53 * hash) + getCallbackUrl().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -911,6 +977,7 @@ private static final long serialVersionUID = 0L;
       ttlSec_ = 0;
       maxAttempts_ = 0;
       requestId_ = "";
+      callbackUrl_ = "";
       return this;
     }
 
@@ -994,6 +1061,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000800) != 0)) {
         result.requestId_ = requestId_;
+      }
+      if (((from_bitField0_ & 0x00001000) != 0)) {
+        result.callbackUrl_ = callbackUrl_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -1079,6 +1149,11 @@ private static final long serialVersionUID = 0L;
       if (!other.getRequestId().isEmpty()) {
         requestId_ = other.requestId_;
         bitField0_ |= 0x00000800;
+        onChanged();
+      }
+      if (!other.getCallbackUrl().isEmpty()) {
+        callbackUrl_ = other.callbackUrl_;
+        bitField0_ |= 0x00001000;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -1173,6 +1248,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000800;
               break;
             } // case 98
+            case 106: {
+              callbackUrl_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00001000;
+              break;
+            } // case 106
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -2374,6 +2454,118 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       requestId_ = value;
       bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object callbackUrl_ = "";
+    /**
+     * <pre>
+     * A URL this verification's webhook events are also posted to (besides the tenant's
+     * endpoints), signed like every webhook: an absolute http or https URL of at most
+     * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+     * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+     * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+     * </pre>
+     *
+     * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+     * @return The callbackUrl.
+     */
+    public java.lang.String getCallbackUrl() {
+      java.lang.Object ref = callbackUrl_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        callbackUrl_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * A URL this verification's webhook events are also posted to (besides the tenant's
+     * endpoints), signed like every webhook: an absolute http or https URL of at most
+     * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+     * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+     * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+     * </pre>
+     *
+     * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+     * @return The bytes for callbackUrl.
+     */
+    public com.google.protobuf.ByteString
+        getCallbackUrlBytes() {
+      java.lang.Object ref = callbackUrl_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        callbackUrl_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * A URL this verification's webhook events are also posted to (besides the tenant's
+     * endpoints), signed like every webhook: an absolute http or https URL of at most
+     * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+     * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+     * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+     * </pre>
+     *
+     * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+     * @param value The callbackUrl to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCallbackUrl(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      callbackUrl_ = value;
+      bitField0_ |= 0x00001000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A URL this verification's webhook events are also posted to (besides the tenant's
+     * endpoints), signed like every webhook: an absolute http or https URL of at most
+     * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+     * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+     * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+     * </pre>
+     *
+     * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCallbackUrl() {
+      callbackUrl_ = getDefaultInstance().getCallbackUrl();
+      bitField0_ = (bitField0_ & ~0x00001000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * A URL this verification's webhook events are also posted to (besides the tenant's
+     * endpoints), signed like every webhook: an absolute http or https URL of at most
+     * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+     * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+     * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+     * </pre>
+     *
+     * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+     * @param value The bytes for callbackUrl to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCallbackUrlBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      callbackUrl_ = value;
+      bitField0_ |= 0x00001000;
       onChanged();
       return this;
     }

@@ -282,4 +282,32 @@ public interface StartVerificationRequestOrBuilder extends
    */
   com.google.protobuf.ByteString
       getRequestIdBytes();
+
+  /**
+   * <pre>
+   * A URL this verification's webhook events are also posted to (besides the tenant's
+   * endpoints), signed like every webhook: an absolute http or https URL of at most
+   * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+   * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+   * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+   * </pre>
+   *
+   * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+   * @return The callbackUrl.
+   */
+  java.lang.String getCallbackUrl();
+  /**
+   * <pre>
+   * A URL this verification's webhook events are also posted to (besides the tenant's
+   * endpoints), signed like every webhook: an absolute http or https URL of at most
+   * 2048 characters. Only for a tenant with an enabled request-URL endpoint
+   * (AdminService.CreateWebhookEndpoint with for_request_urls), whose event filter and
+   * secret apply; otherwise FAILED_PRECONDITION with reason CALLBACK_URL_NOT_ALLOWED.
+   * </pre>
+   *
+   * <code>string callback_url = 13 [json_name = "callbackUrl"];</code>
+   * @return The bytes for callbackUrl.
+   */
+  com.google.protobuf.ByteString
+      getCallbackUrlBytes();
 }

@@ -48,6 +48,7 @@ private static final long serialVersionUID = 0L;
     appName_ = "";
     requestId_ = "";
     countryIso_ = "";
+    callbackUrl_ = "";
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -970,6 +971,55 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int CALLBACK_URL_FIELD_NUMBER = 24;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object callbackUrl_ = "";
+  /**
+   * <pre>
+   * The callback URL the verification's events are also posted to, as requested; empty
+   * if none.
+   * </pre>
+   *
+   * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+   * @return The callbackUrl.
+   */
+  @java.lang.Override
+  public java.lang.String getCallbackUrl() {
+    java.lang.Object ref = callbackUrl_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      callbackUrl_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * The callback URL the verification's events are also posted to, as requested; empty
+   * if none.
+   * </pre>
+   *
+   * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+   * @return The bytes for callbackUrl.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getCallbackUrlBytes() {
+    java.lang.Object ref = callbackUrl_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      callbackUrl_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -1052,6 +1102,9 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(countryIso_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 23, countryIso_);
+    }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(callbackUrl_)) {
+      com.google.protobuf.GeneratedMessage.writeString(output, 24, callbackUrl_);
     }
     getUnknownFields().writeTo(output);
   }
@@ -1149,6 +1202,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(countryIso_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(23, countryIso_);
     }
+    if (!com.google.protobuf.GeneratedMessage.isStringEmpty(callbackUrl_)) {
+      size += com.google.protobuf.GeneratedMessage.computeStringSize(24, callbackUrl_);
+    }
     return size;
   }
   @java.lang.Override
@@ -1230,6 +1286,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getRequestId())) return false;
     if (!getCountryIso()
         .equals(other.getCountryIso())) return false;
+    if (!getCallbackUrl()
+        .equals(other.getCallbackUrl())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -1303,6 +1361,8 @@ private static final long serialVersionUID = 0L;
     hash = (53 * hash) + getRequestId().hashCode();
     hash = (37 * hash) + COUNTRY_ISO_FIELD_NUMBER;
     hash = (53 * hash) + getCountryIso().hashCode();
+    hash = (37 * hash) + CALLBACK_URL_FIELD_NUMBER;
+    hash = (53 * hash) + getCallbackUrl().hashCode();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1495,6 +1555,7 @@ private static final long serialVersionUID = 0L;
       appName_ = "";
       requestId_ = "";
       countryIso_ = "";
+      callbackUrl_ = "";
       return this;
     }
 
@@ -1624,6 +1685,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00400000) != 0)) {
         result.countryIso_ = countryIso_;
+      }
+      if (((from_bitField0_ & 0x00800000) != 0)) {
+        result.callbackUrl_ = callbackUrl_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -1773,6 +1837,11 @@ private static final long serialVersionUID = 0L;
       if (!other.getCountryIso().isEmpty()) {
         countryIso_ = other.countryIso_;
         bitField0_ |= 0x00400000;
+        onChanged();
+      }
+      if (!other.getCallbackUrl().isEmpty()) {
+        callbackUrl_ = other.callbackUrl_;
+        bitField0_ |= 0x00800000;
         onChanged();
       }
       this.mergeUnknownFields(other.getUnknownFields());
@@ -1936,6 +2005,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00400000;
               break;
             } // case 186
+            case 194: {
+              callbackUrl_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00800000;
+              break;
+            } // case 194
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -4456,6 +4530,103 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       countryIso_ = value;
       bitField0_ |= 0x00400000;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object callbackUrl_ = "";
+    /**
+     * <pre>
+     * The callback URL the verification's events are also posted to, as requested; empty
+     * if none.
+     * </pre>
+     *
+     * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+     * @return The callbackUrl.
+     */
+    public java.lang.String getCallbackUrl() {
+      java.lang.Object ref = callbackUrl_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        callbackUrl_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The callback URL the verification's events are also posted to, as requested; empty
+     * if none.
+     * </pre>
+     *
+     * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+     * @return The bytes for callbackUrl.
+     */
+    public com.google.protobuf.ByteString
+        getCallbackUrlBytes() {
+      java.lang.Object ref = callbackUrl_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        callbackUrl_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * The callback URL the verification's events are also posted to, as requested; empty
+     * if none.
+     * </pre>
+     *
+     * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+     * @param value The callbackUrl to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCallbackUrl(
+        java.lang.String value) {
+      java.util.Objects.requireNonNull(value);
+      callbackUrl_ = value;
+      bitField0_ |= 0x00800000;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The callback URL the verification's events are also posted to, as requested; empty
+     * if none.
+     * </pre>
+     *
+     * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearCallbackUrl() {
+      callbackUrl_ = getDefaultInstance().getCallbackUrl();
+      bitField0_ = (bitField0_ & ~0x00800000);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * The callback URL the verification's events are also posted to, as requested; empty
+     * if none.
+     * </pre>
+     *
+     * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+     * @param value The bytes for callbackUrl to set.
+     * @return This builder for chaining.
+     */
+    public Builder setCallbackUrlBytes(
+        com.google.protobuf.ByteString value) {
+      java.util.Objects.requireNonNull(value);
+      checkByteStringIsUtf8(value);
+      callbackUrl_ = value;
+      bitField0_ |= 0x00800000;
       onChanged();
       return this;
     }

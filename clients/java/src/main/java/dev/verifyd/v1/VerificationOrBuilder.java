@@ -519,4 +519,26 @@ public interface VerificationOrBuilder extends
    */
   com.google.protobuf.ByteString
       getCountryIsoBytes();
+
+  /**
+   * <pre>
+   * The callback URL the verification's events are also posted to, as requested; empty
+   * if none.
+   * </pre>
+   *
+   * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+   * @return The callbackUrl.
+   */
+  java.lang.String getCallbackUrl();
+  /**
+   * <pre>
+   * The callback URL the verification's events are also posted to, as requested; empty
+   * if none.
+   * </pre>
+   *
+   * <code>string callback_url = 24 [json_name = "callbackUrl"];</code>
+   * @return The bytes for callbackUrl.
+   */
+  com.google.protobuf.ByteString
+      getCallbackUrlBytes();
 }

@@ -148,7 +148,7 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
       "R\006micros\"s\n\013ProviderTry\022\032\n\010provider\030\001 \001(" +
       "\tR\010provider\022.\n\004time\030\002 \001(\0132\032.google.proto" +
       "buf.TimestampR\004time\022\030\n\007outcome\030\003 \001(\tR\007ou" +
-      "tcome\"\260\007\n\014Verification\022\016\n\002id\030\001 \001(\tR\002id\022\033" +
+      "tcome\"\323\007\n\014Verification\022\016\n\002id\030\001 \001(\tR\002id\022\033" +
       "\n\ttenant_id\030\002 \001(\tR\010tenantId\022\024\n\005phone\030\003 \001" +
       "(\tR\005phone\022\024\n\005email\030\004 \001(\tR\005email\022\027\n\004code\030" +
       "\005 \001(\tH\000R\004code\210\001\001\022\037\n\013code_length\030\006 \001(\rR\nc" +
@@ -171,98 +171,100 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
       "attempts_remaining\030\024 \001(\rR\021attemptsRemain" +
       "ing\022\031\n\010app_name\030\025 \001(\tR\007appName\022\035\n\nreques" +
       "t_id\030\026 \001(\tR\trequestId\022\037\n\013country_iso\030\027 \001" +
-      "(\tR\ncountryIsoB\007\n\005_codeB\007\n\005_cost\"\347\003\n\030Sta" +
-      "rtVerificationRequest\022\024\n\005phone\030\001 \001(\tR\005ph" +
-      "one\022\024\n\005email\030\002 \001(\tR\005email\022B\n\020routing_str" +
-      "ategy\030\003 \003(\0132\027.verifyd.v1.RoutingStepR\017ro" +
-      "utingStrategy\022\027\n\004code\030\004 \001(\tH\000R\004code\210\001\001\022$" +
-      "\n\013code_length\030\005 \001(\rH\001R\ncodeLength\210\001\001\022$\n\004" +
-      "lang\030\006 \001(\0162\020.verifyd.v1.LangR\004lang\022\031\n\010ap" +
-      "p_name\030\007 \001(\tR\007appName\022\030\n\007payload\030\010 \001(\tR\007" +
-      "payload\022&\n\017is_code_deleted\030\t \001(\010R\risCode" +
-      "Deleted\022\034\n\007ttl_sec\030\n \001(\rH\002R\006ttlSec\210\001\001\022&\n" +
-      "\014max_attempts\030\013 \001(\rH\003R\013maxAttempts\210\001\001\022\035\n" +
-      "\nrequest_id\030\014 \001(\tR\trequestIdB\007\n\005_codeB\016\n" +
-      "\014_code_lengthB\n\n\010_ttl_secB\017\n\r_max_attemp" +
-      "ts\"Y\n\031StartVerificationResponse\022<\n\014verif" +
-      "ication\030\001 \001(\0132\030.verifyd.v1.VerificationR" +
-      "\014verification\"6\n\020CheckCodeRequest\022\016\n\002id\030" +
-      "\001 \001(\tR\002id\022\022\n\004code\030\002 \001(\tR\004code\"\202\001\n\021CheckC" +
-      "odeResponse\022/\n\006result\030\001 \001(\0162\027.verifyd.v1" +
-      ".CheckResultR\006result\022<\n\014verification\030\002 \001" +
-      "(\0132\030.verifyd.v1.VerificationR\014verificati" +
-      "on\"(\n\026GetVerificationRequest\022\016\n\002id\030\001 \001(\t" +
-      "R\002id\"W\n\027GetVerificationResponse\022<\n\014verif" +
-      "ication\030\001 \001(\0132\030.verifyd.v1.VerificationR" +
-      "\014verification\"+\n\031CancelVerificationReque" +
-      "st\022\016\n\002id\030\001 \001(\tR\002id\"Z\n\032CancelVerification" +
-      "Response\022<\n\014verification\030\001 \001(\0132\030.verifyd" +
-      ".v1.VerificationR\014verification\"$\n\022WatchS" +
-      "tatusRequest\022\016\n\002id\030\001 \001(\tR\002id\"\347\003\n\023WatchSt" +
-      "atusResponse\022.\n\004kind\030\001 \001(\0162\032.verifyd.v1." +
-      "WatchEventKindR\004kind\022\024\n\005event\030\002 \001(\tR\005eve" +
-      "nt\022<\n\014verification\030\003 \001(\0132\030.verifyd.v1.Ve" +
-      "rificationR\014verification\022K\n\024active_verif" +
-      "ications\030\004 \003(\0132\030.verifyd.v1.Verification" +
-      "R\023activeVerifications\0229\n\nevent_time\030\005 \001(" +
-      "\0132\032.google.protobuf.TimestampR\teventTime" +
-      "\022\026\n\006resync\030\006 \001(\010R\006resync\022\"\n\nstep_index\030\007" +
-      " \001(\rH\000R\tstepIndex\210\001\001\022-\n\007channel\030\010 \001(\0162\023." +
-      "verifyd.v1.ChannelR\007channel\022!\n\014active_to" +
-      "tal\030\t \001(\rR\013activeTotal\022\'\n\005block\030\n \001(\0132\021." +
-      "verifyd.v1.BlockR\005blockB\r\n\013_step_index*\205" +
-      "\001\n\007Channel\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\024\n\020C" +
-      "HANNEL_TELEGRAM\020\001\022\021\n\rCHANNEL_VOICE\020\002\022\017\n\013" +
-      "CHANNEL_SMS\020\003\022\024\n\020CHANNEL_WHATSAPP\020\004\022\021\n\rC" +
-      "HANNEL_EMAIL\020\005*\240\002\n\004Lang\022\024\n\020LANG_UNSPECIF" +
-      "IED\020\000\022\013\n\007LANG_EN\020\001\022\013\n\007LANG_DE\020\002\022\013\n\007LANG_" +
-      "FR\020\003\022\013\n\007LANG_IT\020\004\022\013\n\007LANG_ES\020\005\022\013\n\007LANG_P" +
-      "L\020\006\022\013\n\007LANG_NL\020\007\022\013\n\007LANG_RO\020\010\022\013\n\007LANG_PT" +
-      "\020\t\022\013\n\007LANG_CS\020\n\022\013\n\007LANG_HU\020\013\022\013\n\007LANG_SV\020" +
-      "\014\022\013\n\007LANG_DA\020\r\022\013\n\007LANG_FI\020\016\022\013\n\007LANG_SK\020\017" +
-      "\022\013\n\007LANG_HR\020\020\022\013\n\007LANG_TR\020\021\022\013\n\007LANG_RU\020\022\022" +
-      "\013\n\007LANG_BG\020\023\022\013\n\007LANG_UK\020\024*\277\001\n\016DeliverySt" +
-      "atus\022\037\n\033DELIVERY_STATUS_UNSPECIFIED\020\000\022\027\n" +
-      "\023DELIVERY_STATUS_NEW\020\001\022\037\n\033DELIVERY_STATU" +
-      "S_IN_PROGRESS\020\002\022\033\n\027DELIVERY_STATUS_SUCCE" +
-      "SS\020\003\022\032\n\026DELIVERY_STATUS_FAILED\020\004\022\031\n\025DELI" +
-      "VERY_STATUS_ERROR\020\005*\346\001\n\021VerificationStat" +
-      "e\022\"\n\036VERIFICATION_STATE_UNSPECIFIED\020\000\022\036\n" +
-      "\032VERIFICATION_STATE_PENDING\020\001\022\037\n\033VERIFIC" +
-      "ATION_STATE_VERIFIED\020\002\022\036\n\032VERIFICATION_S" +
-      "TATE_EXPIRED\020\003\022+\n\'VERIFICATION_STATE_MAX" +
-      "_ATTEMPTS_REACHED\020\004\022\037\n\033VERIFICATION_STAT" +
-      "E_CANCELED\020\005*\301\001\n\013CheckResult\022\034\n\030CHECK_RE" +
-      "SULT_UNSPECIFIED\020\000\022\031\n\025CHECK_RESULT_VERIF" +
-      "IED\020\001\022\032\n\026CHECK_RESULT_INCORRECT\020\002\022\030\n\024CHE" +
-      "CK_RESULT_EXPIRED\020\003\022%\n!CHECK_RESULT_MAX_" +
-      "ATTEMPTS_REACHED\020\004\022\034\n\030CHECK_RESULT_NOT_P" +
-      "ENDING\020\005*\305\003\n\016WatchEventKind\022 \n\034WATCH_EVE" +
-      "NT_KIND_UNSPECIFIED\020\000\022\035\n\031WATCH_EVENT_KIN" +
-      "D_SNAPSHOT\020\001\022\034\n\030WATCH_EVENT_KIND_SUCCESS" +
-      "\020\002\022\033\n\027WATCH_EVENT_KIND_FAILED\020\003\022!\n\035WATCH" +
-      "_EVENT_KIND_CHANNEL_SENT\020\004\022$\n WATCH_EVEN" +
-      "T_KIND_CHANNEL_SUCCESS\020\005\022#\n\037WATCH_EVENT_" +
-      "KIND_CHANNEL_FAILED\020\006\022$\n WATCH_EVENT_KIN" +
-      "D_CHANNEL_UPDATED\020\007\022\035\n\031WATCH_EVENT_KIND_" +
-      "VERIFIED\020\010\022\034\n\030WATCH_EVENT_KIND_EXPIRED\020\t" +
-      "\022)\n%WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHE" +
-      "D\020\n\022\035\n\031WATCH_EVENT_KIND_CANCELED\020\013\022\034\n\030WA" +
-      "TCH_EVENT_KIND_BLOCKED\020\0142\316\003\n\rVerifyServi" +
-      "ce\022`\n\021StartVerification\022$.verifyd.v1.Sta" +
-      "rtVerificationRequest\032%.verifyd.v1.Start" +
-      "VerificationResponse\022H\n\tCheckCode\022\034.veri" +
-      "fyd.v1.CheckCodeRequest\032\035.verifyd.v1.Che" +
-      "ckCodeResponse\022Z\n\017GetVerification\022\".veri" +
-      "fyd.v1.GetVerificationRequest\032#.verifyd." +
-      "v1.GetVerificationResponse\022c\n\022CancelVeri" +
-      "fication\022%.verifyd.v1.CancelVerification" +
-      "Request\032&.verifyd.v1.CancelVerificationR" +
-      "esponse\022P\n\013WatchStatus\022\036.verifyd.v1.Watc" +
-      "hStatusRequest\032\037.verifyd.v1.WatchStatusR" +
-      "esponse0\001BZ\n\016dev.verifyd.v1B\013VerifyProto" +
-      "P\001Z9github.com/verifyd/verifyd/clients/g" +
-      "o/verifydv1;verifydv1b\006proto3"
+      "(\tR\ncountryIso\022!\n\014callback_url\030\030 \001(\tR\013ca" +
+      "llbackUrlB\007\n\005_codeB\007\n\005_cost\"\212\004\n\030StartVer" +
+      "ificationRequest\022\024\n\005phone\030\001 \001(\tR\005phone\022\024" +
+      "\n\005email\030\002 \001(\tR\005email\022B\n\020routing_strategy" +
+      "\030\003 \003(\0132\027.verifyd.v1.RoutingStepR\017routing" +
+      "Strategy\022\027\n\004code\030\004 \001(\tH\000R\004code\210\001\001\022$\n\013cod" +
+      "e_length\030\005 \001(\rH\001R\ncodeLength\210\001\001\022$\n\004lang\030" +
+      "\006 \001(\0162\020.verifyd.v1.LangR\004lang\022\031\n\010app_nam" +
+      "e\030\007 \001(\tR\007appName\022\030\n\007payload\030\010 \001(\tR\007paylo" +
+      "ad\022&\n\017is_code_deleted\030\t \001(\010R\risCodeDelet" +
+      "ed\022\034\n\007ttl_sec\030\n \001(\rH\002R\006ttlSec\210\001\001\022&\n\014max_" +
+      "attempts\030\013 \001(\rH\003R\013maxAttempts\210\001\001\022\035\n\nrequ" +
+      "est_id\030\014 \001(\tR\trequestId\022!\n\014callback_url\030" +
+      "\r \001(\tR\013callbackUrlB\007\n\005_codeB\016\n\014_code_len" +
+      "gthB\n\n\010_ttl_secB\017\n\r_max_attempts\"Y\n\031Star" +
+      "tVerificationResponse\022<\n\014verification\030\001 " +
+      "\001(\0132\030.verifyd.v1.VerificationR\014verificat" +
+      "ion\"6\n\020CheckCodeRequest\022\016\n\002id\030\001 \001(\tR\002id\022" +
+      "\022\n\004code\030\002 \001(\tR\004code\"\202\001\n\021CheckCodeRespons" +
+      "e\022/\n\006result\030\001 \001(\0162\027.verifyd.v1.CheckResu" +
+      "ltR\006result\022<\n\014verification\030\002 \001(\0132\030.verif" +
+      "yd.v1.VerificationR\014verification\"(\n\026GetV" +
+      "erificationRequest\022\016\n\002id\030\001 \001(\tR\002id\"W\n\027Ge" +
+      "tVerificationResponse\022<\n\014verification\030\001 " +
+      "\001(\0132\030.verifyd.v1.VerificationR\014verificat" +
+      "ion\"+\n\031CancelVerificationRequest\022\016\n\002id\030\001" +
+      " \001(\tR\002id\"Z\n\032CancelVerificationResponse\022<" +
+      "\n\014verification\030\001 \001(\0132\030.verifyd.v1.Verifi" +
+      "cationR\014verification\"$\n\022WatchStatusReque" +
+      "st\022\016\n\002id\030\001 \001(\tR\002id\"\347\003\n\023WatchStatusRespon" +
+      "se\022.\n\004kind\030\001 \001(\0162\032.verifyd.v1.WatchEvent" +
+      "KindR\004kind\022\024\n\005event\030\002 \001(\tR\005event\022<\n\014veri" +
+      "fication\030\003 \001(\0132\030.verifyd.v1.Verification" +
+      "R\014verification\022K\n\024active_verifications\030\004" +
+      " \003(\0132\030.verifyd.v1.VerificationR\023activeVe" +
+      "rifications\0229\n\nevent_time\030\005 \001(\0132\032.google" +
+      ".protobuf.TimestampR\teventTime\022\026\n\006resync" +
+      "\030\006 \001(\010R\006resync\022\"\n\nstep_index\030\007 \001(\rH\000R\tst" +
+      "epIndex\210\001\001\022-\n\007channel\030\010 \001(\0162\023.verifyd.v1" +
+      ".ChannelR\007channel\022!\n\014active_total\030\t \001(\rR" +
+      "\013activeTotal\022\'\n\005block\030\n \001(\0132\021.verifyd.v1" +
+      ".BlockR\005blockB\r\n\013_step_index*\205\001\n\007Channel" +
+      "\022\027\n\023CHANNEL_UNSPECIFIED\020\000\022\024\n\020CHANNEL_TEL" +
+      "EGRAM\020\001\022\021\n\rCHANNEL_VOICE\020\002\022\017\n\013CHANNEL_SM" +
+      "S\020\003\022\024\n\020CHANNEL_WHATSAPP\020\004\022\021\n\rCHANNEL_EMA" +
+      "IL\020\005*\240\002\n\004Lang\022\024\n\020LANG_UNSPECIFIED\020\000\022\013\n\007L" +
+      "ANG_EN\020\001\022\013\n\007LANG_DE\020\002\022\013\n\007LANG_FR\020\003\022\013\n\007LA" +
+      "NG_IT\020\004\022\013\n\007LANG_ES\020\005\022\013\n\007LANG_PL\020\006\022\013\n\007LAN" +
+      "G_NL\020\007\022\013\n\007LANG_RO\020\010\022\013\n\007LANG_PT\020\t\022\013\n\007LANG" +
+      "_CS\020\n\022\013\n\007LANG_HU\020\013\022\013\n\007LANG_SV\020\014\022\013\n\007LANG_" +
+      "DA\020\r\022\013\n\007LANG_FI\020\016\022\013\n\007LANG_SK\020\017\022\013\n\007LANG_H" +
+      "R\020\020\022\013\n\007LANG_TR\020\021\022\013\n\007LANG_RU\020\022\022\013\n\007LANG_BG" +
+      "\020\023\022\013\n\007LANG_UK\020\024*\277\001\n\016DeliveryStatus\022\037\n\033DE" +
+      "LIVERY_STATUS_UNSPECIFIED\020\000\022\027\n\023DELIVERY_" +
+      "STATUS_NEW\020\001\022\037\n\033DELIVERY_STATUS_IN_PROGR" +
+      "ESS\020\002\022\033\n\027DELIVERY_STATUS_SUCCESS\020\003\022\032\n\026DE" +
+      "LIVERY_STATUS_FAILED\020\004\022\031\n\025DELIVERY_STATU" +
+      "S_ERROR\020\005*\346\001\n\021VerificationState\022\"\n\036VERIF" +
+      "ICATION_STATE_UNSPECIFIED\020\000\022\036\n\032VERIFICAT" +
+      "ION_STATE_PENDING\020\001\022\037\n\033VERIFICATION_STAT" +
+      "E_VERIFIED\020\002\022\036\n\032VERIFICATION_STATE_EXPIR" +
+      "ED\020\003\022+\n\'VERIFICATION_STATE_MAX_ATTEMPTS_" +
+      "REACHED\020\004\022\037\n\033VERIFICATION_STATE_CANCELED" +
+      "\020\005*\301\001\n\013CheckResult\022\034\n\030CHECK_RESULT_UNSPE" +
+      "CIFIED\020\000\022\031\n\025CHECK_RESULT_VERIFIED\020\001\022\032\n\026C" +
+      "HECK_RESULT_INCORRECT\020\002\022\030\n\024CHECK_RESULT_" +
+      "EXPIRED\020\003\022%\n!CHECK_RESULT_MAX_ATTEMPTS_R" +
+      "EACHED\020\004\022\034\n\030CHECK_RESULT_NOT_PENDING\020\005*\305" +
+      "\003\n\016WatchEventKind\022 \n\034WATCH_EVENT_KIND_UN" +
+      "SPECIFIED\020\000\022\035\n\031WATCH_EVENT_KIND_SNAPSHOT" +
+      "\020\001\022\034\n\030WATCH_EVENT_KIND_SUCCESS\020\002\022\033\n\027WATC" +
+      "H_EVENT_KIND_FAILED\020\003\022!\n\035WATCH_EVENT_KIN" +
+      "D_CHANNEL_SENT\020\004\022$\n WATCH_EVENT_KIND_CHA" +
+      "NNEL_SUCCESS\020\005\022#\n\037WATCH_EVENT_KIND_CHANN" +
+      "EL_FAILED\020\006\022$\n WATCH_EVENT_KIND_CHANNEL_" +
+      "UPDATED\020\007\022\035\n\031WATCH_EVENT_KIND_VERIFIED\020\010" +
+      "\022\034\n\030WATCH_EVENT_KIND_EXPIRED\020\t\022)\n%WATCH_" +
+      "EVENT_KIND_MAX_ATTEMPTS_REACHED\020\n\022\035\n\031WAT" +
+      "CH_EVENT_KIND_CANCELED\020\013\022\034\n\030WATCH_EVENT_" +
+      "KIND_BLOCKED\020\0142\316\003\n\rVerifyService\022`\n\021Star" +
+      "tVerification\022$.verifyd.v1.StartVerifica" +
+      "tionRequest\032%.verifyd.v1.StartVerificati" +
+      "onResponse\022H\n\tCheckCode\022\034.verifyd.v1.Che" +
+      "ckCodeRequest\032\035.verifyd.v1.CheckCodeResp" +
+      "onse\022Z\n\017GetVerification\022\".verifyd.v1.Get" +
+      "VerificationRequest\032#.verifyd.v1.GetVeri" +
+      "ficationResponse\022c\n\022CancelVerification\022%" +
+      ".verifyd.v1.CancelVerificationRequest\032&." +
+      "verifyd.v1.CancelVerificationResponse\022P\n" +
+      "\013WatchStatus\022\036.verifyd.v1.WatchStatusReq" +
+      "uest\032\037.verifyd.v1.WatchStatusResponse0\001B" +
+      "Z\n\016dev.verifyd.v1B\013VerifyProtoP\001Z9github" +
+      ".com/verifyd/verifyd/clients/go/verifydv" +
+      "1;verifydv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -304,13 +306,13 @@ public final class VerifyProto extends com.google.protobuf.GeneratedFile {
     internal_static_verifyd_v1_Verification_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_Verification_descriptor,
-        new java.lang.String[] { "Id", "TenantId", "Phone", "Email", "Code", "CodeLength", "Lang", "RoutingStrategy", "Status", "DeliveredChannel", "Cost", "Currency", "Payload", "CreatedAt", "UpdatedAt", "ExpiresAt", "History", "IsCodeDeleted", "State", "AttemptsRemaining", "AppName", "RequestId", "CountryIso", });
+        new java.lang.String[] { "Id", "TenantId", "Phone", "Email", "Code", "CodeLength", "Lang", "RoutingStrategy", "Status", "DeliveredChannel", "Cost", "Currency", "Payload", "CreatedAt", "UpdatedAt", "ExpiresAt", "History", "IsCodeDeleted", "State", "AttemptsRemaining", "AppName", "RequestId", "CountryIso", "CallbackUrl", });
     internal_static_verifyd_v1_StartVerificationRequest_descriptor =
       getDescriptor().getMessageType(6);
     internal_static_verifyd_v1_StartVerificationRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_verifyd_v1_StartVerificationRequest_descriptor,
-        new java.lang.String[] { "Phone", "Email", "RoutingStrategy", "Code", "CodeLength", "Lang", "AppName", "Payload", "IsCodeDeleted", "TtlSec", "MaxAttempts", "RequestId", });
+        new java.lang.String[] { "Phone", "Email", "RoutingStrategy", "Code", "CodeLength", "Lang", "AppName", "Payload", "IsCodeDeleted", "TtlSec", "MaxAttempts", "RequestId", "CallbackUrl", });
     internal_static_verifyd_v1_StartVerificationResponse_descriptor =
       getDescriptor().getMessageType(7);
     internal_static_verifyd_v1_StartVerificationResponse_fieldAccessorTable = new
