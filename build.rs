@@ -15,6 +15,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .file_descriptor_set_path(&descriptors)
         .compile_well_known_types(true)
         .extern_path(".google.protobuf", "::pbjson_types")
+        // Timestamps print as protojson does ("Z"); see pb::wkt.
+        .extern_path(".google.protobuf.Timestamp", "crate::pb::wkt::Timestamp")
         .compile_protos(
             &[
                 "proto/verifyd/v1/verify.proto",

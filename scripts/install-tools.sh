@@ -14,7 +14,9 @@
 #   .tools/bin/protoc-gen-mypy_grpc typed .pyi for the Python gRPC stubs (mypy-protobuf)
 #   .tools/bin/protoc-gen-grpc-java Java gRPC stubs    (Maven Central; Java section below)
 #   .tools/bin/gojq, .tools/bin/jq  jq, only when the system has none (go install; jq section)
-#   .tools/venv/                    Python venv holding grpcio-tools and mypy-protobuf
+#   .tools/venv/                    Python venv holding grpcio-tools and mypy-protobuf, and
+#                                   standardwebhooks (tests/webhooks.rs's receiver checks
+#                                   every signature with it)
 #   clients/typescript/node_modules ts-proto etc., `npm ci` from that client's lockfile
 # (clients/python/test.sh keeps its own venv in .tools/venv-python-client.)
 #
@@ -55,6 +57,9 @@ PY_TOOL_REQUIREMENTS=(
   mypy-protobuf==5.1.0
   types-protobuf==7.35.1.20260906
   typing_extensions==4.16.0
+  # Not a generator: the independent Standard Webhooks implementation that the webhook
+  # tests' receiver (tests/support/webhook_receiver.py) verifies signatures with.
+  standardwebhooks==1.0.0
 )
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3

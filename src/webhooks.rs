@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use crate::crypto::Crypto;
 use crate::directory::{Directory, DirectoryError};
-use crate::domain::validate::{ValidationError, check_url};
+use crate::domain::validate::{FieldViolation, ValidationError, check_url};
 use crate::domain::verification::Millis;
 use crate::domain::webhook::{
     self, Delivery, DeliveryStatus, Endpoint, EndpointSecret, next_attempt,
@@ -186,9 +186,11 @@ async fn url_refusal(url: &str, allow_private: bool) -> Option<String> {
     let port = u.port_or_known_default().unwrap_or(443);
     let addrs: Vec<IpAddr> = match host.parse::<IpAddr>() {
         Ok(ip) => vec![ip],
+        // A name that does not resolve now may later (DNS set up after the endpoint):
+        // the resolver of every attempt checks it again, so let it through here.
         Err(_) => match tokio::net::lookup_host((host, port)).await {
             Ok(a) => a.map(|a| a.ip()).collect(),
-            Err(e) => return Some(format!("does not resolve: {e}")),
+            Err(_) => return None,
         },
     };
     if addrs.iter().any(|ip| !is_public(*ip)) {
@@ -620,9 +622,8 @@ impl Webhooks {
         } else if let Some(why) = url_refusal(url, self.inner.cfg.allow_private).await {
             v.push(("url", why));
         }
-        for (i, e) in events.iter().enumerate() {
+        for e in events {
             if !EVENT_TYPES.contains(&e.as_str()) {
-                let _ = i;
                 v.push((
                     "events",
                     format!("{e} is not an event type (see the README's \"Webhooks\")"),
@@ -632,10 +633,20 @@ impl Webhooks {
         if description.chars().count() > 256 {
             v.push(("description", "must be at most 256 characters".to_owned()));
         }
-        match v.into_iter().next() {
-            None => Ok(()),
-            Some((field, why)) => Err(ValidationError::single(field, why).into()),
+        if v.is_empty() {
+            return Ok(());
         }
+        Err(ValidationError {
+            invalid_channel: false,
+            violations: v
+                .into_iter()
+                .map(|(field, description)| FieldViolation {
+                    field: field.into(),
+                    description,
+                })
+                .collect(),
+        }
+        .into())
     }
 
     /// Adds an endpoint; returns it and its secret, which is not kept in the clear.
@@ -785,6 +796,7 @@ impl Webhooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::dns::Resolve;
 
     #[test]
     fn private_and_metadata_addresses_are_not_public() {
@@ -807,5 +819,23 @@ mod tests {
         for a in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "151.101.1.69"] {
             assert!(is_public(a.parse().unwrap()), "{a}");
         }
+    }
+
+    #[tokio::test]
+    async fn every_attempt_resolves_through_the_guard() {
+        // A name that resolves to loopback at attempt time (DNS rebinding) finds no
+        // address to connect to; allowed, it does.
+        let name = || "localhost".parse::<reqwest::dns::Name>().unwrap();
+        let guarded = GuardedResolver {
+            allow_private: false,
+        };
+        let err = guarded.resolve(name()).await.err().expect("refused");
+        assert!(err.to_string().contains("may receive webhooks"), "{err}");
+        let open = GuardedResolver {
+            allow_private: true,
+        };
+        assert!(open.resolve(name()).await.unwrap().next().is_some());
+        assert!(url_refusal("http://localhost:1/x", false).await.is_some());
+        assert!(url_refusal("http://localhost:1/x", true).await.is_none());
     }
 }

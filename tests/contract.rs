@@ -14,7 +14,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn ms(t: &Option<pbjson_types::Timestamp>) -> i64 {
+fn ms(t: &Option<verifyd::pb::wkt::Timestamp>) -> i64 {
     let t = t.as_ref().expect("timestamp set");
     t.seconds * 1000 + i64::from(t.nanos) / 1_000_000
 }

@@ -9,7 +9,6 @@ mod common;
 use common::doubles::telegram::{self, TelegramDouble};
 use common::doubles::whatsapp::{self, WhatsAppDouble};
 use common::*;
-use tokio::time::Instant;
 use verifyd::pb::{self, Channel::*, DeliveryStatus as S, VerificationState as St};
 
 const PHONE: &str = "+491701234567";
@@ -66,15 +65,6 @@ fn telegram_toml(tg: &TelegramDouble, extra: &str) -> String {
         telegram::TOKEN,
         tg.base_url()
     )
-}
-
-/// Waits with a deadline until `probe` holds.
-async fn until<F: std::future::Future<Output = bool>>(what: &str, mut probe: impl FnMut() -> F) {
-    let deadline = Instant::now() + PATIENCE;
-    while !probe().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::task::yield_now().await;
-    }
 }
 
 #[tokio::test]

@@ -119,6 +119,7 @@ on_both_backends!(
     secrets_check_value,
     fresh_store_has_no_orphans_after_resume,
     provider_ids_lead_to_their_attempt,
+    outbox_fans_out_once_and_deliveries_keep_their_order,
 );
 
 fn record(tenant: &str, created_at: i64) -> Verification {
@@ -290,6 +291,126 @@ async fn events_are_stored_with_their_transition(o: Opened) {
         Committed::Conflict(_)
     ));
     assert_eq!(s.events_after(v.id, 0).await.unwrap().events.len(), 2);
+}
+
+/// Every committed event is in the outbox; a fan-out takes each out once, in order,
+/// and the deliveries it made are leased one at a time per (endpoint, verification).
+async fn outbox_fans_out_once_and_deliveries_keep_their_order(o: Opened) {
+    use std::sync::Arc;
+    use verifyd::domain::webhook::{Delivery, DeliveryStatus as D};
+    use verifyd::store::{FanOut, OutboxEvent};
+
+    let s = &o.store;
+    // A lease lasts while its node's does (on PostgreSQL).
+    s.heartbeat(NODE, Duration::from_secs(60)).await.unwrap();
+    let v = record("t", 1_000);
+    s.insert_verification(&v, NODE, None).await.unwrap();
+    let mut mid = v.clone();
+    mid.revision = 2;
+    let mut end = mid.clone();
+    end.revision = 3;
+    let events = [
+        StoredEvent::new(EventKind::ChannelSent, Some(0), &mid),
+        StoredEvent::new(EventKind::ChannelFailed, Some(0), &end),
+    ];
+    commit(s, &end, 1, &events).await;
+    let made = |endpoint: &'static str| -> FanOut {
+        Arc::new(move |item| {
+            let OutboxEvent::Verification(e) = &item.event else {
+                return vec![];
+            };
+            vec![Delivery {
+                id: Uuid::new_v4(),
+                seq: item.seq,
+                tenant_id: item.tenant_id.clone(),
+                endpoint_id: endpoint.into(),
+                url: "https://example.com/hook".into(),
+                verification_id: Some(e.record.id),
+                event_id: Uuid::new_v4(),
+                event_type: e.kind.name().into(),
+                body: "{}".into(),
+                status: D::Pending,
+                attempts: 0,
+                next_attempt_at: 5_000,
+                last_attempt_at: None,
+                last_status_code: None,
+                last_error: None,
+                created_at: 5_000,
+            }]
+        })
+    };
+    assert_eq!(s.fan_out(10, made("we_a")).await.unwrap(), 2);
+    assert_eq!(
+        s.fan_out(10, made("we_a")).await.unwrap(),
+        0,
+        "taken out once"
+    );
+    assert_eq!(s.next_delivery_due().await.unwrap(), Some(5_000));
+    let lease = Duration::from_secs(60);
+    assert!(
+        s.claim_deliveries(NODE, 4_999, lease, 10, 10, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Only the first event of the verification; the second waits for it.
+    let first = s
+        .claim_deliveries(NODE, 5_000, lease, 10, 10, &[])
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].event_type, "verify_code.channel.sent");
+    assert!(
+        s.claim_deliveries(NODE, 5_000, lease, 10, 10, &[])
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased, and the next one is behind it"
+    );
+    // A retry later keeps the order: the second still waits.
+    let mut retry = first[0].clone();
+    retry.attempts = 1;
+    retry.next_attempt_at = 10_000;
+    s.finish_delivery(&retry).await.unwrap();
+    assert!(
+        s.claim_deliveries(NODE, 6_000, lease, 10, 10, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A busy endpoint gets nothing.
+    assert!(
+        s.claim_deliveries(NODE, 10_000, lease, 10, 10, &["we_a".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = s
+        .claim_deliveries(NODE, 10_000, lease, 10, 10, &[])
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].id, first[0].id);
+    let mut done = again[0].clone();
+    done.status = D::Succeeded;
+    done.attempts = 2;
+    s.finish_delivery(&done).await.unwrap();
+    let second = s
+        .claim_deliveries(NODE, 10_000, lease, 10, 10, &[])
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].event_type, "verify_code.channel.failed");
+    assert_eq!(s.get_delivery(done.id).await.unwrap(), Some(done.clone()));
+    let listed = s
+        .list_deliveries(&verifyd::store::DeliveryQuery {
+            tenant_id: "t".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
 }
 
 async fn provider_ids_lead_to_their_attempt(o: Opened) {

@@ -130,7 +130,7 @@ fn parse_event_id(s: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(s.strip_prefix("msg_").unwrap_or(s)).ok()
 }
 
-fn millis(t: &Option<pbjson_types::Timestamp>) -> Option<i64> {
+fn millis(t: &Option<crate::pb::wkt::Timestamp>) -> Option<i64> {
     t.as_ref()
         .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos / 1_000_000))
 }
@@ -546,7 +546,11 @@ impl AdminService for AdminApi {
     ) -> Result<Response<pb::RedeliverWebhookResponse>, Status> {
         let r = req.into_inner();
         let Ok(id) = uuid::Uuid::parse_str(&r.delivery_id) else {
-            return Err(crate::webhooks::WebhookError::DeliveryNotFound(r.delivery_id).into());
+            let e = crate::domain::validate::ValidationError::single(
+                "delivery_id",
+                "must be a delivery's id (a UUID)",
+            );
+            return Err(crate::api::error::invalid(&e));
         };
         let d = self.webhooks.redeliver(&r.tenant_id, id).await?;
         Ok(Response::new(pb::RedeliverWebhookResponse {

@@ -1,7 +1,7 @@
 //! Conversions between the protobuf messages and the domain types. No rules live
 //! here: unknown enum values pass through to validation, which names the field.
 
-use pbjson_types::Timestamp;
+use crate::pb::wkt::Timestamp;
 use uuid::Uuid;
 
 use crate::domain::channel::Channel;

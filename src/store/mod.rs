@@ -518,7 +518,8 @@ pub trait Store: Send + Sync + 'static {
     /// `lease`: the first pending delivery of each (endpoint, verification) only, so
     /// that one verification's events reach an endpoint in order; at most
     /// `per_endpoint` per endpoint, and none to the endpoints in `busy`, so that one
-    /// slow endpoint cannot crowd out the others.
+    /// slow endpoint cannot crowd out the others. A lease also ends as soon as its
+    /// node's heartbeat lease does (a dead node's attempts are taken over at once).
     async fn claim_deliveries(
         &self,
         node: &str,

@@ -1036,7 +1036,9 @@ impl Store for PgStore {
         busy: &[String],
     ) -> Result<Vec<Delivery>, StoreError> {
         // Candidates first (a window function cannot take row locks); the UPDATE then
-        // re-checks each under its row lock, so two nodes never both take one.
+        // re-checks each under its row lock, so two nodes never both take one. A lease
+        // ends when the attempt should long be over, or as soon as its node's own
+        // lease ran out (the node died), whichever is first.
         sqlx::query(
             "UPDATE deliveries AS d
              SET lease_owner = $1, lease_until = now() + $2::bigint * interval '1 millisecond'
@@ -1046,7 +1048,9 @@ impl Store for PgStore {
                             row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rn
                      FROM deliveries AS c
                      WHERE c.pending AND c.next_attempt_at <= $3
-                       AND (c.lease_until IS NULL OR c.lease_until < now())
+                       AND (c.lease_owner IS NULL OR c.lease_until < now() OR NOT EXISTS (
+                           SELECT 1 FROM nodes AS n
+                           WHERE n.node_id = c.lease_owner AND n.lease_until > now()))
                        AND NOT (c.endpoint_id = ANY($6))
                        AND NOT EXISTS (
                            SELECT 1 FROM deliveries AS e
@@ -1058,7 +1062,9 @@ impl Store for PgStore {
                  ORDER BY x.next_attempt_at
                  LIMIT $4
              )
-             AND d.pending AND (d.lease_until IS NULL OR d.lease_until < now())
+             AND d.pending AND (d.lease_owner IS NULL OR d.lease_until < now() OR NOT EXISTS (
+                 SELECT 1 FROM nodes AS n
+                 WHERE n.node_id = d.lease_owner AND n.lease_until > now()))
              RETURNING d.record",
         )
         .bind(node)

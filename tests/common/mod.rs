@@ -10,6 +10,7 @@
 pub mod doubles;
 pub mod node;
 pub mod pg;
+pub mod receiver;
 
 use std::time::Duration;
 
@@ -372,6 +373,21 @@ pub fn details(s: &Status) -> (String, Vec<String>) {
 pub fn assert_status(s: &Status, code: Code, reason: &str) {
     assert_eq!(s.code(), code, "{s:?}");
     assert_eq!(details(s).0, reason, "{s:?}");
+}
+
+/// Waits, within PATIENCE, until `probe` holds.
+pub async fn until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut probe: impl FnMut() -> F,
+) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !probe().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::task::yield_now().await;
+    }
 }
 
 pub fn statuses(v: &pb::Verification) -> Vec<pb::DeliveryStatus> {
