@@ -14,6 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .file_descriptor_set_path(&descriptors)
         .compile_well_known_types(true)
+        // prost's codec, but a body that does not decode is INVALID_ARGUMENT.
+        .codec_path("crate::api::codec::Codec")
         .extern_path(".google.protobuf", "::pbjson_types")
         // Timestamps print as protojson does ("Z"); see pb::wkt.
         .extern_path(".google.protobuf.Timestamp", "crate::pb::wkt::Timestamp")

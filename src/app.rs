@@ -28,6 +28,8 @@ use crate::engine::{Clock, Engine, EngineConfig};
 use crate::pb;
 use crate::store::{Closer, SecretsCheck};
 
+/// The largest AdminService request (tenant settings with long lists).
+const ADMIN_MAX_REQUEST_BYTES: usize = 1024 * 1024;
 const SERVICES: [&str; 3] = ["", "verifyd.v1.VerifyService", "verifyd.v1.AdminService"];
 
 /// A started server.
@@ -179,23 +181,41 @@ pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Ru
         },
     );
     webhooks.start();
-    let verify = pb::verify_service_server::VerifyServiceServer::with_interceptor(
-        api::verify::VerifyApi::new(engine.clone(), webhooks.clone()),
+    let admission = api::admission::Admission::new(
+        engine.crypto().clone(),
+        api::admission::Limits {
+            max_in_flight: args.max_in_flight,
+            max_hash_queue: args.max_hash_queue,
+            max_watch_streams_per_tenant: args.max_watch_streams_per_tenant,
+        },
+    );
+    // Every request's size is bounded before it is decoded, so no field can make an
+    // allocation grow past it.
+    let verify = tonic::service::interceptor::InterceptedService::new(
+        pb::verify_service_server::VerifyServiceServer::new(api::verify::VerifyApi::new(
+            engine.clone(),
+            webhooks.clone(),
+            admission,
+        ))
+        .max_decoding_message_size(args.max_request_bytes),
         api::tenant_auth(engine.clone(), guard.clone()),
     );
-    let admin = pb::admin_service_server::AdminServiceServer::with_interceptor(
-        api::admin::AdminApi::new(
+    let admin = tonic::service::interceptor::InterceptedService::new(
+        pb::admin_service_server::AdminServiceServer::new(api::admin::AdminApi::new(
             engine.clone(),
             sandbox.clone(),
             webhooks,
             Duration::from_secs(args.key_rotation_grace_sec),
-        ),
+        ))
+        .max_decoding_message_size(ADMIN_MAX_REQUEST_BYTES),
         api::admin_auth(engine.clone(), guard),
     );
     let addr = listener.local_addr()?;
     let stop = CancellationToken::new();
     let server = tokio::spawn(
         tonic::transport::Server::builder()
+            .max_concurrent_streams(Some(args.max_streams_per_connection))
+            .http2_max_header_list_size(Some(16 * 1024))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
@@ -258,17 +278,24 @@ impl Running {
                 .set_service_status(s, ServingStatus::NotServing)
                 .await;
         }
+        // One grace period for the whole drain, not one per phase.
+        let deadline = tokio::time::Instant::now() + self.grace;
+        let left = || {
+            deadline
+                .saturating_duration_since(tokio::time::Instant::now())
+                .max(Duration::from_millis(100))
+        };
         let drivers_done = self.engine.shutdown(self.grace).await;
         if !drivers_done {
             tracing::warn!("some drivers did not stop within the grace period");
         }
         self.stop.cancel();
-        match tokio::time::timeout(self.grace, self.server).await {
+        match tokio::time::timeout(left(), self.server).await {
             Ok(joined) => joined.context("server task")?.context("server")?,
             Err(_) => tracing::warn!("calls still running after the grace period were cut"),
         }
         if let Some(ingress) = self.ingress
-            && tokio::time::timeout(self.grace, ingress).await.is_err()
+            && tokio::time::timeout(left(), ingress).await.is_err()
         {
             tracing::warn!("callbacks still running after the grace period were cut");
         }

@@ -242,6 +242,36 @@ pub struct ServeArgs {
     )]
     pub webhook_endpoint_concurrency: usize,
 
+    /// Starts and checks handled at once by this node; past it, new ones get
+    /// RESOURCE_EXHAUSTED (reason OVERLOADED, with RetryInfo) at once.
+    #[arg(long, env = "VERIFYD_MAX_IN_FLIGHT", default_value_t = 512)]
+    pub max_in_flight: usize,
+
+    /// Code hashes (bcrypt) waiting for a core; past it, new starts and checks get
+    /// RESOURCE_EXHAUSTED (reason OVERLOADED) at once instead of queueing.
+    #[arg(long, env = "VERIFYD_MAX_HASH_QUEUE", default_value_t = 64)]
+    pub max_hash_queue: usize,
+
+    /// WatchStatus streams one tenant may hold open on this node.
+    #[arg(
+        long,
+        env = "VERIFYD_MAX_WATCH_STREAMS_PER_TENANT",
+        default_value_t = 10_000
+    )]
+    pub max_watch_streams_per_tenant: usize,
+
+    /// HTTP/2 streams (calls) open at once on one client connection.
+    #[arg(
+        long,
+        env = "VERIFYD_MAX_STREAMS_PER_CONNECTION",
+        default_value_t = 1024
+    )]
+    pub max_streams_per_connection: u32,
+
+    /// The largest VerifyService request, in bytes (AdminService takes up to 1 MiB).
+    #[arg(long, env = "VERIFYD_MAX_REQUEST_BYTES", default_value_t = 65_536)]
+    pub max_request_bytes: usize,
+
     /// How long a rotated API key keeps working, in seconds, unless RotateApiKey says.
     #[arg(long, env = "VERIFYD_KEY_ROTATION_GRACE_SEC", default_value_t = 86_400)]
     pub key_rotation_grace_sec: u64,
@@ -526,6 +556,19 @@ impl ServeArgs {
         {
             return Err(ConfigError(
                 "--webhook-concurrency must be 1 to 10000 and --webhook-endpoint-concurrency 1 to 1000".into(),
+            ));
+        }
+        if self.max_in_flight == 0
+            || self.max_watch_streams_per_tenant == 0
+            || self.max_streams_per_connection == 0
+        {
+            return Err(ConfigError(
+                "--max-in-flight, --max-watch-streams-per-tenant and --max-streams-per-connection must be at least 1".into(),
+            ));
+        }
+        if !(4_096..=16 * 1024 * 1024).contains(&self.max_request_bytes) {
+            return Err(ConfigError(
+                "--max-request-bytes must be 4096 to 16777216".into(),
             ));
         }
         if self.key_rotation_grace_sec > 30 * 86_400 {

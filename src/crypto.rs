@@ -17,6 +17,8 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -133,6 +135,17 @@ pub struct Crypto {
     secrets: Arc<Secrets>,
     bcrypt_cost: u32,
     permits: Arc<Semaphore>,
+    /// Hashes waiting for a core.
+    backlog: Arc<AtomicUsize>,
+}
+
+/// Counts one hash in the backlog while it lives.
+struct InBacklog(Arc<AtomicUsize>);
+
+impl Drop for InBacklog {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Crypto {
@@ -142,7 +155,13 @@ impl Crypto {
             secrets: Arc::new(secrets),
             bcrypt_cost,
             permits: Arc::new(Semaphore::new(cores)),
+            backlog: Arc::default(),
         }
+    }
+
+    /// How many hashes wait for a core, beyond those running (admission control).
+    pub fn hash_backlog(&self) -> usize {
+        self.backlog.load(Ordering::Relaxed)
     }
 
     fn peppered(&self, id: Uuid, code: &str) -> String {
@@ -205,11 +224,14 @@ impl Crypto {
         &self,
         f: impl FnOnce() -> Result<T, CryptoError> + Send + 'static,
     ) -> Result<T, CryptoError> {
+        self.backlog.fetch_add(1, Ordering::Relaxed);
+        let waiting = InBacklog(self.backlog.clone());
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| CryptoError::PoolClosed)?;
+        drop(waiting);
         tokio::task::spawn_blocking(f)
             .await
             .map_err(|_| CryptoError::PoolClosed)?
@@ -342,6 +364,14 @@ mod tests {
             assert!(!c.matches(id, "424243", &h, sealed).await.unwrap());
             assert!(!c.matches(id, "4242420", &h, sealed).await.unwrap());
         }
+        // While the sealed copy exists the hash is not consulted; once it is gone,
+        // only the hash decides.
+        assert!(
+            c.matches(id, "424242", "not a hash", Some(&s))
+                .await
+                .unwrap()
+        );
+        assert!(c.matches(id, "424242", "not a hash", None).await.is_err());
         // Another verification's sealed copy does not open for this id.
         assert!(
             c.matches(Uuid::new_v4(), "424242", &h, Some(&s))

@@ -347,8 +347,15 @@ impl Webhooks {
                             };
                             started += 1;
                             let this = self.clone();
+                            let stop = stop.clone();
                             tracker.spawn(async move {
-                                this.attempt(d).await;
+                                // A drain does not wait for receivers: an attempt cut
+                                // short is attempted again (at least once), by this
+                                // node after a restart or by another one.
+                                tokio::select! {
+                                    _ = this.attempt(d) => {}
+                                    _ = stop.cancelled() => {}
+                                }
                                 drop((all, mine));
                             });
                         }

@@ -288,6 +288,61 @@ async fn a_hanging_provider_still_fails_the_step_at_its_timeout() {
 }
 
 #[tokio::test]
+async fn a_full_node_sheds_starts_and_checks_at_once_and_still_answers_reads() {
+    let tg = TelegramDouble::start().await;
+    tg.set_default(telegram::Behaviour::Hang);
+    let d = Delivery::new(&telegram_toml(&tg, "timeout_sec = 1"));
+    let mut flags = d.flags();
+    flags.extend(["--send-timeout-sec", "1", "--max-in-flight", "1"]);
+    let ts = TestServer::start_with(&flags).await;
+    let done = ts
+        .start_v(start_req(PHONE, &[Sms]))
+        .await
+        .expect("an idle node admits");
+    // One start is in flight, held by a provider that does not answer.
+    let mut client = ts.verify();
+    let stuck = tokio::spawn(async move {
+        client
+            .start_verification(req(start_req(PHONE, &[Telegram, Sms])))
+            .await
+    });
+    until("the stuck start to reach the provider", || async {
+        !tg.requests().is_empty()
+    })
+    .await;
+    let err = ts
+        .start_v(start_req(PHONE, &[Sms]))
+        .await
+        .expect_err("no room");
+    assert_status(&err, tonic::Code::ResourceExhausted, "OVERLOADED");
+    let retry = tonic_types::StatusExt::get_details_retry_info(&err).expect("RetryInfo");
+    assert!(retry.retry_delay.is_some());
+    let err = ts.check(&done.id, "000000").await.expect_err("no room");
+    assert_status(&err, tonic::Code::ResourceExhausted, "OVERLOADED");
+    // Reads, watches and health are not shed.
+    assert_eq!(ts.get(&done.id).await.id, done.id);
+    let mut health = tonic_health::pb::health_client::HealthClient::new(ts.channel.clone());
+    let h = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "verifyd.v1.VerifyService".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(h.status, 1, "SERVING");
+    ts.wait_delivery_done(&done.id).await;
+    // When the stuck start ends (its send times out), starts are admitted again.
+    let stuck = stuck.await.unwrap().expect("the stuck start answers");
+    ts.start_v(start_req(PHONE, &[Sms]))
+        .await
+        .expect("room again");
+    let stuck = stuck.into_inner().verification.unwrap();
+    ts.advance(31);
+    ts.wait_delivery_done(&stuck.id).await;
+    ts.stop().await;
+}
+
+#[tokio::test]
 async fn a_429_storm_is_retried_inside_the_steps_budget_only() {
     let tg = TelegramDouble::start().await;
     tg.set_default(telegram::Behaviour::Flood {

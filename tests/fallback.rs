@@ -248,6 +248,14 @@ async fn is_code_deleted_erases_the_code_but_checking_works() {
     assert_eq!(done.code, None, "erased once delivery completed");
     assert!(done.is_code_deleted);
     assert_eq!(ts.get(&v.id).await.code, None);
+    // With the sealed copy gone, checks go to the bcrypt hash: wrong fails, right works.
+    let wrong = if code.starts_with('9') {
+        "10000000"
+    } else {
+        "99999999"
+    };
+    let r = ts.check(&v.id, wrong).await.unwrap();
+    assert_eq!(r.result(), pb::CheckResult::Incorrect);
     let r = ts.check(&v.id, &code).await.unwrap();
     assert_eq!(r.result(), pb::CheckResult::Verified);
 

@@ -4,6 +4,8 @@
 //! becomes a `tonic::Status`.
 
 pub mod admin;
+pub mod admission;
+pub mod codec;
 pub mod convert;
 pub mod error;
 pub mod guard;

@@ -5,6 +5,7 @@ use std::pin::Pin;
 use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 
+use super::admission::Admission;
 use super::{caller_of, convert};
 use crate::domain::validate::validate_start;
 use crate::engine::{Engine, EngineError};
@@ -16,11 +17,16 @@ use crate::webhooks::Webhooks;
 pub struct VerifyApi {
     engine: Engine,
     webhooks: Webhooks,
+    admission: Admission,
 }
 
 impl VerifyApi {
-    pub fn new(engine: Engine, webhooks: Webhooks) -> Self {
-        Self { engine, webhooks }
+    pub fn new(engine: Engine, webhooks: Webhooks, admission: Admission) -> Self {
+        Self {
+            engine,
+            webhooks,
+            admission,
+        }
     }
 }
 
@@ -33,6 +39,7 @@ impl VerifyService for VerifyApi {
         req: Request<pb::StartVerificationRequest>,
     ) -> Result<Response<pb::StartVerificationResponse>, Status> {
         let caller = caller_of(&req, KeyScope::Verify)?;
+        let _admitted = self.admission.admit()?;
         let new =
             validate_start(convert::start_input(req.into_inner())).map_err(EngineError::from)?;
         if let Some(url) = &new.callback_url {
@@ -51,6 +58,7 @@ impl VerifyService for VerifyApi {
         req: Request<pb::CheckCodeRequest>,
     ) -> Result<Response<pb::CheckCodeResponse>, Status> {
         let caller = caller_of(&req, KeyScope::Verify)?;
+        let _admitted = self.admission.admit()?;
         let r = req.into_inner();
         let id = convert::parse_id(&r.id)?;
         let (result, view) = self.engine.check(&caller, id, r.code).await?;
@@ -91,6 +99,7 @@ impl VerifyService for VerifyApi {
         req: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<WatchStream>, Status> {
         let tenant = caller_of(&req, KeyScope::Read)?.tenant_id;
+        let slot = self.admission.watch_slot(&tenant)?;
         let id = &req.get_ref().id;
         let stream: WatchStream = if id.is_empty() {
             Box::pin(
@@ -108,6 +117,11 @@ impl VerifyService for VerifyApi {
                     .map(|item| Ok(convert::watch_item(item))),
             )
         };
+        // The slot is given back when the stream is dropped (the client left).
+        let stream: WatchStream = Box::pin(stream.map(move |item| {
+            let _held = &slot;
+            item
+        }));
         Ok(Response::new(stream))
     }
 }
