@@ -57,6 +57,18 @@ const (
 //     permissions exclude the number's country). Nothing is sent.
 //   - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
 //     and WatchStatus only) called another method.
+//
+// Overload and hostile input (each node's, set by its flags):
+//   - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` and reason `OVERLOADED`: the
+//     node has as many StartVerification and CheckCode calls in flight, or codes
+//     waiting to be hashed, as it takes; retry after the delay (another node may have
+//     room). Nothing was done. GetVerification, CancelVerification and WatchStatus are
+//     never refused this way.
+//   - RESOURCE_EXHAUSTED with reason `TOO_MANY_WATCHERS`: the tenant holds as many
+//     WatchStatus streams on this node as it may; close one first.
+//   - INVALID_ARGUMENT with reason `MALFORMED_REQUEST`: the body is not valid protobuf
+//     for the method. A request larger than the node's limit (64 KiB by default) is
+//     refused before it is read, with OUT_OF_RANGE.
 type VerifyServiceClient interface {
 	// Creates a verification and starts delivering its code along the routing strategy.
 	// The verification is durable before anything is sent. The call returns once the
@@ -176,6 +188,18 @@ type VerifyService_WatchStatusClient = grpc.ServerStreamingClient[WatchStatusRes
 //     permissions exclude the number's country). Nothing is sent.
 //   - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
 //     and WatchStatus only) called another method.
+//
+// Overload and hostile input (each node's, set by its flags):
+//   - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` and reason `OVERLOADED`: the
+//     node has as many StartVerification and CheckCode calls in flight, or codes
+//     waiting to be hashed, as it takes; retry after the delay (another node may have
+//     room). Nothing was done. GetVerification, CancelVerification and WatchStatus are
+//     never refused this way.
+//   - RESOURCE_EXHAUSTED with reason `TOO_MANY_WATCHERS`: the tenant holds as many
+//     WatchStatus streams on this node as it may; close one first.
+//   - INVALID_ARGUMENT with reason `MALFORMED_REQUEST`: the body is not valid protobuf
+//     for the method. A request larger than the node's limit (64 KiB by default) is
+//     refused before it is read, with OUT_OF_RANGE.
 type VerifyServiceServer interface {
 	// Creates a verification and starts delivering its code along the routing strategy.
 	// The verification is durable before anything is sent. The call returns once the

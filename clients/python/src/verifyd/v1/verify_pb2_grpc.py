@@ -53,6 +53,18 @@ class VerifyServiceStub:
     permissions exclude the number's country). Nothing is sent.
     - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
     and WatchStatus only) called another method.
+
+    Overload and hostile input (each node's, set by its flags):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` and reason `OVERLOADED`: the
+    node has as many StartVerification and CheckCode calls in flight, or codes
+    waiting to be hashed, as it takes; retry after the delay (another node may have
+    room). Nothing was done. GetVerification, CancelVerification and WatchStatus are
+    never refused this way.
+    - RESOURCE_EXHAUSTED with reason `TOO_MANY_WATCHERS`: the tenant holds as many
+    WatchStatus streams on this node as it may; close one first.
+    - INVALID_ARGUMENT with reason `MALFORMED_REQUEST`: the body is not valid protobuf
+    for the method. A request larger than the node's limit (64 KiB by default) is
+    refused before it is read, with OUT_OF_RANGE.
     """
 
     def __init__(self, channel):
@@ -116,6 +128,18 @@ class VerifyServiceServicer:
     permissions exclude the number's country). Nothing is sent.
     - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
     and WatchStatus only) called another method.
+
+    Overload and hostile input (each node's, set by its flags):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` and reason `OVERLOADED`: the
+    node has as many StartVerification and CheckCode calls in flight, or codes
+    waiting to be hashed, as it takes; retry after the delay (another node may have
+    room). Nothing was done. GetVerification, CancelVerification and WatchStatus are
+    never refused this way.
+    - RESOURCE_EXHAUSTED with reason `TOO_MANY_WATCHERS`: the tenant holds as many
+    WatchStatus streams on this node as it may; close one first.
+    - INVALID_ARGUMENT with reason `MALFORMED_REQUEST`: the body is not valid protobuf
+    for the method. A request larger than the node's limit (64 KiB by default) is
+    refused before it is read, with OUT_OF_RANGE.
     """
 
     def StartVerification(self, request, context):
@@ -225,6 +249,18 @@ class VerifyService:
     permissions exclude the number's country). Nothing is sent.
     - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
     and WatchStatus only) called another method.
+
+    Overload and hostile input (each node's, set by its flags):
+    - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` and reason `OVERLOADED`: the
+    node has as many StartVerification and CheckCode calls in flight, or codes
+    waiting to be hashed, as it takes; retry after the delay (another node may have
+    room). Nothing was done. GetVerification, CancelVerification and WatchStatus are
+    never refused this way.
+    - RESOURCE_EXHAUSTED with reason `TOO_MANY_WATCHERS`: the tenant holds as many
+    WatchStatus streams on this node as it may; close one first.
+    - INVALID_ARGUMENT with reason `MALFORMED_REQUEST`: the body is not valid protobuf
+    for the method. A request larger than the node's limit (64 KiB by default) is
+    refused before it is read, with OUT_OF_RANGE.
     """
 
     @staticmethod
