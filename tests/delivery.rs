@@ -6,58 +6,13 @@
 
 mod common;
 
+use common::delivery::Delivery;
 use common::doubles::telegram::{self, TelegramDouble};
 use common::doubles::whatsapp::{self, WhatsAppDouble};
 use common::*;
 use verifyd::pb::{self, Channel::*, DeliveryStatus as S, VerificationState as St};
 
 const PHONE: &str = "+491701234567";
-
-/// A loopback port nothing listens on now, for `--callback-listen` (the public URL
-/// handed to providers must be known before the server binds it).
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-/// A delivery config file and the flags that load it, with callbacks on `port`.
-struct Delivery {
-    _dir: tempfile::TempDir,
-    flags: Vec<String>,
-    port: u16,
-}
-
-impl Delivery {
-    fn new(providers: &str) -> Self {
-        let port = free_port();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("delivery.toml");
-        std::fs::write(
-            &path,
-            format!("[callbacks]\npublic_url = \"http://127.0.0.1:{port}\"\n\n{providers}"),
-        )
-        .unwrap();
-        let flags = vec![
-            "--config".into(),
-            path.display().to_string(),
-            "--callback-listen".into(),
-            format!("127.0.0.1:{port}"),
-        ];
-        Self {
-            _dir: dir,
-            flags,
-            port,
-        }
-    }
-
-    fn flags(&self) -> Vec<&str> {
-        self.flags.iter().map(String::as_str).collect()
-    }
-
-    fn url(&self, provider: &str) -> String {
-        format!("http://127.0.0.1:{}/callbacks/{provider}", self.port)
-    }
-}
 
 fn telegram_toml(tg: &TelegramDouble, extra: &str) -> String {
     format!(

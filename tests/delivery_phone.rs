@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::delivery::Delivery;
 use common::doubles::smtp::{self, SmtpDouble, TlsMode};
 use common::doubles::telegram::{self, TelegramDouble};
 use common::doubles::twilio::{self, TwilioDouble};
@@ -18,40 +19,6 @@ const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-auth-token-0123456789abcdef";
 const FROM: &str = "+15005550006";
 const PHONE: &str = "+491701234567";
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-struct Delivery {
-    _dir: tempfile::TempDir,
-    flags: Vec<String>,
-}
-
-impl Delivery {
-    fn new(providers: &str) -> Self {
-        let port = free_port();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("delivery.toml");
-        std::fs::write(
-            &path,
-            format!("[callbacks]\npublic_url = \"http://127.0.0.1:{port}\"\n\n{providers}"),
-        )
-        .unwrap();
-        let flags = vec![
-            "--config".into(),
-            path.display().to_string(),
-            "--callback-listen".into(),
-            format!("127.0.0.1:{port}"),
-        ];
-        Self { _dir: dir, flags }
-    }
-
-    fn flags(&self) -> Vec<&str> {
-        self.flags.iter().map(String::as_str).collect()
-    }
-}
 
 fn twilio_toml(channel: &str, tw: &TwilioDouble) -> String {
     format!(

@@ -87,10 +87,7 @@ async fn a_request_over_the_size_limit_is_refused_before_it_is_decoded() {
     let mut r = start_req(&magic(0, 0, 0, 0), &[Sms]);
     r.payload = "x".repeat(9000);
     let err = ts.start_v(r).await.unwrap_err();
-    assert!(
-        err.code() == Code::OutOfRange,
-        "{err:?}"
-    );
+    assert!(err.code() == Code::OutOfRange, "{err:?}");
     assert!(err.message().contains("too large"), "{err:?}");
     // Under the limit, the same request is judged on its content.
     let mut r = start_req(&magic(0, 0, 0, 0), &[Sms]);

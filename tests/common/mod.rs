@@ -7,6 +7,7 @@
 //! integration test on both backends).
 #![allow(dead_code)]
 
+pub mod delivery;
 pub mod doubles;
 pub mod node;
 pub mod pg;
