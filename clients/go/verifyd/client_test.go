@@ -32,6 +32,7 @@ var eventNames = map[pb.WatchEventKind]string{
 	pb.WatchEventKind_WATCH_EVENT_KIND_EXPIRED:              "verify_code.expired",
 	pb.WatchEventKind_WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED: "verify_code.max_attempts_reached",
 	pb.WatchEventKind_WATCH_EVENT_KIND_CANCELED:             "verify_code.canceled",
+	pb.WatchEventKind_WATCH_EVENT_KIND_BLOCKED:              "verification.blocked",
 }
 
 func ctxT(t *testing.T) context.Context {

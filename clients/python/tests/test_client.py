@@ -29,6 +29,7 @@ EVENT_NAMES = {
     pb.WATCH_EVENT_KIND_EXPIRED: "verify_code.expired",
     pb.WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED: "verify_code.max_attempts_reached",
     pb.WATCH_EVENT_KIND_CANCELED: "verify_code.canceled",
+    pb.WATCH_EVENT_KIND_BLOCKED: "verification.blocked",
 }
 
 _END = object()

@@ -36,6 +36,7 @@ const EVENT_NAMES: Record<WatchEventKind, string> = {
   [WatchEventKind.WATCH_EVENT_KIND_EXPIRED]: "verify_code.expired",
   [WatchEventKind.WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED]: "verify_code.max_attempts_reached",
   [WatchEventKind.WATCH_EVENT_KIND_CANCELED]: "verify_code.canceled",
+  [WatchEventKind.WATCH_EVENT_KIND_BLOCKED]: "verification.blocked",
   [WatchEventKind.UNRECOGNIZED]: "",
 };
 

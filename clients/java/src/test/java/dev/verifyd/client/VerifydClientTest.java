@@ -86,6 +86,7 @@ class VerifydClientTest {
     EVENT_NAMES.put(
         WatchEventKind.WATCH_EVENT_KIND_MAX_ATTEMPTS_REACHED, "verify_code.max_attempts_reached");
     EVENT_NAMES.put(WatchEventKind.WATCH_EVENT_KIND_CANCELED, "verify_code.canceled");
+    EVENT_NAMES.put(WatchEventKind.WATCH_EVENT_KIND_BLOCKED, "verification.blocked");
   }
 
   private VerifydServer server;
