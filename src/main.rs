@@ -65,7 +65,11 @@ fn check_config(c: &CheckConfigArgs) -> ExitCode {
         Ok((_, channels)) => {
             println!("{}: ok", c.file.display());
             for (channel, providers) in channels.routes() {
-                println!("  {channel}: {}", providers.join(", "));
+                if providers.is_empty() {
+                    println!("  {channel}: none (steps on it are refused)");
+                } else {
+                    println!("  {channel}: {}", providers.join(", "));
+                }
             }
             ExitCode::SUCCESS
         }

@@ -72,8 +72,23 @@ async fn telegram_confirmed_by_polling() {
     // No callbacks at all: reports come from polling.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.toml");
-    std::fs::write(&path, telegram_toml(&tg, "poll_interval_sec = 2")).unwrap();
+    let toml = telegram_toml(&tg, "poll_interval_sec = 2");
+    std::fs::write(&path, &toml).unwrap();
     let path = path.display().to_string();
+    let ts = TestServer::start_with(&["--config", &path]).await;
+    // A channel the config leaves out has no provider: not silently the sandbox.
+    let err = ts
+        .start_v(start_req(PHONE, &[Telegram, Sms]))
+        .await
+        .unwrap_err();
+    assert_status(
+        &err,
+        tonic::Code::FailedPrecondition,
+        "CHANNEL_NOT_CONFIGURED",
+    );
+    assert!(err.message().contains("sms"), "{err:?}");
+    ts.stop().await;
+    std::fs::write(&path, format!("{toml}\n[[sms]]\nprovider = \"sandbox\"\n")).unwrap();
     let ts = TestServer::start_with(&["--config", &path]).await;
     let v = ts
         .start_v(start_req(PHONE, &[Telegram, Sms]))
@@ -439,7 +454,7 @@ async fn check_config_names_what_is_missing() {
     assert!(ok.status.success(), "{ok:?}");
     let out = String::from_utf8_lossy(&ok.stdout);
     assert!(out.contains("telegram: telegram-gateway"), "{out}");
-    assert!(out.contains("sms: sandbox"), "{out}");
+    assert!(out.contains("sms: none (steps on it are refused)"), "{out}");
     let no = run(&bad);
     assert_eq!(no.status.code(), Some(2));
     let err = String::from_utf8_lossy(&no.stderr);

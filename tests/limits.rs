@@ -368,7 +368,7 @@ async fn the_eleventh_verification_in_delivery_waits_until_one_finishes() {
     std::fs::write(
         &cfg,
         format!(
-            "[[telegram]]\nprovider = \"telegram-gateway\"\ntoken = \"{}\"\nbase_url = \"{}\"\nreports = \"poll\"\npoll_interval_sec = 3600\n",
+            "[[telegram]]\nprovider = \"telegram-gateway\"\ntoken = \"{}\"\nbase_url = \"{}\"\nreports = \"poll\"\npoll_interval_sec = 3600\n\n[[sms]]\nprovider = \"sandbox\"\n",
             common::doubles::telegram::TOKEN,
             tg.base_url()
         ),

@@ -259,6 +259,9 @@ impl DeliveryConfig {
         }
         let mut names = HashSet::new();
         let mut channels = Channels::new(sandbox.clone());
+        // A delivery config says where each channel goes: one it leaves out is not
+        // silently the sandbox (list `provider = "sandbox"` to mean that).
+        channels.refuse_unrouted();
         let f = &self.failover;
         let defaults = Failover::default();
         channels.set_failover(Failover {

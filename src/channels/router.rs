@@ -65,6 +65,9 @@ pub struct Channels {
     fallback: Arc<dyn Provider>,
     by_name: HashMap<String, Arc<dyn Provider>>,
     failover: Failover,
+    /// With a delivery config: a channel it does not route has no provider (its
+    /// steps are refused), instead of going to the sandbox.
+    strict: bool,
     // std Mutex: held to read or update one provider's counters, never across an await.
     health: Arc<Mutex<HashMap<String, Health>>>,
 }
@@ -89,8 +92,19 @@ impl Channels {
             fallback,
             by_name,
             failover: Failover::default(),
+            strict: false,
             health: Arc::default(),
         }
+    }
+
+    /// From now on a channel without providers has none, rather than the sandbox.
+    pub fn refuse_unrouted(&mut self) {
+        self.strict = true;
+    }
+
+    /// Whether `channel` has any provider.
+    pub fn routed(&self, channel: Channel) -> bool {
+        !self.strict || self.routes.contains_key(&channel)
     }
 
     pub fn set_failover(&mut self, f: Failover) {
@@ -107,10 +121,11 @@ impl Channels {
 
     /// The providers of `channel`, in order.
     pub fn providers(&self, channel: Channel) -> Vec<Arc<dyn Provider>> {
-        self.routes
-            .get(&channel)
-            .cloned()
-            .unwrap_or_else(|| vec![self.fallback.clone()])
+        match self.routes.get(&channel) {
+            Some(p) => p.clone(),
+            None if self.strict => Vec::new(),
+            None => vec![self.fallback.clone()],
+        }
     }
 
     /// Every channel with the names of its providers, in order.
@@ -171,7 +186,11 @@ impl Channels {
         let mut tries: Vec<ProviderTry> = Vec::new();
         let mut ready_at: Vec<Millis> = vec![0; providers.len()];
         let mut faults: Vec<u32> = vec![0; providers.len()];
-        let mut last_fault = String::from("no provider could be tried in the step's time");
+        let mut last_fault = if providers.is_empty() {
+            format!("no provider is configured for {}", msg.channel)
+        } else {
+            String::from("no provider could be tried in the step's time")
+        };
         let mut noted_cooling = vec![false; providers.len()];
         let mut calls = 0;
         while calls < self.failover.max_tries {

@@ -380,6 +380,19 @@ impl Engine {
             return inner.replay(id, &fingerprint).await;
         }
         let channels: Vec<_> = req.routing_strategy.iter().map(|s| s.channel).collect();
+        if let Some((i, ch)) = channels
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !inner.channels.routed(**c))
+        {
+            return Err(EngineError::Policy(Policy {
+                reason: "CHANNEL_NOT_CONFIGURED",
+                subject: format!("routing_strategy[{i}].channel"),
+                message: format!(
+                    "{ch} has no provider in this server's delivery config (--config); route only configured channels"
+                ),
+            }));
+        }
         let uses_phone = channels.iter().any(|c| c.needs_phone());
         let phone = uses_phone
             .then(|| limits::phone_facts(&req.phone))

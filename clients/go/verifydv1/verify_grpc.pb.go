@@ -54,7 +54,9 @@ const (
 //   - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
 //     `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
 //     voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-//     permissions exclude the number's country). Nothing is sent.
+//     permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+//     server runs with a delivery config that gives a step's channel no provider; the
+//     subject is `routing_strategy[i].channel`). Nothing is sent.
 //   - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
 //     and WatchStatus only) called another method.
 //
@@ -185,7 +187,9 @@ type VerifyService_WatchStatusClient = grpc.ServerStreamingClient[WatchStatusRes
 //   - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
 //     `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
 //     voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-//     permissions exclude the number's country). Nothing is sent.
+//     permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+//     server runs with a delivery config that gives a step's channel no provider; the
+//     subject is `routing_strategy[i].channel`). Nothing is sent.
 //   - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
 //     and WatchStatus only) called another method.
 //

@@ -3441,7 +3441,9 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
  * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
  *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
  *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
- *   permissions exclude the number's country). Nothing is sent.
+ *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+ *   server runs with a delivery config that gives a step's channel no provider; the
+ *   subject is `routing_strategy[i].channel`). Nothing is sent.
  * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
  *   and WatchStatus only) called another method.
  *

@@ -25,7 +25,9 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
  *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
  *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
- *   permissions exclude the number's country). Nothing is sent.
+ *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+ *   server runs with a delivery config that gives a step's channel no provider; the
+ *   subject is `routing_strategy[i].channel`). Nothing is sent.
  * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
  *   and WatchStatus only) called another method.
  * Overload and hostile input (each node's, set by its flags):
@@ -286,7 +288,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
@@ -387,7 +391,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
@@ -435,7 +441,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
@@ -552,7 +560,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
@@ -666,7 +676,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
@@ -779,7 +791,9 @@ public final class VerifyServiceGrpc {
    * - FAILED_PRECONDITION with a `google.rpc.PreconditionFailure` and reason
    *   `NUMBER_TYPE_NOT_ALLOWED` (a premium-rate, shared-cost, toll-free, UAN, pager or
    *   voicemail number, by default) or `COUNTRY_NOT_ALLOWED` (a channel's geo
-   *   permissions exclude the number's country). Nothing is sent.
+   *   permissions exclude the number's country), or `CHANNEL_NOT_CONFIGURED` (the
+   *   server runs with a delivery config that gives a step's channel no provider; the
+   *   subject is `routing_strategy[i].channel`). Nothing is sent.
    * - PERMISSION_DENIED with reason `INSUFFICIENT_SCOPE`: a `read` key (GetVerification
    *   and WatchStatus only) called another method.
    * Overload and hostile input (each node's, set by its flags):
