@@ -116,9 +116,17 @@ async fn an_sms_accepted_then_reported_undelivered_is_an_update() {
             .iter()
             .all(|s| *s == 200)
     );
+    // The double posts "sent" and then "undelivered"; each is an update, and
+    // the reports may be applied one by one or the first may already be
+    // stored, so wait for the one that carries the failure.
     let updated = loop {
         let m = watch.next().await.unwrap().unwrap();
-        if m.kind() == pb::WatchEventKind::ChannelUpdated {
+        let failed = m.verification.as_ref().is_some_and(|v| {
+            v.history
+                .first()
+                .is_some_and(|a| a.provider_status.starts_with("undelivered"))
+        });
+        if m.kind() == pb::WatchEventKind::ChannelUpdated && failed {
             break m;
         }
     };
