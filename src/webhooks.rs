@@ -317,8 +317,6 @@ impl Webhooks {
                 tracing::warn!(error = %e, "webhook fan-out failed; trying again shortly");
             }
             let free = inner.all.available_permits();
-            let mut started = 0;
-            let mut claimed = 0;
             if free > 0 {
                 let busy = self.busy_endpoints();
                 match inner
@@ -334,7 +332,6 @@ impl Webhooks {
                     .await
                 {
                     Ok(due) => {
-                        claimed = due.len();
                         for d in due {
                             let slots = self.endpoint_slots(&d.endpoint_id);
                             let (Ok(all), Ok(mine)) = (
@@ -345,7 +342,6 @@ impl Webhooks {
                                 let _ = inner.store.finish_delivery(&d).await;
                                 continue;
                             };
-                            started += 1;
                             let this = self.clone();
                             let stop = stop.clone();
                             tracker.spawn(async move {
@@ -363,15 +359,20 @@ impl Webhooks {
                     Err(e) => tracing::warn!(error = %e, "could not claim webhook deliveries"),
                 }
             }
-            // Everything due is waiting for a free slot: wait for one, not for the time.
-            let stalled = claimed > 0 && started == 0;
-            let next = inner.store.next_delivery_due().await.ok().flatten();
-            let wake_at = next.unwrap_or(Millis::MAX);
+            // What is due now and was not started waits for a slot or for an earlier
+            // event of its verification: an attempt ending wakes this loop. Only a
+            // delivery due later is worth a timer (a due one would spin it).
+            let next = inner
+                .store
+                .next_delivery_due(inner.clock.now())
+                .await
+                .ok()
+                .flatten();
             tokio::select! {
                 _ = stop.cancelled() => return,
                 _ = outbox.notified() => {}
                 _ = inner.done.notified() => {}
-                _ = inner.clock.sleep_until(wake_at), if next.is_some() && !stalled => {}
+                _ = inner.clock.sleep_until(next.unwrap_or(Millis::MAX)), if next.is_some() => {}
                 _ = tokio::time::sleep(POLL) => {}
             }
         }
@@ -778,6 +779,8 @@ impl Webhooks {
         d.next_attempt_at = self.inner.clock.now();
         d.last_error = None;
         self.inner.store.finish_delivery(&d).await?;
+        // Acknowledged to the caller: on disk first.
+        self.inner.store.sync().await?;
         self.inner.done.notify_one();
         Ok(d)
     }

@@ -345,7 +345,12 @@ async fn outbox_fans_out_once_and_deliveries_keep_their_order(o: Opened) {
         0,
         "taken out once"
     );
-    assert_eq!(s.next_delivery_due().await.unwrap(), Some(5_000));
+    assert_eq!(s.next_delivery_due(0).await.unwrap(), Some(5_000));
+    assert_eq!(
+        s.next_delivery_due(5_000).await.unwrap(),
+        None,
+        "only later ones"
+    );
     let lease = Duration::from_secs(60);
     assert!(
         s.claim_deliveries(NODE, 4_999, lease, 10, 10, &[])

@@ -301,11 +301,13 @@ async fn a_kill_between_attempts_or_before_the_first_loses_no_event() {
         2,
         "the first event: its failure, then its retry"
     );
+    // An attempt's outcome is not flushed before the next (a lost one only means
+    // another attempt), so the failure before the kill may or may not be counted.
     let d = until_delivery(&node, &ep.id, &msg1, "the success stored", |d| {
         d.status() == pb::WebhookDeliveryStatus::Succeeded
     })
     .await;
-    assert_eq!(d.attempts, 2);
+    assert!((1..=2).contains(&d.attempts), "{d:?}");
 }
 
 #[tokio::test]

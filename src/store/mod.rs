@@ -512,6 +512,8 @@ pub trait Store: Send + Sync + 'static {
     /// Takes at most `limit` of the oldest events out of the webhook outbox and
     /// stores the deliveries `f` makes of each, in one atomic write per batch, so an
     /// event is fanned out once, by one node. Returns how many it took.
+    /// Like `finish_delivery`, not necessarily on disk when it returns: a fan-out lost
+    /// in a crash leaves its events in the outbox, to be fanned out again.
     async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError>;
 
     /// Leases at most `limit` pending deliveries due at `now` to `node` for
@@ -530,11 +532,18 @@ pub trait Store: Send + Sync + 'static {
         busy: &[String],
     ) -> Result<Vec<Delivery>, StoreError>;
 
-    /// When the next pending delivery is due, if any.
-    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError>;
+    /// When the first pending delivery due after `after` is due, if any (those due
+    /// already wait for a slot, not for a time).
+    async fn next_delivery_due(&self, after: Millis) -> Result<Option<Millis>, StoreError>;
 
-    /// Stores an attempt's outcome and ends the delivery's lease.
+    /// Stores an attempt's outcome and ends the delivery's lease. Not necessarily on
+    /// disk when it returns (see `sync`): an outcome lost in a crash only means the
+    /// attempt is made again, which at-least-once delivery allows.
     async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError>;
+
+    /// Waits until every write made so far is on disk (for what is acknowledged after
+    /// `finish_delivery` or `fan_out`, such as a redelivery).
+    async fn sync(&self) -> Result<(), StoreError>;
 
     async fn get_delivery(&self, id: Uuid) -> Result<Option<Delivery>, StoreError>;
 

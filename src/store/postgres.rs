@@ -1080,12 +1080,13 @@ impl Store for PgStore {
         .collect()
     }
 
-    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT min(next_attempt_at) FROM deliveries WHERE pending")
-                .fetch_one(&self.pool)
-                .await?,
+    async fn next_delivery_due(&self, after: Millis) -> Result<Option<Millis>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE pending AND next_attempt_at > $1",
         )
+        .bind(after)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
@@ -1100,6 +1101,11 @@ impl Store for PgStore {
         .bind(encode(d))
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    async fn sync(&self) -> Result<(), StoreError> {
+        // Every statement committed before it returned.
         Ok(())
     }
 

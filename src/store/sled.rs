@@ -15,7 +15,8 @@
 //! - `outbox`: sequence number → event reference (the webhook outbox)
 //! - `endpoints`: tenant ‖ 0x00 ‖ endpoint id → webhook endpoint
 //! - `deliveries`: delivery id → delivery; with the indexes of pending ones,
-//!   `deliveries_due` (next attempt ‖ id) and `deliveries_order` (endpoint ‖ 0x00 ‖
+//!   `deliveries_due` (endpoint ‖ 0x00 ‖ next attempt ‖ id, so that a claim skips a
+//!   busy endpoint's backlog whole) and `deliveries_order` (endpoint ‖ 0x00 ‖
 //!   verification ‖ seq → id), and `deliveries_by_time` (tenant ‖ 0x00 ‖ created ‖ id)
 //!
 //! Delivery leases are in memory: one process is the only node, and a restart (which
@@ -202,7 +203,32 @@ struct OutboxRow {
 }
 
 fn due_key(d: &Delivery) -> Vec<u8> {
-    time_key(d.next_attempt_at, d.id.as_bytes())
+    scoped_key(
+        &d.endpoint_id,
+        &time_key(d.next_attempt_at, d.id.as_bytes()),
+    )
+}
+
+/// How many due deliveries of one endpoint a claim looks at: past them it moves on,
+/// so an endpoint whose head is all waiting (on earlier events still being retried)
+/// holds up only itself.
+const CLAIM_SCAN_PER_ENDPOINT: usize = 1024;
+
+/// The endpoints with pending deliveries, each with the bounds of its part of
+/// `deliveries_due`: a skip scan, one seek per endpoint.
+fn due_endpoints(due: &::sled::Tree) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut out = Vec::new();
+    let mut from: Vec<u8> = Vec::new();
+    while let Some((k, _)) = due.range(from.clone()..).next().transpose()? {
+        let Some(end) = k.iter().position(|b| *b == 0) else {
+            break;
+        };
+        let ep = k[..end].to_vec();
+        from = ep.clone();
+        from.push(1); // past every key of this endpoint
+        out.push(ep);
+    }
+    Ok(out)
 }
 
 fn order_key(d: &Delivery) -> Vec<u8> {
@@ -1133,7 +1159,9 @@ impl Store for SledStore {
     }
 
     async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError> {
-        self.write(move |s| {
+        // Not flushed: the transaction is atomic, and a lost one leaves its events in
+        // the outbox (at least once).
+        self.blocking(move |s| {
             let t = &s.trees;
             let mut taken = 0;
             for item in t.outbox.iter().take(limit) {
@@ -1194,69 +1222,95 @@ impl Store for SledStore {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
         let busy = busy.to_vec();
         self.blocking(move |s| {
-            let mut taken: std::collections::HashMap<String, usize> = Default::default();
             let t = &s.trees;
             let mut leases = s.leases.lock().unwrap_or_else(|p| p.into_inner());
             leases.retain(|_, until| *until > now);
-            let mut out = Vec::new();
-            for item in t
-                .deliveries_due
-                .range(..time_key(now.saturating_add(1), &[]))
-            {
-                if out.len() >= limit {
-                    break;
-                }
-                let (k, _) = item?;
-                let id = Uuid::from_slice(k.get(8..).unwrap_or_default())
-                    .map_err(|e| StoreError::Decode(e.to_string()))?;
-                if leases.contains_key(&id) {
+            // The first claimable ones of each endpoint that is not busy, then the
+            // earliest of them all.
+            let mut candidates: Vec<Delivery> = Vec::new();
+            for ep in due_endpoints(&t.deliveries_due)? {
+                let name = String::from_utf8_lossy(&ep).into_owned();
+                if busy.contains(&name) {
                     continue;
                 }
-                let Some(b) = t.deliveries.get(id.as_bytes())? else {
-                    continue;
-                };
-                let d: Delivery = decode(&b)?;
-                if busy.contains(&d.endpoint_id)
-                    || taken
-                        .get(&d.endpoint_id)
-                        .is_some_and(|n| *n >= per_endpoint)
+                let lo = scoped_key(&name, &[]);
+                let hi = scoped_key(&name, &time_key(now.saturating_add(1), &[]));
+                let mut mine = 0;
+                for item in t
+                    .deliveries_due
+                    .range(lo..hi)
+                    .keys()
+                    .take(CLAIM_SCAN_PER_ENDPOINT)
                 {
-                    continue;
-                }
-                // Only the first pending delivery of its verification to its endpoint.
-                if d.verification_id.is_some() {
-                    let mut prefix = scoped_key(&d.endpoint_id, &[]);
-                    prefix.extend_from_slice(d.verification_id.unwrap_or_default().as_bytes());
-                    let first = t.deliveries_order.scan_prefix(&prefix).values().next();
-                    if let Some(first) = first
-                        && first?.as_ref() != id.as_bytes()
-                    {
+                    if mine >= per_endpoint {
+                        break;
+                    }
+                    let k = item?;
+                    let id =
+                        Uuid::from_slice(k.get(k.len().saturating_sub(16)..).unwrap_or_default())
+                            .map_err(|e| StoreError::Decode(e.to_string()))?;
+                    if leases.contains_key(&id) {
                         continue;
                     }
+                    let Some(b) = t.deliveries.get(id.as_bytes())? else {
+                        continue;
+                    };
+                    let d: Delivery = decode(&b)?;
+                    // Only the first pending delivery of its verification to its endpoint.
+                    if let Some(vid) = d.verification_id {
+                        let mut prefix = scoped_key(&d.endpoint_id, &[]);
+                        prefix.extend_from_slice(vid.as_bytes());
+                        let first = t.deliveries_order.scan_prefix(&prefix).values().next();
+                        if let Some(first) = first
+                            && first?.as_ref() != id.as_bytes()
+                        {
+                            continue;
+                        }
+                    }
+                    mine += 1;
+                    candidates.push(d);
                 }
-                leases.insert(id, now.saturating_add(lease_ms));
-                *taken.entry(d.endpoint_id.clone()).or_default() += 1;
-                out.push(d);
             }
+            candidates.sort_by_key(|d| d.next_attempt_at);
+            candidates.truncate(limit);
+            for d in &candidates {
+                leases.insert(d.id, now.saturating_add(lease_ms));
+            }
+            let out = candidates;
             Ok(out)
         })
         .await
     }
 
-    async fn next_delivery_due(&self) -> Result<Option<Millis>, StoreError> {
-        self.blocking(|s| {
-            Ok(s.trees.deliveries_due.first()?.and_then(|(k, _)| {
-                <[u8; 8]>::try_from(k.get(..8)?)
-                    .ok()
-                    .map(|b| u64::from_be_bytes(b) as i64)
-            }))
+    async fn next_delivery_due(&self, after: Millis) -> Result<Option<Millis>, StoreError> {
+        self.blocking(move |s| {
+            let due = &s.trees.deliveries_due;
+            let mut next: Option<Millis> = None;
+            for ep in due_endpoints(due)? {
+                let name = String::from_utf8_lossy(&ep).into_owned();
+                let lo = scoped_key(&name, &time_key(after.saturating_add(1), &[]));
+                let mut hi = ep.clone();
+                hi.push(1);
+                if let Some(k) = due.range(lo..hi).keys().next().transpose()? {
+                    let at = k
+                        .get(ep.len() + 1..ep.len() + 9)
+                        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                        .map(|b| u64::from_be_bytes(b) as i64);
+                    next = match (next, at) {
+                        (Some(n), Some(a)) => Some(n.min(a)),
+                        (n, a) => n.or(a),
+                    };
+                }
+            }
+            Ok(next)
         })
         .await
     }
 
     async fn finish_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
         let d = d.clone();
-        self.write(move |s| {
+        // Not flushed: a lost outcome means one more attempt (at least once).
+        self.blocking(move |s| {
             let t = &s.trees;
             (&t.deliveries, &t.deliveries_due, &t.deliveries_order)
                 .transaction(|(dt, due, ord)| put_delivery(dt, due, ord, &d))
@@ -1268,6 +1322,10 @@ impl Store for SledStore {
             Ok(())
         })
         .await
+    }
+
+    async fn sync(&self) -> Result<(), StoreError> {
+        self.flush().await
     }
 
     async fn get_delivery(&self, id: Uuid) -> Result<Option<Delivery>, StoreError> {
