@@ -108,6 +108,35 @@ impl Target {
     }
 }
 
+/// Measures the server's CPU use over a load: busy seconds per wall second.
+struct CpuMeter {
+    pid: Option<u32>,
+    cpu: f64,
+    at: Instant,
+}
+
+impl CpuMeter {
+    fn start(pid: Option<u32>) -> Self {
+        CpuMeter {
+            pid,
+            cpu: pid.map_or(0.0, crate::server::cpu_secs),
+            at: Instant::now(),
+        }
+    }
+
+    /// Records `<name>.server_cpu` (1.0 = one core busy all the time).
+    fn done(self, r: &mut Report, name: &str) {
+        if let Some(pid) = self.pid {
+            let used = crate::server::cpu_secs(pid) - self.cpu;
+            r.fig(
+                format!("{name}.server_cpu"),
+                used / self.at.elapsed().as_secs_f64(),
+                "cores",
+            );
+        }
+    }
+}
+
 fn errors_note(r: &mut Report, what: &str, res: &LoadResult) {
     if res.error_total() > 0 {
         r.note(format!("{what}: errors {}", res.error_summary()));
@@ -151,8 +180,15 @@ pub async fn hash_all(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------------
 // floor: Health/Check, the cheapest call the server answers
 
-async fn floor_on(ctx: &Ctx, r: &mut Report, pool: &Pool, prefix: &str) -> f64 {
+async fn floor_on(
+    ctx: &Ctx,
+    r: &mut Report,
+    pool: &Pool,
+    prefix: &str,
+    pid: Option<u32>,
+) -> f64 {
     let p = pool.clone();
+    let cpu = CpuMeter::start(pid);
     let res = closed_loop(ctx.conc(), ctx.duration, None, move |w, _| {
         let mut h = p.health(w);
         async move {
@@ -165,6 +201,7 @@ async fn floor_on(ctx: &Ctx, r: &mut Report, pool: &Pool, prefix: &str) -> f64 {
         }
     })
     .await;
+    cpu.done(r, prefix);
     errors_note(r, prefix, &res);
     r.fig(format!("{prefix}.per_s"), res.rate(), "1/s");
     r.latency(prefix, &res.hist);
@@ -174,7 +211,7 @@ async fn floor_on(ctx: &Ctx, r: &mut Report, pool: &Pool, prefix: &str) -> f64 {
 pub async fn floor(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
     let t = ctx.target("floor", ctx.default_cost())?;
     let pool = Pool::connect(std::slice::from_ref(&t.url), 4).await?;
-    floor_on(ctx, r, &pool, "floor").await;
+    floor_on(ctx, r, &pool, "floor", t.pid).await;
     t.stop();
     Ok(())
 }
@@ -198,8 +235,9 @@ pub async fn get(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
         ids.push(v.id);
     }
     let ids = Arc::new(ids);
-    let floor = floor_on(ctx, r, &pool, "get.floor").await;
+    let floor = floor_on(ctx, r, &pool, "get.floor", t.pid).await;
     let p = pool.clone();
+    let cpu = CpuMeter::start(t.pid);
     let res = closed_loop(ctx.conc(), ctx.duration, None, move |w, n| {
         let mut c = p.verify(w);
         let req = p.req(pb::GetVerificationRequest {
@@ -211,6 +249,7 @@ pub async fn get(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
         }
     })
     .await;
+    cpu.done(r, "get");
     errors_note(r, "get", &res);
     r.fig("get.per_s", res.rate(), "1/s");
     r.latency("get", &res.hist);
@@ -281,7 +320,7 @@ pub async fn pairs(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
         let pool = Pool::connect(std::slice::from_ref(&t.url), 4).await?;
         pool.lift_limits(TENANT).await?;
         let pre = format!("pairs.cost{cost}");
-        floor_on(ctx, r, &pool, &format!("{pre}.floor")).await;
+        floor_on(ctx, r, &pool, &format!("{pre}.floor"), t.pid).await;
         let mut peak: f64 = 0.0;
         for &c in &ctx.concurrency {
             let p = pool.clone();
@@ -309,11 +348,13 @@ pub async fn pairs(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
         if peak > 0.0 {
             let p = pool.clone();
             let outbox = ctx.outbox_codes;
+            let cpu = CpuMeter::start(t.pid);
             let res = open_loop(peak / 2.0, ctx.duration, 10_000, move |n| {
                 pair(p.clone(), n as usize, outbox)
             })
             .await;
             let name = format!("{pre}.half_peak");
+            cpu.done(r, &name);
             errors_note(r, &name, &res);
             r.fig(format!("{name}.rate"), peak / 2.0, "pairs/s");
             r.fig(format!("{name}.achieved"), res.rate(), "pairs/s");
@@ -354,7 +395,14 @@ fn eatmydata() -> Option<PathBuf> {
     None
 }
 
-async fn starts_rate(ctx: &Ctx, r: &mut Report, url: &str, name: &str) -> anyhow::Result<f64> {
+async fn starts_rate(
+    ctx: &Ctx,
+    r: &mut Report,
+    url: &str,
+    name: &str,
+    pid: u32,
+) -> anyhow::Result<f64> {
+    let cpu = CpuMeter::start(Some(pid));
     let pool = Pool::connect(&[url.to_owned()], 4).await?;
     pool.lift_limits(TENANT).await?;
     let p = pool.clone();
@@ -369,6 +417,7 @@ async fn starts_rate(ctx: &Ctx, r: &mut Report, url: &str, name: &str) -> anyhow
         }
     })
     .await;
+    cpu.done(r, name);
     errors_note(r, name, &res);
     r.fig(format!("{name}.starts_per_s"), res.rate(), "1/s");
     r.latency(name, &res.hist);
@@ -381,7 +430,7 @@ pub async fn durable(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
     ));
     let dir = Scratch::new(&ctx.work, "durable")?;
     let s = Server::start(&ctx.opts(&dir, LOW_COST))?;
-    let flushed = starts_rate(ctx, r, &s.url(), "durable.sled.flush").await?;
+    let flushed = starts_rate(ctx, r, &s.url(), "durable.sled.flush", s.pid).await?;
     s.stop();
     match eatmydata() {
         Some(lib) => {
@@ -389,7 +438,7 @@ pub async fn durable(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
             let mut o = ctx.opts(&dir, LOW_COST);
             o.env.push(("LD_PRELOAD".into(), lib.display().to_string()));
             let s = Server::start(&o)?;
-            let free = starts_rate(ctx, r, &s.url(), "durable.sled.no_fsync").await?;
+            let free = starts_rate(ctx, r, &s.url(), "durable.sled.no_fsync", s.pid).await?;
             s.stop();
             r.fig("durable.sled.flush_vs_no_fsync", flushed / free, "ratio");
         }
@@ -409,7 +458,7 @@ pub async fn durable(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
             let mut o = ctx.opts(&dir, LOW_COST);
             o.database_url = Some(url);
             let s = Server::start(&o)?;
-            rates.push(starts_rate(ctx, r, &s.url(), &format!("durable.pg.{label}")).await?);
+            rates.push(starts_rate(ctx, r, &s.url(), &format!("durable.pg.{label}"), s.pid).await?);
             s.stop();
         }
         r.fig(

@@ -250,6 +250,19 @@ impl Rss {
     }
 }
 
+/// CPU seconds (user + system) a process has used so far; 0 when unknown.
+pub fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // pid (comm) state ppid ...: fields after ')' start at state (field 3); utime
+    // and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    (tick(11) + tick(12)) as f64 / 100.0
+}
+
 fn tail(p: &Path, n: usize) -> String {
     let s = std::fs::read_to_string(p).unwrap_or_default();
     let lines: Vec<_> = s.lines().collect();
