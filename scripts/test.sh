@@ -7,6 +7,9 @@
 #   4. Rust tests on sled: unit, integration, the store contract on both backends,
 #      the three-node cluster on PostgreSQL
 #   5. Rust integration tests again, every server on PostgreSQL
+#   5b. the benchmark harness in smoke mode (`verifyd-bench --smoke all`): every
+#      scenario runs for about a second at tiny sizes and prints its figures; nothing
+#      is asserted about speed (docs/BENCHMARKS.md has the measured runs)
 #   6. proto: buf lint, buf breaking against the previous commit, generated clients fresh
 #   7. the four clients' tests against a real server process
 #   8. the README's grpcurl walkthrough, step by step, against a real server process
@@ -49,8 +52,10 @@ start_pg() {
 }
 stage "postgresql for the tests" start_pg
 stage "rust style" bash -c 'cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings'
-stage "rust tests (sled; store contract and cluster on postgresql)" cargo test --locked
-stage "rust integration tests on postgresql" env VERIFYD_TEST_BACKEND=postgres cargo test --locked --tests
+stage "rust tests (sled; store contract and cluster on postgresql)" cargo test --locked --no-fail-fast
+stage "rust integration tests on postgresql" env VERIFYD_TEST_BACKEND=postgres cargo test --locked --no-fail-fast --tests
+stage "benchmark smoke (verifyd-bench --smoke all)" cargo run --locked --bin verifyd-bench -- \
+  --smoke all --database-url "$VERIFYD_TEST_DATABASE_URL" --database-not-durable
 stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
 cargo build --locked --bin verifyd
 export VERIFYD_BIN="$TARGET_DIR/debug/verifyd"

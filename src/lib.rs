@@ -1,6 +1,7 @@
 //! verifyd: a self-hosted one-time-code verification service over gRPC.
 //!
 //! Layout, from the edge inwards:
+//! - `cli`: the `verifyd` binary's entry point (parse, log, serve, signals, exit codes)
 //! - `config`: the command line (flags and their environment variables)
 //! - `app`: wiring, serving, draining
 //! - `ingress`: the HTTP listener for providers' delivery callbacks
@@ -24,6 +25,7 @@
 pub mod api;
 pub mod app;
 pub mod channels;
+pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod datadir;
