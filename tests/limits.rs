@@ -442,16 +442,23 @@ async fn a_burst_of_bad_credentials_blocks_that_address_only() {
         .await
         .unwrap_err();
     assert_eq!(s.code(), Code::NotFound);
-    let burst = ts
-        .admin()
-        .list_audit_entries(admin_req(pb::ListAuditEntriesRequest {
-            actions: vec!["credentials.burst".into()],
-            ..Default::default()
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .entries;
+    // The burst's audit entry is written off the refused call's path: wait for it.
+    let bursts = || async {
+        ts.admin()
+            .list_audit_entries(admin_req(pb::ListAuditEntriesRequest {
+                actions: vec!["credentials.burst".into()],
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .entries
+    };
+    common::until("the burst's audit entry", || async {
+        !bursts().await.is_empty()
+    })
+    .await;
+    let burst = bursts().await;
     assert_eq!(burst.len(), 1);
     assert_eq!(burst[0].actor, "address:203.0.113.5");
     ts.stop().await;
