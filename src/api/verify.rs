@@ -106,7 +106,7 @@ impl VerifyService for VerifyApi {
                 self.engine
                     .watch_tenant(&tenant)
                     .await?
-                    .map(|item| Ok(convert::watch_item(item))),
+                    .map(|item| item.map(convert::watch_item).map_err(Status::from)),
             )
         } else {
             let id = convert::parse_id(id)?;
@@ -114,7 +114,7 @@ impl VerifyService for VerifyApi {
                 self.engine
                     .watch_one(&tenant, id)
                     .await?
-                    .map(|item| Ok(convert::watch_item(item))),
+                    .map(|item| item.map(convert::watch_item).map_err(Status::from)),
             )
         };
         // The slot is given back when the stream is dropped (the client left).

@@ -10,7 +10,9 @@
 //!
 //! On `Lagged` (or a hub resync) the stream re-reads the store and sends a fresh
 //! snapshot with `resync` set. A stream on one id ends after the transition that
-//! makes it final. Every stream ends at shutdown. Dropping a stream drops its
+//! makes it final. Every stream ends at shutdown. A store read that fails in the
+//! middle of a stream (a gap fill, a resync) ends it with that error, never
+//! silently, so the client knows to watch again. Dropping a stream drops its
 //! subscription, which frees its slot.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -75,7 +77,8 @@ impl Engine {
         &self,
         tenant_id: &str,
         id: Uuid,
-    ) -> Result<impl Stream<Item = WatchItem> + Send + 'static, EngineError> {
+    ) -> Result<impl Stream<Item = Result<WatchItem, EngineError>> + Send + 'static, EngineError>
+    {
         let inner = self.inner.clone();
         let mut sub = inner.hub.subscribe(tenant_id);
         let first = inner.load(tenant_id, id).await?;
@@ -84,7 +87,7 @@ impl Engine {
         Ok(async_stream::stream! {
             let mut seen = first.revision;
             let done = first.is_final();
-            yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&first))), active: vec![], active_total: 0, resync: false, at: inner.clock.now() };
+            yield Ok(WatchItem::Snapshot { view: Some(Box::new(inner.view(&first))), active: vec![], active_total: 0, resync: false, at: inner.clock.now() });
             if done {
                 return;
             }
@@ -100,16 +103,25 @@ impl Engine {
                             Next::Show => vec![ev],
                             Next::Fill => match inner.events_since(id, seen).await {
                                 Ok(events) => events,
-                                Err(_) => return,
+                                Err(e) => {
+                                    yield Err(e);
+                                    return;
+                                }
                             },
                         }
                     }
                     Ok(HubItem::Event(_)) | Ok(HubItem::Blocked(_)) => continue,
                     Ok(HubItem::Resync) | Err(RecvError::Lagged(_)) => {
-                        let Ok(v) = inner.load(&tenant_id, id).await else { return };
+                        let v = match inner.load(&tenant_id, id).await {
+                            Ok(v) => v,
+                            Err(e) => {
+                                yield Err(e);
+                                return;
+                            }
+                        };
                         seen = v.revision;
                         let done = v.is_final();
-                        yield WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], active_total: 0, resync: true, at: inner.clock.now() };
+                        yield Ok(WatchItem::Snapshot { view: Some(Box::new(inner.view(&v))), active: vec![], active_total: 0, resync: true, at: inner.clock.now() });
                         if done {
                             return;
                         }
@@ -123,7 +135,7 @@ impl Engine {
                     }
                     seen = ev.revision();
                     let last = ev.kind.is_final();
-                    yield WatchItem::Event(ev);
+                    yield Ok(WatchItem::Event(ev));
                     if last {
                         return;
                     }
@@ -136,14 +148,15 @@ impl Engine {
     pub async fn watch_tenant(
         &self,
         tenant_id: &str,
-    ) -> Result<impl Stream<Item = WatchItem> + Send + 'static, EngineError> {
+    ) -> Result<impl Stream<Item = Result<WatchItem, EngineError>> + Send + 'static, EngineError>
+    {
         let inner = self.inner.clone();
         let mut sub = inner.hub.subscribe(tenant_id);
         let tenant_id = tenant_id.to_owned();
         let shutdown = inner.shutdown.clone();
         let (active, active_total, mut seen) = tenant_snapshot(&inner, &tenant_id).await?;
         Ok(async_stream::stream! {
-            yield WatchItem::Snapshot { view: None, active, active_total, resync: false, at: inner.clock.now() };
+            yield Ok(WatchItem::Snapshot { view: None, active, active_total, resync: false, at: inner.clock.now() });
             let mut finished = Finished::default();
             loop {
                 let r = tokio::select! {
@@ -152,7 +165,7 @@ impl Engine {
                 };
                 let events = match r {
                     Ok(HubItem::Blocked(b)) => {
-                        yield WatchItem::Blocked(b);
+                        yield Ok(WatchItem::Blocked(b));
                         continue;
                     }
                     Ok(HubItem::Event(ev)) => {
@@ -169,16 +182,25 @@ impl Engine {
                                 Next::Show => vec![ev],
                                 Next::Fill => match inner.events_since(id, s).await {
                                     Ok(events) => events,
-                                    Err(_) => return,
+                                    Err(e) => {
+                                        yield Err(e);
+                                        return;
+                                    }
                                 },
                             },
                         }
                     }
                     Ok(HubItem::Resync) | Err(RecvError::Lagged(_)) => {
-                        let Ok((active, active_total, s)) = tenant_snapshot(&inner, &tenant_id).await else { return };
+                        let (active, active_total, s) = match tenant_snapshot(&inner, &tenant_id).await {
+                            Ok(snapshot) => snapshot,
+                            Err(e) => {
+                                yield Err(e);
+                                return;
+                            }
+                        };
                         seen = s;
                         finished = Finished::default();
-                        yield WatchItem::Snapshot { view: None, active, active_total, resync: true, at: inner.clock.now() };
+                        yield Ok(WatchItem::Snapshot { view: None, active, active_total, resync: true, at: inner.clock.now() });
                         continue;
                     }
                     Err(RecvError::Closed) => return,
@@ -194,7 +216,7 @@ impl Engine {
                     } else {
                         seen.insert(id, ev.revision());
                     }
-                    yield WatchItem::Event(ev);
+                    yield Ok(WatchItem::Event(ev));
                 }
             }
         })

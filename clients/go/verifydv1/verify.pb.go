@@ -1750,6 +1750,8 @@ func (x *CancelVerificationResponse) GetVerification() *Verification {
 // Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
 // that falls further behind than the buffer loses the transitions it missed, and gets
 // instead a fresh SNAPSHOT with `resync` set, after which transitions continue in order.
+// The same happens when the node serving the stream loses touch with the others'
+// transitions for a moment (several nodes on one database).
 // The stored record stays the truth; a stream is a view of it. Closing the stream
 // frees everything the server held for it.
 type WatchStatusRequest struct {
@@ -1814,7 +1816,8 @@ type WatchStatusResponse struct {
 	ActiveVerifications []*Verification `protobuf:"bytes,4,rep,name=active_verifications,json=activeVerifications,proto3" json:"active_verifications,omitempty"`
 	// When the transition happened (or when the snapshot was taken).
 	EventTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=event_time,json=eventTime,proto3" json:"event_time,omitempty"`
-	// Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+	// Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+	// or (several nodes) the serving node lost touch with the others' transitions.
 	Resync bool `protobuf:"varint,6,opt,name=resync,proto3" json:"resync,omitempty"`
 	// For the channel events (CHANNEL_SENT, CHANNEL_SUCCESS, CHANNEL_FAILED,
 	// CHANNEL_UPDATED): the index in routing_strategy (and history) of the step the event

@@ -43,7 +43,8 @@ class VerifyServiceStub:
     - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
       and reason `RATE_LIMITED` (too many starts for one phone number or email address
       in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      still being delivered; a slot frees whenever one of them finishes, which nobody
+      knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
       midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
       `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
       destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -114,7 +115,8 @@ class VerifyServiceAsyncStub(VerifyServiceStub):
     - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
       and reason `RATE_LIMITED` (too many starts for one phone number or email address
       in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      still being delivered; a slot frees whenever one of them finishes, which nobody
+      knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
       midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
       `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
       destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -181,7 +183,8 @@ class VerifyServiceServicer(metaclass=_abc_1.ABCMeta):
     - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
       and reason `RATE_LIMITED` (too many starts for one phone number or email address
       in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-      still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+      still being delivered; a slot frees whenever one of them finishes, which nobody
+      knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
       midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
       `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
       destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many

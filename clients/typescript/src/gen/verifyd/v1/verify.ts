@@ -905,6 +905,8 @@ export interface CancelVerificationResponse {
  * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
  * that falls further behind than the buffer loses the transitions it missed, and gets
  * instead a fresh SNAPSHOT with `resync` set, after which transitions continue in order.
+ * The same happens when the node serving the stream loses touch with the others'
+ * transitions for a moment (several nodes on one database).
  * The stored record stays the truth; a stream is a view of it. Closing the stream
  * frees everything the server held for it.
  */
@@ -937,7 +939,10 @@ export interface WatchStatusResponse {
   eventTime:
     | Date
     | undefined;
-  /** Set on a snapshot sent because the watcher fell behind and transitions were skipped. */
+  /**
+   * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+   * or (several nodes) the serving node lost touch with the others' transitions.
+   */
   resync: boolean;
   /**
    * For the channel events (CHANNEL_SENT, CHANNEL_SUCCESS, CHANNEL_FAILED,
@@ -3433,7 +3438,8 @@ export const WatchStatusResponse: MessageFns<WatchStatusResponse> = {
  * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
  *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
  *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
- *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+ *   still being delivered; a slot frees whenever one of them finishes, which nobody
+ *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
  *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
  *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
  *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many

@@ -17,7 +17,8 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
  *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
  *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
- *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+ *   still being delivered; a slot frees whenever one of them finishes, which nobody
+ *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
  *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
  *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
  *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -280,7 +281,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -383,7 +385,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -433,7 +436,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -552,7 +556,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -668,7 +673,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many
@@ -783,7 +789,8 @@ public final class VerifyServiceGrpc {
    * - RESOURCE_EXHAUSTED with a `google.rpc.RetryInfo` holding the real time to wait,
    *   and reason `RATE_LIMITED` (too many starts for one phone number or email address
    *   in the last hour), `TOO_MANY_IN_DELIVERY` (too many verifications of the tenant
-   *   still being delivered), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
+   *   still being delivered; a slot frees whenever one of them finishes, which nobody
+   *   knows in advance, so its RetryInfo is a 1 s polling hint), `SPEND_CAP_REACHED` (the tenant's daily spend cap, until
    *   midnight UTC), `PREFIX_BLOCKED` (the number's prefix is blocked for SMS pumping),
    *   `TOO_MANY_FAILED_CHECKS` (CheckCode: too many consecutive wrong codes for the
    *   destination), or `TOO_MANY_BAD_CREDENTIALS` (the client address sent too many

@@ -19,6 +19,8 @@ package dev.verifyd.v1;
  * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
  * that falls further behind than the buffer loses the transitions it missed, and gets
  * instead a fresh SNAPSHOT with `resync` set, after which transitions continue in order.
+ * The same happens when the node serving the stream loses touch with the others'
+ * transitions for a moment (several nodes on one database).
  * The stored record stays the truth; a stream is a view of it. Closing the stream
  * frees everything the server held for it.
  * </pre>
@@ -287,6 +289,8 @@ private static final long serialVersionUID = 0L;
    * Slow watchers: each tenant's transitions pass through a bounded buffer. A watcher
    * that falls further behind than the buffer loses the transitions it missed, and gets
    * instead a fresh SNAPSHOT with `resync` set, after which transitions continue in order.
+   * The same happens when the node serving the stream loses touch with the others'
+   * transitions for a moment (several nodes on one database).
    * The stored record stays the truth; a stream is a view of it. Closing the stream
    * frees everything the server held for it.
    * </pre>

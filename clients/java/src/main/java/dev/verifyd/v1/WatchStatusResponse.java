@@ -287,7 +287,8 @@ private static final long serialVersionUID = 0L;
   private boolean resync_ = false;
   /**
    * <pre>
-   * Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+   * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+   * or (several nodes) the serving node lost touch with the others' transitions.
    * </pre>
    *
    * <code>bool resync = 6 [json_name = "resync"];</code>
@@ -1867,7 +1868,8 @@ private static final long serialVersionUID = 0L;
     private boolean resync_ ;
     /**
      * <pre>
-     * Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+     * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+     * or (several nodes) the serving node lost touch with the others' transitions.
      * </pre>
      *
      * <code>bool resync = 6 [json_name = "resync"];</code>
@@ -1879,7 +1881,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+     * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+     * or (several nodes) the serving node lost touch with the others' transitions.
      * </pre>
      *
      * <code>bool resync = 6 [json_name = "resync"];</code>
@@ -1895,7 +1898,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+     * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+     * or (several nodes) the serving node lost touch with the others' transitions.
      * </pre>
      *
      * <code>bool resync = 6 [json_name = "resync"];</code>

@@ -165,7 +165,8 @@ public interface WatchStatusResponseOrBuilder extends
 
   /**
    * <pre>
-   * Set on a snapshot sent because the watcher fell behind and transitions were skipped.
+   * Set on a snapshot sent because transitions were skipped: the watcher fell behind,
+   * or (several nodes) the serving node lost touch with the others' transitions.
    * </pre>
    *
    * <code>bool resync = 6 [json_name = "resync"];</code>
