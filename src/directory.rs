@@ -282,6 +282,15 @@ impl Directory {
     }
 
     /// A tenant's webhook endpoints, oldest first.
+    /// Whether the tenant has any webhook endpoint, disabled ones included (a
+    /// disabled endpoint may be enabled again, and its deliveries then go on).
+    pub fn has_endpoints(&self, tenant: &str) -> bool {
+        self.read()
+            .endpoints
+            .get(tenant)
+            .is_some_and(|e| !e.is_empty())
+    }
+
     pub fn endpoints(&self, tenant: &str) -> Vec<Arc<Endpoint>> {
         let mut all = self
             .read()

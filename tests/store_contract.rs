@@ -183,6 +183,7 @@ async fn commit(
         record: v,
         expected_revision: expected,
         events,
+        webhooks: true,
         external_refs: &[],
         limits: None,
         audit: &[],
@@ -345,6 +346,36 @@ async fn outbox_fans_out_once_and_deliveries_keep_their_order(o: Opened) {
         0,
         "taken out once"
     );
+    // A commit whose events no endpoint could want leaves the outbox alone.
+    let other = record("t", 1_000);
+    s.insert_verification(&other, NODE, None).await.unwrap();
+    let mut other2 = other.clone();
+    other2.revision = 2;
+    let quiet = [StoredEvent::new(EventKind::ChannelSent, Some(0), &other2)];
+    let done = s
+        .commit(Commit {
+            record: &other2,
+            expected_revision: 1,
+            events: &quiet,
+            webhooks: false,
+            external_refs: &[],
+            limits: None,
+            audit: &[],
+            origin: NODE,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(done, Committed::Done));
+    assert_eq!(
+        s.events_after(other.id, 1).await.unwrap().events.len(),
+        1,
+        "the event is stored"
+    );
+    assert_eq!(
+        s.fan_out(10, made("we_a")).await.unwrap(),
+        0,
+        "but not in the outbox"
+    );
     assert_eq!(s.next_delivery_due(0).await.unwrap(), Some(5_000));
     assert_eq!(
         s.next_delivery_due(5_000).await.unwrap(),
@@ -435,6 +466,7 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
             record: &sent,
             expected_revision: 1,
             events: &[],
+            webhooks: true,
             external_refs: &refs,
             limits: None,
             audit: &[],
@@ -461,6 +493,7 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
             record: &stale,
             expected_revision: 1,
             events: &[],
+            webhooks: true,
             external_refs: &lost,
             limits: None,
             audit: &[],
@@ -701,6 +734,7 @@ async fn postgres_takeover_fences_the_old_owner() {
             record: &bumped(&v),
             expected_revision: v.revision,
             events: &[],
+            webhooks: true,
             external_refs: &[],
             limits: None,
             audit: &[],
@@ -735,6 +769,7 @@ async fn postgres_notices_reach_the_other_node_in_commit_order() {
                 record: &next,
                 expected_revision: cur.revision,
                 events: &[],
+                webhooks: true,
                 external_refs: &[],
                 limits: None,
                 audit: &[],

@@ -1009,6 +1009,11 @@ impl Inner {
                 record: &next,
                 expected_revision: before,
                 events: &events,
+                // Events no endpoint could want stay out of the outbox. Across
+                // nodes, an endpoint just created elsewhere is known here within
+                // the directory refresh interval.
+                webhooks: next.callback_url.is_some()
+                    || self.directory.has_endpoints(&next.tenant_id),
                 external_refs: &external_refs,
                 limits,
                 audit: &audit,

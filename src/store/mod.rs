@@ -204,6 +204,10 @@ pub struct Commit<'a> {
     pub expected_revision: u64,
     /// The transitions this write makes, stored in the same atomic write.
     pub events: &'a [StoredEvent],
+    /// Whether `events` also enter the webhook outbox (in the same atomic write).
+    /// False when no endpoint of the tenant could want them: the tenant has none
+    /// and the verification names no `callback_url`.
+    pub webhooks: bool,
     /// New entries of the provider-id index, written in the same atomic write.
     pub external_refs: &'a [ExternalRef],
     /// Limit counters this write changes (a delivery that ended, a charge, a check).
@@ -370,7 +374,12 @@ impl Closer {
 pub async fn open(backend: &Backend, node: &str) -> Result<(SharedStore, Closer), StoreError> {
     match backend {
         Backend::Sled(dir) => {
-            let (s, closed) = sled::SledStore::open(dir, node)?;
+            // Opening reads, migrates and flushes: off the async workers.
+            let (dir, node) = (dir.clone(), node.to_owned());
+            let (s, closed) =
+                tokio::task::spawn_blocking(move || sled::SledStore::open(&dir, &node))
+                    .await
+                    .map_err(|_| StoreError::Gone)??;
             Ok((Arc::new(s), Closer::Sled(closed)))
         }
         Backend::Postgres(cfg) => {

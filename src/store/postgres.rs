@@ -617,6 +617,7 @@ impl Store for PgStore {
                  INSERT INTO outbox (tenant_id, verification_id, revision)
                  SELECT upd.tenant_id, $1, e.revision
                  FROM upd, unnest($6::bigint[]) WITH ORDINALITY AS e(revision, i)
+                 WHERE $16
                  ORDER BY e.i
                  RETURNING 1
              ), n AS (
@@ -640,7 +641,8 @@ impl Store for PgStore {
         .bind(&ref_providers)
         .bind(&ref_ids)
         .bind(&ref_attempts)
-        .bind(v.updated_at);
+        .bind(v.updated_at)
+        .bind(c.webhooks);
         let updated: i64 = match &mut tx {
             Some(tx) => stmt.fetch_one(&mut **tx).await?,
             None => stmt.fetch_one(&self.pool).await?,
@@ -988,12 +990,17 @@ impl Store for PgStore {
 
     async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // No SKIP LOCKED: a node that skipped another's rows could commit the
+        // deliveries of a verification's later events before those of its earlier
+        // ones, and an endpoint would get them out of order. Locking in `seq` order
+        // makes a second node wait at the first row the other holds (no deadlock:
+        // both lock in the same order), then skip the rows that are gone.
         let rows = sqlx::query(
             "SELECT o.seq, o.tenant_id, o.block, e.record
              FROM outbox o
              LEFT JOIN events e ON e.verification_id = o.verification_id AND e.revision = o.revision
              ORDER BY o.seq LIMIT $1
-             FOR UPDATE OF o SKIP LOCKED",
+             FOR UPDATE OF o",
         )
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)

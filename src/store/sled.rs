@@ -300,7 +300,7 @@ impl SledStore {
     /// Opens (or creates) the store in `dir` for node `node`, migrates an older
     /// schema, and starts the flusher thread.
     pub fn open(dir: &Path, node: &str) -> Result<(Self, Closed), StoreError> {
-        let db = ::sled::Config::new().path(dir).open()?;
+        let db = open_db(dir)?;
         let trees = Trees {
             verifications: db.open_tree("verifications")?,
             active: db.open_tree("active")?,
@@ -536,6 +536,25 @@ fn migrate(t: &Trees) -> Result<(), StoreError> {
     }
     t.meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
     Ok(())
+}
+
+/// Opens sled's database. sled's own background threads let go of its file lock a
+/// moment after the last handle of a closed store drops, so a reopen in the same
+/// process (a restart in tests) may find it still held: it is tried again for a
+/// few seconds. Another process is kept out before this, by the data dir's lock.
+fn open_db(dir: &Path) -> Result<::sled::Db, StoreError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match ::sled::Config::new().path(dir).open() {
+            Err(::sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 fn flusher(db: ::sled::Db, rx: std_mpsc::Receiver<FlushWaiter>) {
@@ -782,7 +801,11 @@ impl Store for SledStore {
             .collect();
         let limits = c.limits.clone();
         let audit = c.audit.to_vec();
-        let revisions: Vec<u64> = c.events.iter().map(|e| e.revision).collect();
+        let revisions: Vec<u64> = if c.webhooks {
+            c.events.iter().map(|e| e.revision).collect()
+        } else {
+            Vec::new()
+        };
         let outcome = self
             .blocking(move |s| {
                 let t = &s.trees;
@@ -962,20 +985,27 @@ impl Store for SledStore {
         limit: usize,
     ) -> Result<Vec<Verification>, StoreError> {
         self.blocking(move |s| {
-            let mut cursor = s.claim_cursor.lock().unwrap_or_else(|p| p.into_inner());
-            let Some(after) = cursor.clone() else {
+            // The cursor is copied out and written back: no lock is held while sled
+            // reads. Only the resume scan at start-up calls this, one call at a time.
+            let Some(after) = s
+                .claim_cursor
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+            else {
                 return Ok(Vec::new());
             };
             let mut out = Vec::new();
             let mut last = None;
+            let mut next = None;
             for item in s.trees.active.range(after.clone()..).keys() {
                 let k = item?;
                 if k.as_ref() == after.as_slice() {
                     continue;
                 }
                 if out.len() == limit.max(1) {
-                    *cursor = last;
-                    return Ok(out);
+                    next = last;
+                    break;
                 }
                 let raw = k.get(k.len().saturating_sub(16)..).unwrap_or_default();
                 let id = Uuid::from_slice(raw).map_err(|e| StoreError::Decode(e.to_string()))?;
@@ -984,7 +1014,7 @@ impl Store for SledStore {
                 }
                 last = Some(k.to_vec());
             }
-            *cursor = None;
+            *s.claim_cursor.lock().unwrap_or_else(|p| p.into_inner()) = next;
             Ok(out)
         })
         .await
@@ -1160,10 +1190,13 @@ impl Store for SledStore {
 
     async fn fan_out(&self, limit: usize, f: FanOut) -> Result<usize, StoreError> {
         // Not flushed: the transaction is atomic, and a lost one leaves its events in
-        // the outbox (at least once).
+        // the outbox (at least once). One transaction for the whole batch: each sled
+        // transaction writes (and syncs) its own log entry. Only this node's
+        // dispatcher fans out, one call at a time, so the rows read are still there.
         self.blocking(move |s| {
             let t = &s.trees;
-            let mut taken = 0;
+            let mut taken: Vec<::sled::IVec> = Vec::new();
+            let mut deliveries: Vec<Delivery> = Vec::new();
             for item in t.outbox.iter().take(limit) {
                 let (k, b) = item?;
                 let row: OutboxRow = decode(&b)?;
@@ -1179,33 +1212,37 @@ impl Store for SledStore {
                     },
                     OutboxRef::Block(b) => Some(OutboxEvent::Block(b)),
                 };
-                let deliveries = match event {
-                    Some(event) => f(&OutboxItem {
+                if let Some(event) = event {
+                    deliveries.extend(f(&OutboxItem {
                         seq,
                         tenant_id: row.tenant_id,
                         event,
-                    }),
-                    None => Vec::new(),
-                };
-                (
-                    &t.outbox,
-                    &t.deliveries,
-                    &t.deliveries_due,
-                    &t.deliveries_order,
-                    &t.deliveries_by_time,
-                )
-                    .transaction(|(ot, dt, due, ord, bt)| {
-                        for d in &deliveries {
-                            put_delivery(dt, due, ord, d)?;
-                            bt.insert(by_time_key(d), &[] as &[u8])?;
-                        }
-                        ot.remove(&k)?;
-                        Ok(())
-                    })
-                    .map_err(|e| tx_err(e, abort_err))?;
-                taken += 1;
+                    }));
+                }
+                taken.push(k);
             }
-            Ok(taken)
+            if taken.is_empty() {
+                return Ok(0);
+            }
+            (
+                &t.outbox,
+                &t.deliveries,
+                &t.deliveries_due,
+                &t.deliveries_order,
+                &t.deliveries_by_time,
+            )
+                .transaction(|(ot, dt, due, ord, bt)| {
+                    for d in &deliveries {
+                        put_delivery(dt, due, ord, d)?;
+                        bt.insert(by_time_key(d), &[] as &[u8])?;
+                    }
+                    for k in &taken {
+                        ot.remove(k)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e| tx_err(e, abort_err))?;
+            Ok(taken.len())
         })
         .await
     }
@@ -1223,8 +1260,13 @@ impl Store for SledStore {
         let busy = busy.to_vec();
         self.blocking(move |s| {
             let t = &s.trees;
-            let mut leases = s.leases.lock().unwrap_or_else(|p| p.into_inner());
-            leases.retain(|_, until| *until > now);
+            // The leases in force are copied out, so that no lock is held while sled
+            // reads; the claim itself is decided under the lock at the end.
+            let leases: std::collections::HashSet<Uuid> = {
+                let mut l = s.leases.lock().unwrap_or_else(|p| p.into_inner());
+                l.retain(|_, until| *until > now);
+                l.keys().copied().collect()
+            };
             // The first claimable ones of each endpoint that is not busy, then the
             // earliest of them all.
             let mut candidates: Vec<Delivery> = Vec::new();
@@ -1249,7 +1291,7 @@ impl Store for SledStore {
                     let id =
                         Uuid::from_slice(k.get(k.len().saturating_sub(16)..).unwrap_or_default())
                             .map_err(|e| StoreError::Decode(e.to_string()))?;
-                    if leases.contains_key(&id) {
+                    if leases.contains(&id) {
                         continue;
                     }
                     let Some(b) = t.deliveries.get(id.as_bytes())? else {
@@ -1272,12 +1314,14 @@ impl Store for SledStore {
                 }
             }
             candidates.sort_by_key(|d| d.next_attempt_at);
+            let mut leases = s.leases.lock().unwrap_or_else(|p| p.into_inner());
+            // A claim that ran meanwhile keeps what it took.
+            candidates.retain(|d| leases.get(&d.id).is_none_or(|&until| until <= now));
             candidates.truncate(limit);
             for d in &candidates {
                 leases.insert(d.id, now.saturating_add(lease_ms));
             }
-            let out = candidates;
-            Ok(out)
+            Ok(candidates)
         })
         .await
     }
