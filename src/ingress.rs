@@ -11,8 +11,9 @@
 //!   attempt is: the machine ignores what no longer matters, so duplicates are
 //!   harmless).
 //! - Bounded: bodies are at most [`BODY_LIMIT`], at most [`CONCURRENCY`] callbacks
-//!   are handled at once (the rest wait: a flood slows the ingress down instead of
-//!   growing memory), and reports reach drivers through bounded mailboxes.
+//!   are read and handled at once (the rest wait before their bodies are read: a
+//!   flood slows the ingress down instead of growing memory), and reports reach
+//!   drivers through bounded mailboxes.
 //!
 //! `GET /healthz` answers 200 for load balancers in front of the ingress.
 
@@ -62,6 +63,9 @@ pub fn serve(
     };
     let app = axum::Router::new()
         .route("/callbacks/{name}", any(callback))
+        // The permit is taken before the body is read (the handler's extractor reads
+        // it), so at most CONCURRENCY bodies are in memory at once.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), admit))
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
@@ -78,6 +82,19 @@ fn wall_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Holds one of the ingress's permits while a callback is read and handled; the
+/// rest wait, unread.
+async fn admit(
+    State(st): State<Ingress>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Ok(_permit) = st.permits.acquire().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    next.run(req).await
+}
+
 async fn callback(
     State(st): State<Ingress>,
     Path(name): Path<String>,
@@ -86,9 +103,6 @@ async fn callback(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Ok(_permit) = st.permits.acquire().await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
     let Some(provider) = st.engine.channels().provider(&name) else {
         return (StatusCode::NOT_FOUND, "no such provider\n").into_response();
     };

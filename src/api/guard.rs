@@ -61,17 +61,19 @@ impl CredentialGuard {
         }
     }
 
-    /// The client address of a call: from the configured header, else the peer.
+    /// The client address of a call: from the configured header when it names one,
+    /// else the peer (a call that leaves the header out, or garbles it, is still
+    /// counted: against the address it came from).
     pub fn client_addr(
         &self,
         metadata: &tonic::metadata::MetadataMap,
         peer: Option<IpAddr>,
     ) -> Option<IpAddr> {
-        if let Some(h) = &self.cfg.client_ip_header {
+        let from_header = self.cfg.client_ip_header.as_ref().and_then(|h| {
             let v = metadata.get(h.as_str())?.to_str().ok()?;
-            return v.rsplit(',').next()?.trim().parse().ok();
-        }
-        peer
+            v.rsplit(',').next()?.trim().parse().ok()
+        });
+        from_header.or(peer)
     }
 
     pub fn check(&self, ip: IpAddr, now: Millis) -> Verdict {
@@ -165,5 +167,12 @@ mod tests {
             g.client_addr(&m, None),
             Some("198.51.100.7".parse().unwrap())
         );
+        // Without the header, or with one that names no address: the peer.
+        let peer: IpAddr = "192.0.2.44".parse().unwrap();
+        let empty = tonic::metadata::MetadataMap::new();
+        assert_eq!(g.client_addr(&empty, Some(peer)), Some(peer));
+        let mut bad = tonic::metadata::MetadataMap::new();
+        bad.insert("x-forwarded-for", "unknown".parse().unwrap());
+        assert_eq!(g.client_addr(&bad, Some(peer)), Some(peer));
     }
 }

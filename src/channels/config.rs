@@ -216,9 +216,21 @@ impl DeliveryConfig {
         Self::parse(&text).map_err(|e| format!("--config {}: {e}", path.display()))
     }
 
-    /// Parses the file's text.
+    /// Parses the file's text. An error names the line and column and says what is
+    /// wrong, but never quotes the line: it may hold a secret.
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        toml::from_str(text).map_err(|e| {
+            let msg = e.message().trim_end();
+            match e.span() {
+                Some(span) => {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    format!("line {line}, column {col}: {msg}")
+                }
+                None => msg.to_owned(),
+            }
+        })
     }
 
     fn entries(&self) -> [(Channel, &Vec<ProviderSettings>); 5] {
@@ -319,5 +331,20 @@ impl DeliveryConfig {
             }
         }
         Ok(channels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_names_the_place_but_never_quotes_the_line() {
+        let text = "[[sms]]\nprovider = \"twilio\"\nauth_token = \"s3cr3t-token-value\n";
+        let e = DeliveryConfig::parse(text).unwrap_err();
+        assert!(e.starts_with("line 3, column "), "{e}");
+        assert!(!e.contains("s3cr3t"), "{e}");
+        let e = DeliveryConfig::parse("[[sms]]\nauth_token = 7\nnope = \n").unwrap_err();
+        assert!(e.starts_with("line 3, column 8: "), "{e}");
     }
 }
