@@ -229,7 +229,12 @@ async fn a_cancel_withdraws_the_pending_telegram_message() {
         }
     })
     .await;
-    assert_eq!(tg.message(&request_id).unwrap().status, "revoked");
+    // The double records a request before it acts on it: wait for the message itself.
+    until("the message revoked", || {
+        let status = tg.message(&request_id).map(|m| m.status.clone());
+        async move { status.as_deref() == Some("revoked") }
+    })
+    .await;
     tg.assert_clean();
     ts.stop().await;
 }

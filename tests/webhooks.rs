@@ -119,6 +119,13 @@ async fn every_event_of_a_three_step_fallback_arrives_signed_and_in_order() {
     assert_eq!(statuses(&done), vec![S::Failed, S::Failed, S::Success]);
     let first = rx.log_of("/all", 1).await;
     assert_eq!(first[0].answer, json!(500));
+    // The receiver logs before it answers: wait until verifyd stored the failure (and
+    // with it the time of the retry) before the clock moves.
+    let msg = first[0].webhook_id.clone().expect("webhook-id");
+    until_delivery(&ts, &ep.id, &msg, "the failed first attempt stored", |d| {
+        d.attempts == 1
+    })
+    .await;
     ts.advance(5); // the first retry is 5 s later
     let code = done.code.clone().expect("the code is shown");
     ts.check(&v.id, &code).await.unwrap();
