@@ -9,10 +9,14 @@
 //! `--reps` interleaved repetitions (A B C A B C ...).
 //!
 //! Scenarios: hash floor get pairs durable checks watch overload flood inflight
-//! cluster, or `all`. `--smoke` runs each for about a second at tiny sizes and
-//! asserts nothing about speed: only that every scenario runs and prints.
+//! cluster, or `all`; and `peers` (verifyd against django-phone-verify and
+//! better-auth, installed by `scripts/bench-peers.sh`), which `all` leaves out
+//! because it installs from PyPI and npm. `--smoke` runs each for about a second at
+//! tiny sizes and asserts nothing about speed: only that every scenario runs and
+//! prints.
 
 mod load;
+mod peers;
 mod pg;
 mod raw;
 mod report;
@@ -31,8 +35,9 @@ use clap::Parser;
     about = "verifyd's benchmark harness: scenarios against servers it starts itself"
 )]
 struct Opt {
-    /// Scenarios to run, in order (`all` for every one): hash floor get pairs durable
-    /// checks watch overload flood inflight cluster.
+    /// Scenarios to run, in order (`all` for these: hash floor get pairs durable
+    /// checks watch overload flood inflight cluster), and `peers`, which only runs
+    /// when named (it installs django-phone-verify and better-auth).
     #[arg(required = true)]
     scenarios: Vec<String>,
 
@@ -118,6 +123,11 @@ struct Opt {
     json: Option<PathBuf>,
 }
 
+// The same allocator as the `verifyd` binary: this executable is also the server
+// under test (`__serve`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut argv = std::env::args_os();
     let _ = argv.next();
@@ -196,12 +206,13 @@ async fn run(opt: Opt, pinned: bool, taskset: bool) -> anyhow::Result<bool> {
     for s in &opt.scenarios {
         if s == "all" {
             names.extend(scenarios::ALL.iter().map(|s| s.to_string()));
-        } else if scenarios::ALL.contains(&s.as_str()) {
+        } else if scenarios::ALL.contains(&s.as_str()) || scenarios::BY_NAME.contains(&s.as_str()) {
             names.push(s.clone());
         } else {
             anyhow::bail!(
-                "unknown scenario {s}; one of: all {}",
-                scenarios::ALL.join(" ")
+                "unknown scenario {s}; one of: all {} {}",
+                scenarios::ALL.join(" "),
+                scenarios::BY_NAME.join(" ")
             );
         }
     }

@@ -53,7 +53,7 @@ impl Ctx {
         self.costs.first().copied().unwrap_or(6)
     }
 
-    fn opts(&self, dir: &Scratch, cost: u32) -> ServerOpts {
+    pub fn opts(&self, dir: &Scratch, cost: u32) -> ServerOpts {
         ServerOpts::new(dir.path().join("data"), cost, self.server_core)
     }
 
@@ -109,14 +109,14 @@ impl Target {
 }
 
 /// Measures the server's CPU use over a load: busy seconds per wall second.
-struct CpuMeter {
+pub struct CpuMeter {
     pid: Option<u32>,
     cpu: f64,
     at: Instant,
 }
 
 impl CpuMeter {
-    fn start(pid: Option<u32>) -> Self {
+    pub fn start(pid: Option<u32>) -> Self {
         CpuMeter {
             pid,
             cpu: pid.map_or(0.0, crate::server::cpu_secs),
@@ -125,7 +125,7 @@ impl CpuMeter {
     }
 
     /// Records `<name>.server_cpu` (1.0 = one core busy all the time).
-    fn done(self, r: &mut Report, name: &str) {
+    pub fn done(self, r: &mut Report, name: &str) {
         if let Some(pid) = self.pid {
             let used = crate::server::cpu_secs(pid) - self.cpu;
             r.fig(
@@ -137,7 +137,7 @@ impl CpuMeter {
     }
 }
 
-fn errors_note(r: &mut Report, what: &str, res: &LoadResult) {
+pub fn errors_note(r: &mut Report, what: &str, res: &LoadResult) {
     if res.error_total() > 0 {
         r.note(format!("{what}: errors {}", res.error_summary()));
     }
@@ -257,7 +257,7 @@ pub async fn get(ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
 
 /// One start+check pair; the code is chosen by us (`custom`) or read back from the
 /// sandbox outbox.
-async fn pair(p: Pool, w: usize, outbox: bool) -> Result<Parts, String> {
+pub async fn pair(p: Pool, w: usize, outbox: bool) -> Result<Parts, String> {
     let mut parts = Parts::default();
     let mut c = p.verify(w);
     let code = load::random_code();
@@ -1206,6 +1206,9 @@ pub const ALL: [&str; 11] = [
     "cluster",
 ];
 
+/// Scenarios that run only when named: `peers` installs its peers from PyPI and npm.
+pub const BY_NAME: [&str; 1] = ["peers"];
+
 /// Scenarios that can run against `--addr`.
 pub const EXTERNAL_OK: [&str; 7] = [
     "hash", "floor", "get", "pairs", "watch", "overload", "flood",
@@ -1227,6 +1230,7 @@ pub async fn run(name: &str, ctx: &Ctx, r: &mut Report) -> anyhow::Result<()> {
         "flood" => flood(ctx, r).await,
         "inflight" => inflight(ctx, r).await,
         "cluster" => cluster(ctx, r).await,
+        "peers" => crate::peers::peers(ctx, r).await,
         other => bail!("unknown scenario {other}; one of: {}", ALL.join(" ")),
     }
 }

@@ -250,17 +250,43 @@ impl Rss {
     }
 }
 
-/// CPU seconds (user + system) a process has used so far; 0 when unknown.
+/// CPU seconds (user + system) a process and its live descendants have used so far
+/// (a gunicorn worker is a child of its master); 0 when unknown.
 pub fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // pid (comm) state ppid ...: fields after ')' start at state (field 3); utime
-    // and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
-    let Some((_, rest)) = stat.rsplit_once(')') else {
+    // pid (comm) state ppid ...: fields after ')' start at state (field 3); ppid is
+    // field 4, utime and stime are fields 14 and 15, in clock ticks (100 a second on
+    // Linux).
+    let read = |pid: u32| -> Option<(u32, f64)> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let (_, rest) = stat.rsplit_once(')')?;
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        Some((num(1) as u32, (num(11) + num(12)) as f64 / 100.0))
+    };
+    let Some((_, own)) = read(pid) else {
         return 0.0;
     };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    (tick(11) + tick(12)) as f64 / 100.0
+    let mut procs = Vec::new();
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            if let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok())
+                && let Some((ppid, cpu)) = read(p)
+            {
+                procs.push((p, ppid, cpu));
+            }
+        }
+    }
+    let mut total = own;
+    let mut frontier = vec![pid];
+    while let Some(parent) = frontier.pop() {
+        for &(p, ppid, cpu) in &procs {
+            if ppid == parent && p != pid {
+                total += cpu;
+                frontier.push(p);
+            }
+        }
+    }
+    total
 }
 
 fn tail(p: &Path, n: usize) -> String {
