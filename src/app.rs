@@ -54,13 +54,24 @@ pub struct Running {
 
 /// Starts everything on `listener`. `args` must have passed `validate`.
 pub async fn start(args: &ServeArgs, listener: TcpListener) -> anyhow::Result<Running> {
+    let data_dir_lock = crate::datadir::lock(&args.data_dir)?;
+    start_locked(args, listener, data_dir_lock).await
+}
+
+/// [`start`], with the data dir's lock already taken (the binary takes it before it
+/// binds `--listen`, so that a second server on one data dir is told so, whatever
+/// address it was given).
+pub async fn start_locked(
+    args: &ServeArgs,
+    listener: TcpListener,
+    data_dir_lock: crate::datadir::DataDirLock,
+) -> anyhow::Result<Running> {
     let callbacks = match args.callback_listen {
         Some(a) => Some(TcpListener::bind(a).await.with_context(|| {
             format!("cannot listen for provider callbacks on {a} (--callback-listen)")
         })?),
         None => None,
     };
-    let data_dir_lock = crate::datadir::lock(&args.data_dir)?;
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data dir {}", args.data_dir.display()))?;
     let node = args

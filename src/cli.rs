@@ -152,10 +152,13 @@ fn bind_error(args: &ServeArgs, addr: SocketAddr, e: std::io::Error) -> anyhow::
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let signals = StopSignals::install()?;
+    // The data dir first: a second server on it is told who holds it, also when it
+    // was given the same (busy) address.
+    let data_dir_lock = crate::datadir::lock(&args.data_dir)?;
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| bind_error(&args, args.listen, e))?;
-    let running = crate::app::start(&args, listener).await?;
+    let running = crate::app::start_locked(&args, listener, data_dir_lock).await?;
     // Secrets go to the terminal once, never to the log.
     let mut out = std::io::stdout().lock();
     if let Some(b) = &running.bootstrap {

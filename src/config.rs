@@ -535,11 +535,16 @@ impl ServeArgs {
                 return Err(self.bad(id, Some(secs.to_string()), "must be at least 1 second"));
             }
         }
-        if self.bad_credentials_window_sec == 0 || self.bad_credentials_block_sec == 0 {
-            return Err(ConfigError(
-                "--bad-credentials-window-sec and --bad-credentials-block-sec must be at least 1"
-                    .into(),
-            ));
+        for (id, v) in [
+            (
+                "bad_credentials_window_sec",
+                self.bad_credentials_window_sec,
+            ),
+            ("bad_credentials_block_sec", self.bad_credentials_block_sec),
+        ] {
+            if v == 0 {
+                return Err(self.bad(id, Some(v.to_string()), "must be at least 1"));
+            }
         }
         if let Some(h) = &self.client_ip_header
             && tonic::metadata::MetadataKey::<tonic::metadata::Ascii>::from_bytes(
@@ -547,67 +552,97 @@ impl ServeArgs {
             )
             .is_err()
         {
-            return Err(ConfigError(format!(
-                "--client-ip-header {h}: not a header name"
-            )));
+            return Err(self.bad("client_ip_header", Some(h.clone()), "not a header name"));
         }
-        if !(1..=10_000).contains(&self.webhook_concurrency)
-            || !(1..=1_000).contains(&self.webhook_endpoint_concurrency)
-        {
-            return Err(ConfigError(
-                "--webhook-concurrency must be 1 to 10000 and --webhook-endpoint-concurrency 1 to 1000".into(),
-            ));
+        let ranges: [(&str, u64, u64, u64); 10] = [
+            (
+                "webhook_concurrency",
+                self.webhook_concurrency as u64,
+                1,
+                10_000,
+            ),
+            (
+                "webhook_endpoint_concurrency",
+                self.webhook_endpoint_concurrency as u64,
+                1,
+                1_000,
+            ),
+            ("max_in_flight", self.max_in_flight as u64, 1, u64::MAX),
+            (
+                "max_watch_streams_per_tenant",
+                self.max_watch_streams_per_tenant as u64,
+                1,
+                u64::MAX,
+            ),
+            (
+                "max_streams_per_connection",
+                u64::from(self.max_streams_per_connection),
+                1,
+                u64::MAX,
+            ),
+            (
+                "max_request_bytes",
+                self.max_request_bytes as u64,
+                4_096,
+                16 * 1024 * 1024,
+            ),
+            (
+                "key_rotation_grace_sec",
+                self.key_rotation_grace_sec,
+                0,
+                30 * 86_400,
+            ),
+            (
+                "database_max_connections",
+                u64::from(self.database_max_connections),
+                1,
+                1000,
+            ),
+            ("lease_ms", self.lease_ms, 300, 600_000),
+            (
+                "directory_refresh_ms",
+                self.directory_refresh_ms,
+                50,
+                600_000,
+            ),
+        ];
+        for (id, v, lo, hi) in ranges {
+            if !(lo..=hi).contains(&v) {
+                let problem = if hi == u64::MAX {
+                    format!("must be at least {lo}")
+                } else {
+                    format!("must be between {lo} and {hi}")
+                };
+                return Err(self.bad(id, Some(v.to_string()), problem));
+            }
         }
-        if self.max_in_flight == 0
-            || self.max_watch_streams_per_tenant == 0
-            || self.max_streams_per_connection == 0
-        {
-            return Err(ConfigError(
-                "--max-in-flight, --max-watch-streams-per-tenant and --max-streams-per-connection must be at least 1".into(),
-            ));
-        }
-        if !(4_096..=16 * 1024 * 1024).contains(&self.max_request_bytes) {
-            return Err(ConfigError(
-                "--max-request-bytes must be 4096 to 16777216".into(),
-            ));
-        }
-        if self.key_rotation_grace_sec > 30 * 86_400 {
-            return Err(ConfigError(
-                "--key-rotation-grace-sec must be at most 2592000 (30 days)".into(),
-            ));
-        }
-        if self.keep_verifications_days == 0
-            || self.keep_request_ids_hours == 0
-            || self.keep_audit_days == 0
-            || self.keep_outbox_days == 0
-            || self.retention_interval_sec == 0
-        {
-            return Err(ConfigError(
-                "the --keep-* periods and --retention-interval-sec must be at least 1".into(),
-            ));
+        for (id, v) in [
+            (
+                "keep_verifications_days",
+                u64::from(self.keep_verifications_days),
+            ),
+            (
+                "keep_request_ids_hours",
+                u64::from(self.keep_request_ids_hours),
+            ),
+            ("keep_audit_days", u64::from(self.keep_audit_days)),
+            ("keep_outbox_days", u64::from(self.keep_outbox_days)),
+            ("retention_interval_sec", self.retention_interval_sec),
+        ] {
+            if v == 0 {
+                return Err(self.bad(id, Some(v.to_string()), "must be at least 1"));
+            }
         }
         if let Some(url) = &self.database_url {
             let u = url.expose();
             if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
-                return Err(ConfigError(
-                    "--database-url must be a postgres:// or postgresql:// URL".into(),
+                // No value: the URL may carry a password.
+                return Err(self.bad(
+                    "database_url",
+                    None,
+                    "must be a postgres:// or postgresql:// URL",
                 ));
             }
-        }
-        if !(1..=1000).contains(&self.database_max_connections) {
-            return Err(ConfigError(
-                "--database-max-connections must be between 1 and 1000".into(),
-            ));
-        }
-        if !(300..=600_000).contains(&self.lease_ms) {
-            return Err(ConfigError(
-                "--lease-ms must be between 300 and 600000".into(),
-            ));
-        }
-        if !(50..=600_000).contains(&self.directory_refresh_ms) {
-            return Err(ConfigError(
-                "--directory-refresh-ms must be between 50 and 600000".into(),
-            ));
         }
         if let Some(n) = &self.node_id
             && (n.is_empty()
@@ -616,8 +651,10 @@ impl ServeArgs {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')))
         {
-            return Err(ConfigError(
-                "--node-id must be 1 to 64 letters, digits, '.', '_' or '-'".into(),
+            return Err(self.bad(
+                "node_id",
+                Some(n.clone()),
+                "must be 1 to 64 letters, digits, '.', '_' or '-'",
             ));
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)

@@ -112,7 +112,9 @@ async fn a_second_server_on_the_data_dir_names_the_dir_and_the_holder() {
     let first = serve(dir.path(), &[]).await;
     let pid = first.child.id().expect("running");
 
-    let mut second = verifyd(&["--listen", "127.0.0.1:0"]);
+    // The same address as the first, which is busy: the data dir is still what is
+    // named (it is locked before anything is bound).
+    let mut second = verifyd(&["--listen", &first.addr]);
     second.arg("--data-dir").arg(dir.path());
     let o = run(second).await;
     let err = assert_fails(
@@ -203,7 +205,7 @@ async fn a_zero_timeout_names_its_flag() {
 
 #[tokio::test]
 async fn a_bad_value_from_the_environment_names_the_variable() {
-    let cases: [(&str, &str, &[&str]); 4] = [
+    let cases: [(&str, &str, &[&str]); 7] = [
         (
             "VERIFYD_BCRYPT_COST",
             "99",
@@ -228,6 +230,28 @@ async fn a_bad_value_from_the_environment_names_the_variable() {
             "too short",
             &["VERIFYD_ADMIN_TOKEN: must be at least 16 characters"],
         ),
+        (
+            "VERIFYD_LEASE_MS",
+            "5",
+            &[
+                "VERIFYD_LEASE_MS=5: must be between 300 and 600000",
+                "--lease-ms",
+            ],
+        ),
+        (
+            "VERIFYD_KEEP_AUDIT_DAYS",
+            "0",
+            &[
+                "VERIFYD_KEEP_AUDIT_DAYS=0: must be at least 1",
+                "--keep-audit-days",
+            ],
+        ),
+        // The URL may hold a password: named, never shown.
+        (
+            "VERIFYD_DATABASE_URL",
+            "mysql://user:pw@db/x",
+            &["VERIFYD_DATABASE_URL: must be a postgres:// or postgresql:// URL"],
+        ),
     ];
     for (var, value, parts) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -235,7 +259,7 @@ async fn a_bad_value_from_the_environment_names_the_variable() {
         cmd.env(var, value).env("VERIFYD_DATA_DIR", dir.path());
         let o = run(cmd).await;
         let err = assert_fails(&o, 2, parts);
-        if var == "VERIFYD_ADMIN_TOKEN" {
+        if var == "VERIFYD_ADMIN_TOKEN" || var == "VERIFYD_DATABASE_URL" {
             assert!(!err.contains(value), "the secret is not repeated: {err}");
         }
     }
