@@ -633,6 +633,18 @@ async fn retention_deletes_what_it_no_longer_keeps() {
         ts.check(&old.id, old.code()).await.unwrap().result(),
         R::Verified
     );
+    // A real destination leaves limit counters behind (a fiction number counts nothing).
+    let counted = ts.start_v(sms("+33612345077")).await.unwrap();
+    assert_eq!(
+        ts.check(&counted.id, "00000000").await.unwrap().result(),
+        R::Incorrect
+    );
+    ts.verify()
+        .cancel_verification(req(pb::CancelVerificationRequest {
+            id: counted.id.clone(),
+        }))
+        .await
+        .unwrap();
     // After a day the idempotency key is forgotten: the same request id starts anew.
     ts.advance(86_400 + 1);
     ts.running().engine.purge_now().await.unwrap();
@@ -641,7 +653,9 @@ async fn retention_deletes_what_it_no_longer_keeps() {
     // After 30 days the final verification is gone; the new one is not final yet.
     ts.advance(30 * 86_400);
     let purged = ts.running().engine.purge_now().await.unwrap();
-    assert_eq!(purged.verifications, 1);
+    assert_eq!(purged.verifications, 2);
+    // The counters of those days are gone too; the failed checks' count with them.
+    assert!(purged.counters >= 2, "{purged:?}");
     let s = ts
         .verify()
         .get_verification(req(pb::GetVerificationRequest { id: old.id.clone() }))

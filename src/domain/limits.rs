@@ -147,6 +147,26 @@ pub struct Counter {
     pub at: Millis,
 }
 
+impl Counter {
+    /// The last moment this counter holds anything about: its last change, its last
+    /// event, or the end of its block or lockout. Retention deletes a counter whose
+    /// moment lies further back than every window and block (see `store::purge`).
+    /// A count that says nothing about when it last changed (written before counts
+    /// carried their time) is kept for ever: `Millis::MAX`.
+    pub fn last_relevant(&self) -> Millis {
+        if self.n != 0 && self.at == 0 {
+            return Millis::MAX;
+        }
+        self.times
+            .iter()
+            .chain(&self.marks)
+            .copied()
+            .chain([self.at, self.until])
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 /// The counters a decision reads and writes, by key.
 pub type Counters = BTreeMap<String, Counter>;
 
@@ -372,7 +392,9 @@ pub fn admit_start(limits: &Limits, f: &StartFacts, c: &mut Counters) -> Result<
             .times
             .push(now);
     }
-    c.entry(delivering_key(tenant)).or_default().n += 1;
+    let d = c.entry(delivering_key(tenant)).or_default();
+    d.n += 1;
+    d.at = now;
     if let Some(p) = &f.phone {
         c.entry(pumping_key(tenant, &p.country_iso, &p.prefix))
             .or_default()
@@ -453,9 +475,12 @@ pub fn apply_adjust(
     if a.delivery_ended {
         let d = c.entry(delivering_key(tenant)).or_default();
         d.n = (d.n - 1).max(0);
+        d.at = now;
     }
     if a.charged != 0 {
-        c.entry(spend_key(tenant, now)).or_default().n += a.charged;
+        let s = c.entry(spend_key(tenant, now)).or_default();
+        s.n += a.charged;
+        s.at = now;
     }
     for d in destinations {
         let fc = c.entry(failed_checks_key(tenant, d)).or_default();
@@ -565,6 +590,31 @@ mod tests {
     use super::*;
 
     const T0: Millis = 1_700_000_000_000;
+
+    #[test]
+    fn every_count_says_when_it_last_changed_so_retention_keeps_live_ones() {
+        let mut c = Counters::new();
+        assert!(admit_start(&Limits::default(), &facts("+33612345678", T0), &mut c).is_ok());
+        let adjust = Adjust {
+            charged: 8,
+            ..Default::default()
+        };
+        apply_adjust("t", &["+33612345678"], None, &adjust, T0 + 5, &mut c);
+        // Every counter that holds something: an empty one is worth nothing.
+        for (k, v) in &c {
+            assert!(
+                *v == Counter::default() || v.last_relevant() >= T0,
+                "{k} would be purged at once: {v:?}"
+            );
+        }
+        // A count with no time (written by an older build) is never purged.
+        let legacy = Counter {
+            n: 3,
+            ..Default::default()
+        };
+        assert_eq!(legacy.last_relevant(), Millis::MAX);
+        assert_eq!(Counter::default().last_relevant(), 0);
+    }
 
     fn facts(dest: &str, now: Millis) -> StartFacts {
         StartFacts {

@@ -28,6 +28,7 @@ pub mod clock;
 mod driver;
 pub mod hub;
 pub mod machine;
+pub mod pace;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -199,6 +200,8 @@ pub(crate) struct Inner {
     // std Mutex: held to look up, insert or remove a driver's mailbox, never across
     // an await and never around a store call.
     drivers: Mutex<HashMap<Uuid, mpsc::Sender<Command>>>,
+    /// When CheckCode answers may leave (see `pace`).
+    pace: pace::Pace,
     /// Woken when events enter the webhook outbox.
     outbox: Arc<tokio::sync::Notify>,
 }
@@ -209,6 +212,19 @@ const MAILBOX: usize = 64;
 
 /// How many orphans a node takes over per store call.
 const CLAIM_BATCH: usize = 256;
+
+/// Limit counters and ended blocks are kept at least this long after their last
+/// event, whatever the verifications' retention: longer than any pumping window.
+const COUNTERS_KEPT_AT_LEAST: Duration = Duration::from_secs(8 * 86_400);
+
+/// What a check's pacing needs to know of it.
+#[derive(Default)]
+struct CheckTiming {
+    /// It compared the code of a live verification: a sample for the pace.
+    compared: bool,
+    /// The slowdown of a destination near its lock, which comes on top of the pace.
+    slowed: Duration,
+}
 
 /// A committed change: the record as stored, and what the change function returned.
 pub(crate) struct Applied<R> {
@@ -239,6 +255,7 @@ impl Engine {
                 tracker: TaskTracker::new(),
                 shutdown: CancellationToken::new(),
                 drivers: Mutex::default(),
+                pace: pace::Pace::default(),
                 outbox: Arc::default(),
             }),
         }
@@ -530,12 +547,14 @@ impl Engine {
 
     /// Checks a code. A wrong code is a result, and costs an attempt durably.
     ///
-    /// Every check does the same work, whatever it finds, so that an unknown id,
-    /// another tenant's id, a wrong code and an expired verification cannot be told
-    /// apart by the answer's timing: one comparison of the code (against the sealed
-    /// copy, or a decoy of it), and one durable write (the check's commit, or an
-    /// audit entry). A destination with too many consecutive failures is locked, and
-    /// answers slow down as it nears the lock.
+    /// An unknown id, another tenant's id, a wrong code and an expired or locked
+    /// verification cannot be told apart by the answer's timing: every check does
+    /// one comparison of the code (against the sealed copy, the hash, or a decoy)
+    /// and one durable write (the check's commit, or an audit entry), and an answer
+    /// other than VERIFIED leaves no earlier than the pace allows (see `pace`; a
+    /// VERIFIED answer gives itself away by its content). A destination with too
+    /// many consecutive failures is locked, and answers slow down as it nears the
+    /// lock. A malformed code is refused at once: it says nothing about any id.
     pub async fn check(
         &self,
         caller: &Caller,
@@ -543,6 +562,28 @@ impl Engine {
         code: String,
     ) -> Result<(CheckResult, View), EngineError> {
         check_code_format(&code).map_err(|why| ValidationError::single("code", why))?;
+        let started = tokio::time::Instant::now();
+        let mut timing = CheckTiming::default();
+        let out = self.check_unpaced(caller, id, code, &mut timing).await;
+        let pace = &self.inner.pace;
+        if timing.compared {
+            pace.record(started.elapsed().saturating_sub(timing.slowed));
+        }
+        // A verified answer says what it is in its content: only the answers that
+        // must look alike wait.
+        if !matches!(out, Ok((CheckResult::Verified, _))) {
+            tokio::time::sleep_until(pace.release_at(started) + timing.slowed).await;
+        }
+        out
+    }
+
+    async fn check_unpaced(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        code: String,
+        timing: &mut CheckTiming,
+    ) -> Result<(CheckResult, View), EngineError> {
         let inner = &self.inner;
         let now = inner.clock.now();
         let v = match inner.load(&caller.tenant_id, id).await {
@@ -593,7 +634,8 @@ impl Engine {
         }
         let slow = limits::check_slowdown_ms(&limits, failures, inner.cfg.check_slowdown_max_ms);
         if slow > 0 {
-            tokio::time::sleep(Duration::from_millis(slow)).await;
+            timing.slowed = Duration::from_millis(slow);
+            tokio::time::sleep(timing.slowed).await;
         }
         // Compare once, against the record as first read. That is sound for every
         // retry: a record the machine settles without comparing (final, expired, out
@@ -609,6 +651,7 @@ impl Engine {
                 false
             }
             None => {
+                timing.compared = true;
                 inner
                     .crypto
                     .matches(v.id, &code, &v.secret.hash, v.secret.sealed.as_deref())
@@ -703,6 +746,10 @@ impl Engine {
                 verifications_before: now.saturating_sub(ms(r.verifications)),
                 request_ids_before: now.saturating_sub(ms(r.request_ids)),
                 audit_before: now.saturating_sub(ms(r.audit)),
+                // Never inside a pumping window (at most 7 days), whatever the
+                // verifications' retention.
+                counters_before: now
+                    .saturating_sub(ms(r.verifications.max(COUNTERS_KEPT_AT_LEAST))),
             })
             .await?;
         for c in crate::domain::channel::Channel::ALL {
@@ -715,6 +762,8 @@ impl Engine {
                 verifications = purged.verifications,
                 request_ids = purged.request_ids,
                 audit = purged.audit,
+                counters = purged.counters,
+                blocks = purged.blocks,
                 "retention deleted what it no longer keeps"
             );
         }

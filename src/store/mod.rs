@@ -147,6 +147,9 @@ pub struct Retention {
     pub request_ids_before: Millis,
     /// Audit entries made before this time.
     pub audit_before: Millis,
+    /// Limit counters with nothing after this time (see `Counter::last_relevant`),
+    /// and pumping blocks that ended before it.
+    pub counters_before: Millis,
 }
 
 /// What a purge deleted.
@@ -155,6 +158,8 @@ pub struct Purged {
     pub verifications: u64,
     pub request_ids: u64,
     pub audit: u64,
+    pub counters: u64,
+    pub blocks: u64,
 }
 
 /// One transition as stored: what happened, to which step, when, and the record as

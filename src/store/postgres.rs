@@ -539,6 +539,64 @@ impl Store for PgStore {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        // Counters are encoded, so they are judged here, a page at a time, and
+        // each is deleted only if its value is still the one read (a start or check
+        // that touched it meanwhile keeps it).
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT key, value FROM limit_counters WHERE key > $1 ORDER BY key LIMIT 1000",
+            )
+            .bind(&after)
+            .fetch_all(&self.pool)
+            .await?;
+            let (mut keys, mut values) = (Vec::new(), Vec::new());
+            for row in &rows {
+                let key: String = row.try_get("key")?;
+                let value: Vec<u8> = row.try_get("value")?;
+                let c: crate::domain::limits::Counter = decode(&value)?;
+                if c.last_relevant() < r.counters_before {
+                    keys.push(key.clone());
+                    values.push(value);
+                }
+                after = key;
+            }
+            if !keys.is_empty() {
+                p.counters += sqlx::query(
+                    "DELETE FROM limit_counters AS l
+                     USING unnest($1::text[], $2::bytea[]) AS g(k, v)
+                     WHERE l.key = g.k AND l.value = g.v",
+                )
+                .bind(&keys)
+                .bind(&values)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            }
+            if rows.len() < 1000 {
+                break;
+            }
+        }
+        let rows = sqlx::query("SELECT tenant_id, country_iso, prefix, record FROM blocks")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let record: Vec<u8> = row.try_get("record")?;
+            let block: Block = decode(&record)?;
+            if block.until < r.counters_before {
+                p.blocks += sqlx::query(
+                    "DELETE FROM blocks WHERE tenant_id = $1 AND country_iso = $2 AND prefix = $3
+                     AND record = $4",
+                )
+                .bind(row.try_get::<String, _>("tenant_id")?)
+                .bind(row.try_get::<String, _>("country_iso")?)
+                .bind(row.try_get::<String, _>("prefix")?)
+                .bind(&record)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            }
+        }
         Ok(p)
     }
 

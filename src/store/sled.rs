@@ -19,14 +19,18 @@
 //!   busy endpoint's backlog whole) and `deliveries_order` (endpoint ‖ 0x00 ‖
 //!   verification ‖ seq → id), and `deliveries_by_time` (tenant ‖ 0x00 ‖ created ‖ id)
 //!
-//! Delivery leases are in memory: one process is the only node, and a restart (which
-//! is what a dead owner means here) starts with none.
 //! - `external_ids`: provider ‖ 0x00 ‖ provider's message id → verification id ‖ attempt id
 //! - `tenants`: tenant id → record
 //! - `api_keys`: SHA-256 of the key → record (the key itself is never stored)
 //! - `meta`: `schema_version`, `directory_version`, `admin_token_sha256`, `secrets_check`
 //!
-//! Every call runs on tokio's blocking pool, never on a worker thread. A write returns
+//! Delivery leases are in memory: one process is the only node, and a restart (which
+//! is what a dead owner means here) starts with none.
+//!
+//! Every call that touches sled runs on tokio's blocking pool, never on a worker
+//! thread. Reads of a verification first ask an in-memory cache of decoded records
+//! (bounded, written through by every write: this process is sled's only writer),
+//! which answers without touching sled at all. A write returns
 //! once it is on disk: sled 0.34's `flush_async` deadlocks under concurrency, so one
 //! flusher thread does group commit. A writer enqueues a waiter after its write; the
 //! thread takes every queued waiter, calls `flush()` once and wakes them all. A flush
@@ -98,10 +102,74 @@ struct Trees {
     meta: ::sled::Tree,
 }
 
+/// sled's page cache. Its default, 1 GiB, let a node with 100,000 verifications in
+/// flight grow past 1.2 GiB of memory; hot records are in the record cache anyway.
+const SLED_CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// How many decoded verification records the read cache holds.
+const RECORD_CACHE: usize = 16_384;
+
+/// What the record cache knows of an id.
+#[derive(Clone)]
+enum Cached {
+    Record(Arc<Verification>),
+    /// Deleted by retention: no read may bring it back.
+    Gone,
+}
+
+/// The decoded records of recent verifications. This process is the only writer of
+/// its sled directory and every write of a record refreshes its entry, so a read
+/// that finds one here needs neither the blocking pool nor a decode. A newer
+/// revision replaces an older one, never the other way round, whatever order the
+/// writers and readers that race on an id get here in.
+struct RecordCache {
+    cache: quick_cache::sync::Cache<Uuid, Cached>,
+    // std Mutex: held for one lookup and one insert, never across a store call or
+    // an await; striped by id so that unrelated ids do not wait on each other.
+    stripes: [Mutex<()>; 16],
+}
+
+impl RecordCache {
+    fn new() -> Self {
+        Self {
+            cache: quick_cache::sync::Cache::new(RECORD_CACHE),
+            stripes: std::array::from_fn(|_| Mutex::new(())),
+        }
+    }
+
+    fn stripe(&self, id: &Uuid) -> std::sync::MutexGuard<'_, ()> {
+        let i = usize::from(id.as_bytes()[15]) % self.stripes.len();
+        self.stripes[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, id: &Uuid) -> Option<Cached> {
+        self.cache.get(id)
+    }
+
+    /// Keeps `v` unless a newer revision (or its deletion) is known.
+    fn offer(&self, v: &Verification) {
+        let _g = self.stripe(&v.id);
+        let newer_known = match self.cache.peek(&v.id) {
+            Some(Cached::Record(c)) => c.revision >= v.revision,
+            Some(Cached::Gone) => true,
+            None => false,
+        };
+        if !newer_known {
+            self.cache.insert(v.id, Cached::Record(Arc::new(v.clone())));
+        }
+    }
+
+    fn forget(&self, id: Uuid) {
+        let _g = self.stripe(&id);
+        self.cache.insert(id, Cached::Gone);
+    }
+}
+
 /// The sled backend. Cheap to clone.
 #[derive(Clone)]
 pub struct SledStore {
     trees: Arc<Trees>,
+    records: Arc<RecordCache>,
     node: String,
     path: String,
     // std Mutex: held to send a waiter, never across an await.
@@ -334,6 +402,7 @@ impl SledStore {
             .map_err(|e| StoreError::Flush(e.to_string()))?;
         let store = Self {
             trees: Arc::new(trees),
+            records: Arc::new(RecordCache::new()),
             node: node.to_owned(),
             path: dir.display().to_string(),
             flush_tx: Arc::new(Mutex::new(flush_tx)),
@@ -382,12 +451,28 @@ impl SledStore {
         (!v.is_final()).then(|| self.node.clone())
     }
 
+    /// The cached record, if the cache knows the id.
+    fn cached(&self, id: Uuid) -> Option<Option<Verification>> {
+        match self.records.get(&id)? {
+            Cached::Record(v) => Some(Some((*v).clone())),
+            Cached::Gone => Some(None),
+        }
+    }
+
     fn get(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
-        self.trees
+        if let Some(v) = self.cached(id) {
+            return Ok(v);
+        }
+        let v: Option<Verification> = self
+            .trees
             .verifications
             .get(id.as_bytes())?
             .map(|b| decode(&b))
-            .transpose()
+            .transpose()?;
+        if let Some(v) = &v {
+            self.records.offer(v);
+        }
+        Ok(v)
     }
 
     /// A directory write: `f` in one transaction with the bump of the directory version.
@@ -447,6 +532,7 @@ impl SledStore {
                     }
                 }
                 t.verifications.remove(id.as_bytes())?;
+                self.records.forget(id);
                 p.verifications += 1;
             }
             t.finished.remove(k)?;
@@ -480,6 +566,30 @@ impl SledStore {
             t.audit.remove(key)?;
             t.audit_by_time.remove(k)?;
             p.audit += 1;
+        }
+        // Each removal only if the value is still the one read: a start or check
+        // that touched it meanwhile keeps it.
+        for item in t.counters.iter() {
+            let (k, b) = item?;
+            let c: crate::domain::limits::Counter = decode(&b)?;
+            if c.last_relevant() < r.counters_before
+                && t.counters
+                    .compare_and_swap(&k, Some(&b), None::<&[u8]>)?
+                    .is_ok()
+            {
+                p.counters += 1;
+            }
+        }
+        for item in t.blocks.iter() {
+            let (k, b) = item?;
+            let block: Block = decode(&b)?;
+            if block.until < r.counters_before
+                && t.blocks
+                    .compare_and_swap(&k, Some(&b), None::<&[u8]>)?
+                    .is_ok()
+            {
+                p.blocks += 1;
+            }
         }
         Ok(p)
     }
@@ -545,7 +655,11 @@ fn migrate(t: &Trees) -> Result<(), StoreError> {
 fn open_db(dir: &Path) -> Result<::sled::Db, StoreError> {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     loop {
-        match ::sled::Config::new().path(dir).open() {
+        match ::sled::Config::new()
+            .path(dir)
+            .cache_capacity(SLED_CACHE_BYTES)
+            .open()
+        {
             Err(::sled::Error::Io(e))
                 if e.to_string().contains("could not acquire lock")
                     && std::time::Instant::now() < deadline =>
@@ -640,6 +754,11 @@ impl Store for SledStore {
                     Ok(Inserted::New)
                 })
                 .map_err(|e| tx_err(e, abort_err))
+                .inspect(|done| {
+                    if matches!(done, Inserted::New) {
+                        s.records.offer(&v);
+                    }
+                })
         })
         .await
     }
@@ -769,17 +888,24 @@ impl Store for SledStore {
     }
 
     async fn get_verification(&self, id: Uuid) -> Result<Option<Verification>, StoreError> {
+        // From the record cache when it has the id: no blocking pool, no decode.
+        if let Some(v) = self.cached(id) {
+            return Ok(v);
+        }
         self.blocking(move |s| s.get(id)).await
     }
 
     async fn load(&self, id: Uuid) -> Result<Option<Loaded>, StoreError> {
-        self.blocking(move |s| {
-            Ok(s.get(id)?.map(|record| Loaded {
+        let loaded = |s: &SledStore, v: Option<Verification>| {
+            v.map(|record| Loaded {
                 owner: s.owner_of(&record),
                 record,
-            }))
-        })
-        .await
+            })
+        };
+        if let Some(v) = self.cached(id) {
+            return Ok(loaded(self, v));
+        }
+        self.blocking(move |s| Ok(loaded(s, s.get(id)?))).await
     }
 
     async fn commit(&self, c: Commit<'_>) -> Result<Committed, StoreError> {
@@ -873,7 +999,10 @@ impl Store for SledStore {
                     Ok(())
                 });
                 match done {
-                    Ok(()) => Ok(Committed::Done),
+                    Ok(()) => {
+                        s.records.offer(&v);
+                        Ok(Committed::Done)
+                    }
                     Err(TransactionError::Abort(Abort::Conflict(current))) => {
                         Ok(Committed::Conflict(Box::new(Loaded {
                             owner: s.owner_of(&current),
