@@ -238,9 +238,12 @@ async fn three_nodes_survive_a_kill_9_mid_fallback() {
         assert_eq!(statuses(&done), vec![S::Failed, S::Success], "{}", v.id);
         assert_eq!(done.delivered_channel(), Sms);
     }
+    // A's lease runs out at most LEASE_MS after A's last renewal, and the others
+    // look for orphans every third of it: 4/3 of the lease at worst, plus the work,
+    // plus a margin for a loaded CI machine.
     let took = killed_at.elapsed();
     assert!(
-        took < Duration::from_millis(LEASE_MS * 4),
+        took < Duration::from_millis(LEASE_MS * 5 / 2),
         "takeover took {took:?} with a {LEASE_MS} ms lease"
     );
     // The others' own verifications fall back too.
