@@ -257,6 +257,55 @@ async fn three_failures_then_success_is_one_event_with_one_webhook_id() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_not_followed_and_retry_after_sets_the_next_attempt() {
+    let rx = Receiver::spawn().await;
+    let ts = TestServer::start_with(&[ALLOW]).await;
+    let (ep, secret) = create_endpoint(&ts, &rx.url("/moved"), &[SENT])
+        .await
+        .unwrap();
+    rx.setup("/moved", &[&secret], json!([302, "429:120", "503:7"]))
+        .await;
+    ts.start_v(start_req(&magic(0, 0, 0, 0), &[Sms]))
+        .await
+        .unwrap();
+    let log = rx.log_of("/moved", 1).await;
+    let msg = log[0].webhook_id.clone().expect("webhook-id");
+    let secs = |t: &Option<pb::wkt::Timestamp>| t.as_ref().map_or(0, |t| t.seconds);
+    // 302: an answer, not a way elsewhere; retried on the schedule (5 s).
+    let d = until_delivery(&ts, &ep.id, &msg, "the redirect stored", |d| {
+        d.attempts == 1
+    })
+    .await;
+    assert_eq!(d.last_status_code, Some(302));
+    assert_eq!(d.status(), pb::WebhookDeliveryStatus::Pending);
+    assert_eq!(secs(&d.next_attempt_at) - secs(&d.last_attempt_at), 5);
+    ts.advance(5);
+    // 429 with Retry-After: 120 s, not the schedule's 5 min.
+    rx.log_of("/moved", 2).await;
+    let d = until_delivery(&ts, &ep.id, &msg, "the 429 stored", |d| d.attempts == 2).await;
+    assert_eq!(d.last_status_code, Some(429));
+    assert_eq!(secs(&d.next_attempt_at) - secs(&d.last_attempt_at), 120);
+    ts.advance(120);
+    // 503 with Retry-After: 7 s.
+    rx.log_of("/moved", 3).await;
+    let d = until_delivery(&ts, &ep.id, &msg, "the 503 stored", |d| d.attempts == 3).await;
+    assert_eq!(d.last_status_code, Some(503));
+    assert_eq!(secs(&d.next_attempt_at) - secs(&d.last_attempt_at), 7);
+    ts.advance(7);
+    let d = until_delivery(&ts, &ep.id, &msg, "the success stored", |d| {
+        d.status() == pb::WebhookDeliveryStatus::Succeeded
+    })
+    .await;
+    assert_eq!(d.attempts, 4);
+    let log = rx.log_of("/moved", 4).await;
+    assert!(
+        log.iter().all(|r| r.path == "/moved"),
+        "the redirect was not followed: {log:#?}"
+    );
+    ts.stop().await;
+}
+
+#[tokio::test]
 async fn a_kill_between_attempts_or_before_the_first_loses_no_event() {
     let rx = Receiver::spawn().await;
     let data = Data::fresh().await;

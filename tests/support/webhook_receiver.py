@@ -6,7 +6,8 @@ Listens on 127.0.0.1 (port 0 unless given) and prints `listening on <port>` once
   POST /_setup  {"path": "/a", "secrets": ["whsec_..."], "script": [500, "hang", 200]}
                 Configures a path: the secrets to verify with, and the answers to its
                 next requests, in order ("hang" holds the request open without an
-                answer); after the script, 200.
+                answer; "429:120" answers 429 with `Retry-After: 120`; a 3xx answer
+                carries `Location: /followed`); after the script, 200.
   GET  /_log?min=N&timeout=S
                 Every request received so far, oldest first, once there are at least N
                 (or after S seconds, 20 by default).
@@ -48,8 +49,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, code, body=b""):
+    def answer(self, code, body=b"", headers=()):
         self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
         self.send_header("content-length", str(len(body)))
         self.send_header("content-type", "application/json")
         self.end_headers()
@@ -109,7 +112,13 @@ class Handler(BaseHTTPRequestHandler):
         if reply == "hang":
             HANG.wait()
             return
-        self.answer(int(reply), b"{}")
+        code, _, retry_after = str(reply).partition(":")
+        headers = []
+        if retry_after:
+            headers.append(("retry-after", retry_after))
+        if 300 <= int(code) < 400:
+            headers.append(("location", "/followed"))
+        self.answer(int(code), b"{}", headers)
 
 
 def main():
