@@ -153,6 +153,16 @@ pub async fn start_locked(
             },
         },
     );
+    // Providers' health checks: each runs once before the node serves, so that a
+    // provider known to be down is not tried first; then in the background.
+    let checks = engine.channels().health_checks().len();
+    if checks > 0 {
+        let http = crate::channels::http::client(crate::channels::http::TOTAL_TIMEOUT);
+        engine.channels().check_health_now(&http).await;
+        let (tracker, stop) = engine.tasks();
+        engine.channels().spawn_health_checks(http, tracker, stop);
+        tracing::info!(checks, "provider health checks running");
+    }
     let resumed = engine.start_background(reports).await?;
     if resumed > 0 {
         tracing::info!(resumed, "resumed unfinished verifications");

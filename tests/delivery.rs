@@ -479,3 +479,64 @@ async fn check_config_names_what_is_missing() {
     assert_eq!(serve.status.code(), Some(2));
     assert!(!dir.path().join("data").exists(), "nothing was opened");
 }
+
+/// Every `toml` block of the README parses, and the full example builds (with the
+/// environment variables it names), alone and with the health check that names one
+/// of its providers. The block whose `ca_file` must exist on disk only parses.
+#[test]
+fn the_readme_delivery_examples_are_accepted() {
+    use std::sync::Arc;
+    use verifyd::channels::ReportSink;
+    use verifyd::channels::config::{DeliveryConfig, Env};
+    use verifyd::channels::sandbox::Sandbox;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```toml") => current = Some(String::new()),
+            (Some(b), "```") => {
+                blocks.push(std::mem::take(b));
+                current = None;
+            }
+            (Some(b), l) => {
+                b.push_str(l);
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(
+        blocks.len() >= 3,
+        "the README's toml blocks: {}",
+        blocks.len()
+    );
+    for b in &blocks {
+        DeliveryConfig::parse(b).unwrap_or_else(|e| panic!("{e}\n{b}"));
+    }
+    // Every `*_env = "NAME"` gets a value.
+    let env = Env::new(readme.lines().filter_map(|l| {
+        let (k, v) = l.split_once('=')?;
+        k.trim().ends_with("_env").then(|| {
+            let name = v.split('#').next()?.trim().trim_matches('"').to_owned();
+            Some((name, "a-value-for-the-test-0123456789".to_owned()))
+        })?
+    }));
+    let full = blocks
+        .iter()
+        .find(|b| b.contains("[callbacks]"))
+        .expect("the full example");
+    let check = blocks
+        .iter()
+        .find(|b| b.contains("[[health_check]]"))
+        .expect("the health check example");
+    for text in [full.clone(), format!("{full}\n{check}")] {
+        let sandbox = Arc::new(Sandbox::new(ReportSink::new().0, None).expect("sandbox"));
+        let channels = DeliveryConfig::parse(&text)
+            .unwrap()
+            .build(&env, sandbox, true)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(channels.provider("twilio-sms").is_some());
+    }
+}

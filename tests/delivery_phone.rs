@@ -340,3 +340,99 @@ async fn three_step_fallback_through_real_adapters_on_the_binary() {
     tg.assert_clean();
     node.sigterm().await;
 }
+
+/// A provider's status page: 200 or 503, as the test sets it; counts its fetches.
+struct StatusPage {
+    url: String,
+    healthy: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    fetches: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl StatusPage {
+    async fn start(healthy: bool) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let ok = Arc::new(AtomicBool::new(healthy));
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let (ok2, fetches2) = (ok.clone(), fetches.clone());
+        let app = axum::Router::new().route(
+            "/status",
+            axum::routing::get(move || {
+                let (ok, fetches) = (ok2.clone(), fetches2.clone());
+                async move {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    if ok.load(Ordering::SeqCst) {
+                        axum::http::StatusCode::OK
+                    } else {
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/status", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        StatusPage {
+            url,
+            healthy: ok,
+            fetches,
+        }
+    }
+
+    fn set(&self, healthy: bool) {
+        self.healthy
+            .store(healthy, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn fetches(&self) -> usize {
+        self.fetches.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn a_provider_whose_health_check_fails_is_passed_over_until_it_passes() {
+    let tw = TwilioDouble::start(SID, TOKEN).await;
+    let vn = VonageDouble::start("vonagekey", "vonage-secret-0123").await;
+    let status = StatusPage::start(false).await;
+    let toml = format!(
+        "{}[[sms]]\nprovider = \"vonage\"\napi_key = \"vonagekey\"\napi_secret = \"vonage-secret-0123\"\nfrom = \"Acme\"\nbase_url = \"{}\"\n\n[[health_check]]\nname = \"twilio-sms\"\nurl = \"{}\"\ninterval_sec = 1\n",
+        twilio_toml("sms", &tw),
+        vn.base_url(),
+        status.url
+    );
+    let d = Delivery::new(&toml);
+    // The first check runs before the server serves.
+    let ts = TestServer::start_with(&d.flags()).await;
+    assert!(status.fetches() >= 1);
+    let v = ts
+        .start_v(start_req("+491701234501", &[Sms]))
+        .await
+        .unwrap();
+    let v = ts.wait_delivery_done(&v.id).await;
+    let a = &v.history[0];
+    assert_eq!(a.provider, "vonage");
+    assert_eq!(a.tries[0].provider, "twilio-sms");
+    assert_eq!(
+        a.tries[0].outcome,
+        "skipped: its health check fails (HTTP 503)"
+    );
+    assert!(tw.requests().is_empty(), "nothing was sent to twilio");
+    // The page says healthy again: once a check after the change has been stored
+    // (the next fetch starts only after the previous one's answer was), twilio is
+    // first again.
+    status.set(true);
+    let seen = status.fetches();
+    until("two checks after the change", || {
+        let n = status.fetches();
+        async move { n >= seen + 2 }
+    })
+    .await;
+    let v = ts
+        .start_v(start_req("+491701234502", &[Sms]))
+        .await
+        .unwrap();
+    let v = ts.wait_delivery_done(&v.id).await;
+    assert_eq!(v.history[0].provider, "twilio-sms");
+    assert_eq!(tw.requests().len(), 1);
+    ts.stop().await;
+}

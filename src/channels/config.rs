@@ -206,6 +206,23 @@ pub struct DeliveryConfig {
     pub whatsapp: Vec<ProviderSettings>,
     #[serde(default)]
     pub email: Vec<ProviderSettings>,
+    /// `[[health_check]]`: providers whose status page decides whether to try them.
+    #[serde(default)]
+    pub health_check: Vec<HealthCheckConfig>,
+}
+
+/// One `[[health_check]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckConfig {
+    /// The provider entry it judges (its `name`, or its default name).
+    pub name: String,
+    /// Fetched with GET; a 2xx answer means healthy.
+    pub url: String,
+    /// Seconds between fetches [30; 1 to 3600].
+    pub interval_sec: Option<u64>,
+    /// Seconds a fetch may take [5; 1 to 60].
+    pub timeout_sec: Option<u64>,
 }
 
 impl DeliveryConfig {
@@ -329,6 +346,30 @@ impl DeliveryConfig {
             if !providers.is_empty() {
                 channels.set(channel, providers);
             }
+        }
+        let mut checked = HashSet::new();
+        for (i, h) in self.health_check.iter().enumerate() {
+            let at = format!("health_check[{i}]");
+            if !names.contains(&h.name) || channels.provider(&h.name).is_none() {
+                return Err(format!("{at}: no provider entry is named {}", h.name));
+            }
+            if !checked.insert(h.name.clone()) {
+                return Err(format!("{at}: {} already has a health check", h.name));
+            }
+            let url = base_url(&Some(h.url.clone()), "", &format!("{at}: url"))?;
+            let interval = h.interval_sec.unwrap_or(30);
+            let timeout = h.timeout_sec.unwrap_or(5);
+            if !(1..=3600).contains(&interval) || !(1..=60).contains(&timeout) {
+                return Err(format!(
+                    "{at}: interval_sec must be 1 to 3600 and timeout_sec 1 to 60"
+                ));
+            }
+            channels.add_health_check(super::router::HealthCheck {
+                provider: h.name.clone(),
+                url,
+                interval: Duration::from_secs(interval),
+                timeout: Duration::from_secs(timeout),
+            });
         }
         Ok(channels)
     }

@@ -12,6 +12,10 @@
 //!   skipped for `cooldown` (logged once), unless every provider of the channel is
 //!   cooling down. Health is per node and in memory: it is about the path from this
 //!   node to the provider.
+//! - A provider may have a configured health check: a URL fetched every `interval`
+//!   (once before the node serves, then in the background). While its last answer is
+//!   not a 2xx, the provider is skipped like one that cools down, and a try in the
+//!   attempt's history says so; the first 2xx puts it back.
 //!
 //! Every try is returned, for the attempt's history. Time comes from a [`Timer`], so
 //! a manual clock drives backoffs in tests.
@@ -52,10 +56,29 @@ impl Default for Failover {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Health {
     consecutive_faults: u32,
     cooling_until: Millis,
+    /// Why the provider's health check fails, while it does.
+    check_failing: Option<String>,
+}
+
+/// A provider's configured health check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    /// The provider (entry name) it judges.
+    pub provider: String,
+    /// Fetched with GET; a 2xx answer means healthy.
+    pub url: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+/// Why a provider is passed over for now.
+enum Skip {
+    Cooling,
+    CheckFailing(String),
 }
 
 /// Which providers serve which channel, in order, and how they are doing.
@@ -70,6 +93,7 @@ pub struct Channels {
     strict: bool,
     // std Mutex: held to read or update one provider's counters, never across an await.
     health: Arc<Mutex<HashMap<String, Health>>>,
+    checks: Vec<HealthCheck>,
 }
 
 fn ms(d: Duration) -> Millis {
@@ -94,6 +118,68 @@ impl Channels {
             failover: Failover::default(),
             strict: false,
             health: Arc::default(),
+            checks: Vec::new(),
+        }
+    }
+
+    /// Adds a provider's health check (see the module documentation).
+    pub fn add_health_check(&mut self, check: HealthCheck) {
+        self.checks.push(check);
+    }
+
+    pub fn health_checks(&self) -> &[HealthCheck] {
+        &self.checks
+    }
+
+    /// Records the answer of a provider's health check: `Err(why)` while it fails.
+    pub fn set_check_result(&self, provider: &str, result: Result<(), String>) {
+        let mut all = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        let h = all.entry(provider.to_owned()).or_default();
+        match (&h.check_failing, result) {
+            (None, Err(why)) => {
+                tracing::warn!(provider, why = %why, "provider health check fails; skipping it");
+                h.check_failing = Some(why);
+            }
+            (Some(_), Ok(())) => {
+                tracing::info!(provider, "provider health check passes again");
+                h.check_failing = None;
+            }
+            (Some(_), Err(why)) => h.check_failing = Some(why),
+            (None, Ok(())) => {}
+        }
+    }
+
+    /// Runs every health check once, at the same time.
+    pub async fn check_health_now(&self, http: &reqwest::Client) {
+        let runs = self.checks.iter().map(|c| async move {
+            let result = probe(http, c).await;
+            self.set_check_result(&c.provider, result);
+        });
+        futures::future::join_all(runs).await;
+    }
+
+    /// Runs every health check every `interval` until `stop`.
+    pub fn spawn_health_checks(
+        &self,
+        http: reqwest::Client,
+        tracker: &tokio_util::task::TaskTracker,
+        stop: &tokio_util::sync::CancellationToken,
+    ) {
+        for c in self.checks.clone() {
+            let (this, http, stop) = (self.clone(), http.clone(), stop.clone());
+            tracker.spawn(async move {
+                let mut every = tokio::time::interval(c.interval);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                every.tick().await; // the first tick is now: checked before serving
+                loop {
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        _ = every.tick() => {}
+                    }
+                    let result = probe(&http, &c).await;
+                    this.set_check_result(&c.provider, result);
+                }
+            });
         }
     }
 
@@ -148,18 +234,21 @@ impl Channels {
         self.by_name.get(name).cloned()
     }
 
-    fn cooling(&self, name: &str, now: Millis) -> Option<Millis> {
-        let h = self.health.lock().unwrap_or_else(|p| p.into_inner());
-        h.get(name)
-            .map(|h| h.cooling_until)
-            .filter(|&until| until > now)
+    fn skip(&self, name: &str, now: Millis) -> Option<Skip> {
+        let all = self.health.lock().unwrap_or_else(|p| p.into_inner());
+        let h = all.get(name)?;
+        if let Some(why) = &h.check_failing {
+            return Some(Skip::CheckFailing(why.clone()));
+        }
+        (h.cooling_until > now).then_some(Skip::Cooling)
     }
 
     fn record(&self, name: &str, fault: bool, now: Millis) {
         let mut all = self.health.lock().unwrap_or_else(|p| p.into_inner());
         let h = all.entry(name.to_owned()).or_default();
         if !fault {
-            *h = Health::default();
+            h.consecutive_faults = 0;
+            h.cooling_until = 0;
             return;
         }
         h.consecutive_faults += 1;
@@ -201,22 +290,32 @@ impl Channels {
             let ready: Vec<usize> = (0..providers.len())
                 .filter(|&i| ready_at[i] <= now)
                 .collect();
+            let skips: Vec<Option<Skip>> =
+                providers.iter().map(|p| self.skip(p.name(), now)).collect();
             let warm: Vec<usize> = ready
                 .iter()
                 .copied()
-                .filter(|&i| self.cooling(providers[i].name(), now).is_none())
+                .filter(|&i| skips[i].is_none())
                 .collect();
             for &i in &ready {
-                if !warm.contains(&i) && !noted_cooling[i] && !warm.is_empty() {
+                if let Some(skip) = &skips[i]
+                    && !noted_cooling[i]
+                    && !warm.is_empty()
+                {
                     noted_cooling[i] = true;
                     tries.push(ProviderTry {
                         provider: providers[i].name().to_owned(),
                         at: now,
-                        outcome: "skipped: cooling down after repeated faults".into(),
+                        outcome: match skip {
+                            Skip::Cooling => "skipped: cooling down after repeated faults".into(),
+                            Skip::CheckFailing(why) => {
+                                format!("skipped: its health check fails ({why})")
+                            }
+                        },
                     });
                 }
             }
-            // Every provider cooling down: the first ready one is the last resort.
+            // Every provider passed over: the first ready one is the last resort.
             let Some(&i) = warm.first().or(ready.first()) else {
                 let next = ready_at.iter().copied().min().unwrap_or(Millis::MAX);
                 if next >= budget_end {
@@ -285,5 +384,16 @@ impl Channels {
         }
         // The last fault says why; the tries say who was tried.
         Err((SendFailure::ProviderError(last_fault), tries))
+    }
+}
+
+/// One fetch of a health check: `Ok` on a 2xx answer.
+async fn probe(http: &reqwest::Client, c: &HealthCheck) -> Result<(), String> {
+    match tokio::time::timeout(c.timeout, http.get(&c.url).send()).await {
+        Ok(Ok(r)) if r.status().is_success() => Ok(()),
+        Ok(Ok(r)) => Err(format!("HTTP {}", r.status().as_u16())),
+        Ok(Err(e)) if e.is_timeout() => Err("no answer in time".into()),
+        Ok(Err(_)) => Err("unreachable".into()),
+        Err(_) => Err("no answer in time".into()),
     }
 }
