@@ -273,6 +273,16 @@ impl Directory {
             .map(|rec| (rec.key_id.clone(), rec.scope))
     }
 
+    /// The id of the tenant's key `api_key` if it exists but no longer works: rotated
+    /// out after its grace period (a revoked key is deleted).
+    pub fn ended_key(&self, api_key: &str, tenant_id: &str, now: Millis) -> Option<String> {
+        self.read()
+            .keys
+            .get(&sha256(api_key))
+            .filter(|rec| rec.tenant_id == tenant_id && rec.expires_at.is_some_and(|t| t <= now))
+            .map(|rec| rec.key_id.clone())
+    }
+
     pub fn is_admin(&self, token: &str) -> bool {
         self.read().admin.is_some_and(|h| h == sha256(token))
     }
@@ -281,7 +291,6 @@ impl Directory {
         self.read().tenants.get(id).cloned()
     }
 
-    /// A tenant's webhook endpoints, oldest first.
     /// Whether the tenant has any webhook endpoint, disabled ones included (a
     /// disabled endpoint may be enabled again, and its deliveries then go on).
     pub fn has_endpoints(&self, tenant: &str) -> bool {
@@ -291,6 +300,7 @@ impl Directory {
             .is_some_and(|e| !e.is_empty())
     }
 
+    /// A tenant's webhook endpoints, oldest first.
     pub fn endpoints(&self, tenant: &str) -> Vec<Arc<Endpoint>> {
         let mut all = self
             .read()

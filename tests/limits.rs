@@ -576,6 +576,25 @@ async fn key_scopes_revocation_and_rotation_with_a_grace_period() {
     for action in ["key.created", "key.rotated", "key.revoked"] {
         assert!(!audit(&ts, action).await.is_empty(), "{action}");
     }
+    // The refusals are audited too, off the refused call's path: wait for them.
+    // (A revoked key is gone: its use is a plain invalid key, which the credential
+    // guard counts; the revocation itself is the audit entry.)
+    until("the rotated-out key's refusal audited", || async {
+        let refused: Vec<String> = audit(&ts, "key.refused")
+            .await
+            .into_iter()
+            .map(|e| e.subject)
+            .collect();
+        refused == vec![old.key_id.clone()]
+    })
+    .await;
+    until("the read key's refusal audited", || async {
+        audit(&ts, "call.denied").await.iter().any(|e| {
+            e.actor == format!("key:{}", read.key_id)
+                && e.detail.starts_with("StartVerification needs a verify key")
+        })
+    })
+    .await;
     ts.stop().await;
 }
 

@@ -101,12 +101,19 @@ pub fn tenant_auth(
                 "missing 'authorization: Bearer <api key>' metadata",
             ));
         };
-        let Some((key_id, scope)) =
-            engine
-                .directory()
-                .authenticate(key, &tenant, engine.clock().now())
-        else {
+        let now = engine.clock().now();
+        let Some((key_id, scope)) = engine.directory().authenticate(key, &tenant, now) else {
             let known = engine.directory().tenant(&tenant).is_some();
+            if let Some(ended) = engine.directory().ended_key(key, &tenant, now) {
+                engine.audit_later(AuditEntry::new(
+                    now,
+                    &tenant,
+                    format!("key:{ended}"),
+                    AuditAction::KeyRefused,
+                    ended.clone(),
+                    "a key rotated out after its grace period was used",
+                ));
+            }
             guard_failed(&guard, &engine, &req, if known { &tenant } else { "" });
             return Err(unauthenticated("the API key is not valid for this tenant"));
         };
@@ -146,12 +153,27 @@ pub fn admin_auth(
 }
 
 /// Who the interceptor authenticated, if their key's scope allows `need`.
-pub fn caller_of<T>(req: &Request<T>, need: KeyScope) -> Result<Caller, Status> {
+/// The caller of `method`, which needs a key of scope `need`; a refusal for scope is
+/// audited.
+pub fn caller_of<T>(
+    engine: &Engine,
+    req: &Request<T>,
+    method: &str,
+    need: KeyScope,
+) -> Result<Caller, Status> {
     let a = req
         .extensions()
         .get::<Authenticated>()
         .ok_or_else(|| unauthenticated("not authenticated"))?;
     if need == KeyScope::Verify && a.scope == KeyScope::Read {
+        engine.audit_later(AuditEntry::new(
+            engine.clock().now(),
+            &a.tenant_id,
+            format!("key:{}", a.key_id),
+            AuditAction::ScopeDenied,
+            a.key_id.clone(),
+            format!("{method} needs a verify key; this one may only read"),
+        ));
         return Err(error::status(
             Code::PermissionDenied,
             "INSUFFICIENT_SCOPE",

@@ -38,7 +38,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::StartVerificationRequest>,
     ) -> Result<Response<pb::StartVerificationResponse>, Status> {
-        let caller = caller_of(&req, KeyScope::Verify)?;
+        let caller = caller_of(&self.engine, &req, "StartVerification", KeyScope::Verify)?;
         let _admitted = self.admission.admit()?;
         let new =
             validate_start(convert::start_input(req.into_inner())).map_err(EngineError::from)?;
@@ -57,7 +57,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::CheckCodeRequest>,
     ) -> Result<Response<pb::CheckCodeResponse>, Status> {
-        let caller = caller_of(&req, KeyScope::Verify)?;
+        let caller = caller_of(&self.engine, &req, "CheckCode", KeyScope::Verify)?;
         let _admitted = self.admission.admit()?;
         let r = req.into_inner();
         let id = convert::parse_id(&r.id)?;
@@ -72,7 +72,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::GetVerificationRequest>,
     ) -> Result<Response<pb::GetVerificationResponse>, Status> {
-        let tenant = caller_of(&req, KeyScope::Read)?.tenant_id;
+        let tenant = caller_of(&self.engine, &req, "GetVerification", KeyScope::Read)?.tenant_id;
         let id = convert::parse_id(&req.get_ref().id)?;
         let view = self.engine.get(&tenant, id).await?;
         Ok(Response::new(pb::GetVerificationResponse {
@@ -84,7 +84,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::CancelVerificationRequest>,
     ) -> Result<Response<pb::CancelVerificationResponse>, Status> {
-        let caller = caller_of(&req, KeyScope::Verify)?;
+        let caller = caller_of(&self.engine, &req, "CancelVerification", KeyScope::Verify)?;
         let id = convert::parse_id(&req.get_ref().id)?;
         let view = self.engine.cancel(&caller, id).await?;
         Ok(Response::new(pb::CancelVerificationResponse {
@@ -98,7 +98,7 @@ impl VerifyService for VerifyApi {
         &self,
         req: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<WatchStream>, Status> {
-        let tenant = caller_of(&req, KeyScope::Read)?.tenant_id;
+        let tenant = caller_of(&self.engine, &req, "WatchStatus", KeyScope::Read)?.tenant_id;
         let slot = self.admission.watch_slot(&tenant)?;
         let id = &req.get_ref().id;
         let stream: WatchStream = if id.is_empty() {

@@ -29,10 +29,14 @@ pub enum AuditAction {
     KeyCreated,
     KeyRevoked,
     KeyRotated,
+    /// A key rotated out after its grace period was used.
+    KeyRefused,
+    /// A key called a method its scope does not allow (a read key starting, say).
+    ScopeDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::CheckFailed,
         AuditAction::CheckLocked,
         AuditAction::CheckUnknown,
@@ -45,6 +49,8 @@ impl AuditAction {
         AuditAction::KeyCreated,
         AuditAction::KeyRevoked,
         AuditAction::KeyRotated,
+        AuditAction::KeyRefused,
+        AuditAction::ScopeDenied,
     ];
 
     /// The dotted name used on the wire and in logs.
@@ -62,6 +68,8 @@ impl AuditAction {
             AuditAction::KeyCreated => "key.created",
             AuditAction::KeyRevoked => "key.revoked",
             AuditAction::KeyRotated => "key.rotated",
+            AuditAction::KeyRefused => "key.refused",
+            AuditAction::ScopeDenied => "call.denied",
         }
     }
 }

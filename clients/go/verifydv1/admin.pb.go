@@ -1861,7 +1861,9 @@ type AuditEntry struct {
 	Actor string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
 	// What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
 	// "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-	// "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+	// "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+	// "key.refused" (a key rotated out after its grace period was used) or
+	// "call.denied" (a key called a method its scope does not allow).
 	Action string `protobuf:"bytes,5,opt,name=action,proto3" json:"action,omitempty"`
 	// To what: a verification id, a key id, a country and prefix, an address.
 	Subject string `protobuf:"bytes,6,opt,name=subject,proto3" json:"subject,omitempty"`

@@ -557,7 +557,9 @@ export interface AuditEntry {
   /**
    * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
    * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+   * "key.refused" (a key rotated out after its grace period was used) or
+   * "call.denied" (a key called a method its scope does not allow).
    */
   action: string;
   /** To what: a verification id, a key id, a country and prefix, an address. */

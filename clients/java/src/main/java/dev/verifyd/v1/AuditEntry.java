@@ -245,7 +245,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
    * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+   * "key.refused" (a key rotated out after its grace period was used) or
+   * "call.denied" (a key called a method its scope does not allow).
    * </pre>
    *
    * <code>string action = 5 [json_name = "action"];</code>
@@ -268,7 +270,9 @@ private static final long serialVersionUID = 0L;
    * <pre>
    * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
    * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+   * "key.refused" (a key rotated out after its grace period was used) or
+   * "call.denied" (a key called a method its scope does not allow).
    * </pre>
    *
    * <code>string action = 5 [json_name = "action"];</code>
@@ -1284,7 +1288,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
      * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-     * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+     * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+     * "key.refused" (a key rotated out after its grace period was used) or
+     * "call.denied" (a key called a method its scope does not allow).
      * </pre>
      *
      * <code>string action = 5 [json_name = "action"];</code>
@@ -1306,7 +1312,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
      * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-     * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+     * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+     * "key.refused" (a key rotated out after its grace period was used) or
+     * "call.denied" (a key called a method its scope does not allow).
      * </pre>
      *
      * <code>string action = 5 [json_name = "action"];</code>
@@ -1329,7 +1337,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
      * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-     * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+     * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+     * "key.refused" (a key rotated out after its grace period was used) or
+     * "call.denied" (a key called a method its scope does not allow).
      * </pre>
      *
      * <code>string action = 5 [json_name = "action"];</code>
@@ -1348,7 +1358,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
      * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-     * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+     * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+     * "key.refused" (a key rotated out after its grace period was used) or
+     * "call.denied" (a key called a method its scope does not allow).
      * </pre>
      *
      * <code>string action = 5 [json_name = "action"];</code>
@@ -1364,7 +1376,9 @@ private static final long serialVersionUID = 0L;
      * <pre>
      * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
      * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-     * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+     * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+     * "key.refused" (a key rotated out after its grace period was used) or
+     * "call.denied" (a key called a method its scope does not allow).
      * </pre>
      *
      * <code>string action = 5 [json_name = "action"];</code>

@@ -101,7 +101,9 @@ public interface AuditEntryOrBuilder extends
    * <pre>
    * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
    * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+   * "key.refused" (a key rotated out after its grace period was used) or
+   * "call.denied" (a key called a method its scope does not allow).
    * </pre>
    *
    * <code>string action = 5 [json_name = "action"];</code>
@@ -112,7 +114,9 @@ public interface AuditEntryOrBuilder extends
    * <pre>
    * What: "check.failed", "check.locked", "check.unknown_id", "start.refused",
    * "prefix.blocked", "prefix.unblocked", "credentials.burst", "tenant.created",
-   * "tenant.settings_changed", "key.created", "key.revoked" or "key.rotated".
+   * "tenant.settings_changed", "key.created", "key.revoked", "key.rotated",
+   * "key.refused" (a key rotated out after its grace period was used) or
+   * "call.denied" (a key called a method its scope does not allow).
    * </pre>
    *
    * <code>string action = 5 [json_name = "action"];</code>
