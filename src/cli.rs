@@ -3,8 +3,10 @@
 //! parse and validate the command line, set up logging, bind,
 //! serve until SIGTERM or Ctrl-C, drain.
 //!
-//! An error that stops verifyd is one line `verifyd: ...` on stderr (with
-//! `--log-format json`, one JSON log event instead) that says what to fix. Exit codes:
+//! An error that stops verifyd is one line `verifyd: ...` on stderr that says what to
+//! fix (with `--log-format json`, a failure after the configuration was read is one
+//! JSON log event instead; a bad configuration is always the plain line, since the
+//! log format may be what is wrong). Exit codes:
 //! - `0`: a clean drain after SIGTERM or Ctrl-C; `--help` and `--version`; a
 //!   `check-config` whose file would start.
 //! - `2`: a bad configuration (flags, environment, or the `--config` file, whose
