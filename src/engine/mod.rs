@@ -542,7 +542,10 @@ impl Engine {
     /// Reads one verification of the tenant.
     pub async fn get(&self, tenant_id: &str, id: Uuid) -> Result<View, EngineError> {
         let v = self.inner.load(tenant_id, id).await?;
-        Ok(self.inner.view(&v))
+        Ok(View {
+            code: self.inner.code_of(&v),
+            verification: v,
+        })
     }
 
     /// Checks a code. A wrong code is a result, and costs an attempt durably.
