@@ -81,18 +81,7 @@ impl Peer {
 impl Drop for Peer {
     fn drop(&mut self) {
         // SIGTERM lets the peer remove its temp dir; -9 if it does not go.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(10) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::server::terminate(&mut self.child, Duration::from_secs(10));
     }
 }
 

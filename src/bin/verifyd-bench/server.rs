@@ -191,18 +191,7 @@ impl Server {
 
     /// SIGTERM, then waits (at most 15 s) for the drain, then -9.
     pub fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.pid.to_string()])
-            .status();
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(15) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        terminate(&mut self.child, Duration::from_secs(15));
     }
 
     /// The server's log so far.
@@ -248,6 +237,22 @@ impl Rss {
     pub fn hwm_mib(&self) -> f64 {
         self.hwm_kib as f64 / 1024.0
     }
+}
+
+/// SIGTERM to `child`, then -9 if it has not exited within `grace`.
+pub fn terminate(child: &mut Child, grace: Duration) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let t = Instant::now();
+    while t.elapsed() < grace {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// CPU seconds (user + system) a process and its live descendants have used so far
