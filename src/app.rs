@@ -157,7 +157,8 @@ pub async fn start_locked(
     // provider known to be down is not tried first; then in the background.
     let checks = engine.channels().health_checks().len();
     if checks > 0 {
-        let http = crate::channels::http::client(crate::channels::http::TOTAL_TIMEOUT);
+        // Each check's own timeout_sec (at most 60 s) bounds its fetch.
+        let http = crate::channels::http::client(Duration::from_secs(60));
         engine.channels().check_health_now(&http).await;
         let (tracker, stop) = engine.tasks();
         engine.channels().spawn_health_checks(http, tracker, stop);

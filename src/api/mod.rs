@@ -152,9 +152,8 @@ pub fn admin_auth(
     }
 }
 
-/// Who the interceptor authenticated, if their key's scope allows `need`.
-/// The caller of `method`, which needs a key of scope `need`; a refusal for scope is
-/// audited.
+/// Who the interceptor authenticated, if their key's scope allows `method`, which
+/// needs `need`; a refusal for scope is audited.
 pub fn caller_of<T>(
     engine: &Engine,
     req: &Request<T>,
