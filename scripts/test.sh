@@ -2,7 +2,8 @@
 # The one test command (README, CI): everything, in order, stopping at the first failure.
 #   1. tools into .tools/ (buf, grpcurl, code generators, jq if missing): idempotent
 #   2. a throwaway PostgreSQL cluster on loopback (scripts/pg.sh; Debian's package is
-#      installed if missing), stopped on exit
+#      installed if missing), stopped on exit; the databases each stage leaves are
+#      dropped after it
 #   3. Rust style: `cargo fmt --check` and `cargo clippy --all-targets -- -D warnings`
 #   4. Rust tests on sled: unit, integration, the store contract on both backends,
 #      the three-node cluster on PostgreSQL
@@ -51,11 +52,18 @@ start_pg() {
   echo "PostgreSQL at $VERIFYD_TEST_DATABASE_URL"
 }
 stage "postgresql for the tests" start_pg
+# Drops what a stage's tests left on the cluster: a CI machine's disk may be small.
+sweep_pg() { bash scripts/pg.sh sweep "$PG_DIR" || true; }
+# Under CI every build is a first build: incremental state would only take disk.
+if [[ "${CI:-}" == true ]]; then export CARGO_INCREMENTAL=0; fi
 stage "rust style" bash -c 'cargo fmt --check && cargo clippy --locked --all-targets -- -D warnings'
 stage "rust tests (sled; store contract and cluster on postgresql)" cargo test --locked --no-fail-fast
+sweep_pg
 stage "rust integration tests on postgresql" env VERIFYD_TEST_BACKEND=postgres cargo test --locked --no-fail-fast --tests
+sweep_pg
 stage "benchmark smoke (verifyd-bench --smoke all)" cargo run --locked --bin verifyd-bench -- \
   --smoke all --database-url "$VERIFYD_TEST_DATABASE_URL" --database-not-durable
+sweep_pg
 stage "proto: lint, breaking, freshness" bash scripts/check-proto.sh
 cargo build --locked --bin verifyd
 export VERIFYD_BIN="$TARGET_DIR/debug/verifyd"

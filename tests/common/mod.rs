@@ -86,6 +86,14 @@ impl Data {
     }
 }
 
+impl Drop for Data {
+    fn drop(&mut self) {
+        if let Some(url) = self.database_url.take() {
+            pg::drop_database(&url);
+        }
+    }
+}
+
 impl std::ops::Deref for TestServer {
     type Target = Client;
     fn deref(&self) -> &Client {
