@@ -302,6 +302,51 @@ async fn failure_101_across_resends_is_refused_also_after_a_restart() {
     ts.stop().await;
 }
 
+/// Wrong codes checked all at once, across verifications of one destination, count
+/// no further than the cap: each check's write decides again on the counter as it is
+/// in that write, so the ones past the cap are refused and consume no attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_codes_checked_at_once_stop_exactly_at_the_cap() {
+    let ts = TestServer::start_with(&["--check-slowdown-max-ms", "0"]).await;
+    set_limits(&ts, |l| l.failed_checks_per_destination = Some(5)).await;
+    let phone = magic(0, 0, 0, 0);
+    let mut vs = Vec::new();
+    for _ in 0..4 {
+        let mut r = sms(&phone);
+        r.max_attempts = Some(10);
+        vs.push(ts.start_v(r).await.unwrap());
+    }
+    let c: &Client = &ts;
+    let checks = vs.iter().flat_map(|v| {
+        let bad = if v.code() == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        (0..6).map(move |_| c.check(&v.id, bad))
+    });
+    let answers = futures::future::join_all(checks).await;
+    let mut incorrect = 0;
+    for a in &answers {
+        match a {
+            Ok(r) => {
+                assert_eq!(r.result(), R::Incorrect);
+                incorrect += 1;
+            }
+            Err(s) => assert_status(s, Code::ResourceExhausted, "TOO_MANY_FAILED_CHECKS"),
+        }
+    }
+    assert_eq!(incorrect, 5, "wrong codes counted past a cap of 5");
+    let mut left = 0;
+    for v in &vs {
+        left += ts.get(&v.id).await.attempts_remaining;
+    }
+    assert_eq!(left, 4 * 10 - 5, "only counted checks consume attempts");
+    assert_eq!(audit(&ts, "check.failed").await.len(), 5);
+    assert_eq!(audit(&ts, "check.locked").await.len(), 24 - 5);
+    ts.stop().await;
+}
+
 #[tokio::test]
 async fn checks_slow_down_as_the_failures_near_the_cap() {
     let ts = TestServer::start_with(&["--check-slowdown-max-ms", "300"]).await;

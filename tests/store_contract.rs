@@ -120,6 +120,7 @@ on_both_backends!(
     fresh_store_has_no_orphans_after_resume,
     provider_ids_lead_to_their_attempt,
     outbox_fans_out_once_and_deliveries_keep_their_order,
+    a_commit_its_limits_refuse_writes_nothing,
 );
 
 fn record(tenant: &str, created_at: i64) -> Verification {
@@ -209,7 +210,7 @@ async fn compare_and_set(o: Opened) {
             assert_eq!(current.record, v2);
             assert_eq!(current.owner.as_deref(), Some(NODE));
         }
-        Committed::Done => panic!("a stale write succeeded"),
+        other => panic!("a stale write did not conflict: {other:?}"),
     }
     assert_eq!(s.get_verification(v.id).await.unwrap(), Some(v2.clone()));
     // A final record has no owner.
@@ -240,6 +241,7 @@ async fn concurrent_writers_lose_no_update(o: Opened) {
                             mine = next;
                         }
                         Committed::Conflict(current) => mine = current.record,
+                        Committed::Refused(r) => panic!("no limits were asked for: {r:?}"),
                     }
                 }
             })
@@ -507,6 +509,96 @@ async fn provider_ids_lead_to_their_attempt(o: Opened) {
     assert_eq!(o.store.find_attempt("twilio", "SM123").await.unwrap(), want);
 }
 
+/// A commit whose limit decision refuses it (a check against a destination that
+/// concurrent wrong codes locked) leaves the record, its events, the counters and the
+/// audit as they were, and says so.
+async fn a_commit_its_limits_refuse_writes_nothing(o: Opened) {
+    use std::sync::Arc;
+    use verifyd::domain::audit::{AuditAction, AuditEntry};
+    use verifyd::domain::limits::Refusal;
+    use verifyd::store::{AuditQuery, LimitsTx};
+
+    let s = &o.store;
+    let v = record("t", 1_000);
+    s.insert_verification(&v, NODE, None).await.unwrap();
+    // At most one failure may be counted; the second is refused.
+    let limits = || LimitsTx {
+        keys: vec!["fails/t/x".into()],
+        decide: Arc::new(|c| {
+            let fc = c.entry("fails/t/x".into()).or_default();
+            if fc.n >= 1 {
+                return Err(Refusal {
+                    reason: "TOO_MANY_FAILED_CHECKS",
+                    message: "locked".into(),
+                    retry_after_ms: Some(1_000),
+                    new_block: None,
+                });
+            }
+            fc.n += 1;
+            Ok(())
+        }),
+    };
+    let write = |r: &Verification, expected: u64| {
+        let events = vec![StoredEvent::new(EventKind::ChannelSent, Some(0), r)];
+        let audit = vec![AuditEntry::new(
+            r.updated_at,
+            "t",
+            "key",
+            AuditAction::CheckFailed,
+            r.id.to_string(),
+            format!("revision {}", r.revision),
+        )];
+        (events, audit, expected)
+    };
+    let v2 = bumped(&v);
+    let v3 = bumped(&v2);
+    for (r, want_done) in [(&v2, true), (&v3, false)] {
+        let (events, audit, expected) = write(r, r.revision - 1);
+        let c = s
+            .commit(Commit {
+                record: r,
+                expected_revision: expected,
+                events: &events,
+                webhooks: true,
+                external_refs: &[],
+                limits: Some(limits()),
+                audit: &audit,
+                origin: NODE,
+            })
+            .await
+            .unwrap();
+        match (c, want_done) {
+            (Committed::Done, true) => {}
+            (Committed::Refused(r), false) => assert_eq!(r.reason, "TOO_MANY_FAILED_CHECKS"),
+            (other, _) => panic!("revision {}: {other:?}", r.revision),
+        }
+    }
+    let o = o.reopen().await;
+    let s = &o.store;
+    assert_eq!(s.get_verification(v.id).await.unwrap(), Some(v2.clone()));
+    let events = s.events_after(v.id, 0).await.unwrap().events;
+    assert_eq!(
+        events.iter().map(|e| e.revision).collect::<Vec<_>>(),
+        vec![v2.revision]
+    );
+    let counters = s.counters(&["fails/t/x".into()]).await.unwrap();
+    assert_eq!(counters["fails/t/x"].n, 1);
+    let audit = s
+        .list_audit(&AuditQuery {
+            tenant_id: "t".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
+        vec!["revision 2"]
+    );
+    // The refused write can be made once the decision allows it.
+    assert!(matches!(commit(s, &v3, 2, &[]).await, Committed::Done));
+}
+
 async fn writes_survive_a_restart(o: Opened) {
     let v = record("t", 1_000);
     o.store.insert_verification(&v, NODE, None).await.unwrap();
@@ -744,7 +836,7 @@ async fn postgres_takeover_fences_the_old_owner() {
         .unwrap()
     {
         Committed::Conflict(c) => assert_eq!(c.owner.as_deref(), Some("b")),
-        Committed::Done => panic!("the old owner's write went through"),
+        other => panic!("the old owner's write did not conflict: {other:?}"),
     }
     // Released verifications are orphans at once.
     b.release("b").await.unwrap();

@@ -527,6 +527,24 @@ pub fn check_lockout(
     })
 }
 
+/// The lockout of the first of `destinations` whose checks are locked out, given
+/// the counters (each destination's `failed_checks_key`; a missing one counts none).
+/// A check asks before it compares, and again in its own write, on the counters as
+/// they are there: so the cap holds however many checks run at once.
+pub fn destinations_lockout(
+    limits: &Limits,
+    tenant: &str,
+    destinations: &[&str],
+    c: &Counters,
+    now: Millis,
+) -> Option<Refusal> {
+    let none = Counter::default();
+    destinations.iter().find_map(|d| {
+        let fc = c.get(&failed_checks_key(tenant, d)).unwrap_or(&none);
+        check_lockout(limits, d, fc, now)
+    })
+}
+
 /// How long to hold a check's answer back, given how many consecutive failures its
 /// destination has: nothing for the first ten, then growing to `max_ms` as the count
 /// nears the cap, so guessing slows down long before the lockout.

@@ -615,25 +615,12 @@ impl Engine {
             .collect();
         let counters = inner.store.counters(&keys).await?;
         let failures = counters.values().map(|c| c.n).max().unwrap_or(0);
-        if let Some(refusal) = dests.iter().zip(&keys).find_map(|(d, k)| {
-            limits::check_lockout(
-                &limits,
-                d,
-                counters.get(k).unwrap_or(&Default::default()),
-                now,
-            )
-        }) {
+        let d: Vec<&str> = dests.iter().map(String::as_str).collect();
+        if let Some(refusal) =
+            limits::destinations_lockout(&limits, &v.tenant_id, &d, &counters, now)
+        {
             inner.crypto.decoy_check(&code);
-            let e = AuditEntry::new(
-                now,
-                &v.tenant_id,
-                &caller.actor,
-                AuditAction::CheckLocked,
-                v.id.to_string(),
-                refusal.message.clone(),
-            );
-            inner.store.append_audit(&[e]).await?;
-            return Err(EngineError::Limited(refusal));
+            return Err(inner.check_locked(caller, &v, refusal, now).await);
         }
         let slow = limits::check_slowdown_ms(&limits, failures, inner.cfg.check_slowdown_max_ms);
         if slow > 0 {
@@ -661,6 +648,7 @@ impl Engine {
                     .await?
             }
         };
+        let vid = v.id;
         let applied = inner
             .apply_as(v, &caller.actor, |v, ctx| {
                 let mut fx = expire_if_due(v, ctx);
@@ -668,7 +656,16 @@ impl Engine {
                 fx.extend(more);
                 (result, fx)
             })
-            .await?;
+            .await;
+        let applied = match applied {
+            // Wrong codes checked at the same time locked the destination between
+            // the read above and this check's write.
+            Err(EngineError::Limited(refusal)) => {
+                let v = inner.load(&caller.tenant_id, vid).await?;
+                return Err(inner.check_locked(caller, &v, refusal, now).await);
+            }
+            other => other?,
+        };
         let result = applied.out;
         match result {
             CheckResult::Incorrect => {
@@ -864,12 +861,14 @@ fn destinations(v: &Verification) -> Vec<String> {
 
 /// What a change from `before` to `next` does to the limit counters, and the audit
 /// entries it makes, both stored in the change's own write.
+/// A check's write is refused if its destination is locked out by then.
 fn consequences(
     before: &Verification,
     next: &Verification,
     actor: &str,
-    now: crate::domain::verification::Millis,
+    ctx: &Ctx,
 ) -> (Option<LimitsTx>, Vec<AuditEntry>) {
+    let now = ctx.now;
     let cost = |v: &Verification| v.history.iter().filter_map(|a| a.cost).sum::<i64>();
     let failed_check = next.attempts_remaining < before.attempts_remaining;
     let verified = before.state != State::Verified && next.state == State::Verified;
@@ -912,10 +911,16 @@ fn consequences(
     let phone = limits::phone_facts(&next.phone).filter(|_| counted && !next.phone.is_empty());
     let d: Vec<&str> = dests.iter().map(String::as_str).collect();
     let keys = limits::adjust_keys(&tenant, &d, phone.as_ref(), &adjust, now);
+    let lockout = (failed_check || verified).then(|| ctx.settings.limits.clone());
     let tx = LimitsTx {
         keys,
         decide: Arc::new(move |c| {
             let d: Vec<&str> = dests.iter().map(String::as_str).collect();
+            if let Some(l) = &lockout
+                && let Some(refusal) = limits::destinations_lockout(l, &tenant, &d, c, now)
+            {
+                return Err(refusal);
+            }
             limits::apply_adjust(&tenant, &d, phone.as_ref(), &adjust, now, c);
             Ok(())
         }),
@@ -1056,7 +1061,7 @@ impl Inner {
                 })
                 .collect();
             let external_refs = new_external_refs(&v, &next);
-            let (limits, audit) = consequences(&v, &next, actor, ctx.now);
+            let (limits, audit) = consequences(&v, &next, actor, &ctx);
             let commit = Commit {
                 record: &next,
                 expected_revision: before,
@@ -1080,6 +1085,7 @@ impl Inner {
                     }
                     return Ok(Some(Applied { v: next, out }));
                 }
+                Committed::Refused(refusal) => return Err(EngineError::Limited(refusal)),
                 Committed::Conflict(current) => {
                     let mine = current.owner.as_deref() == Some(self.node.as_str());
                     if as_driver && !mine && !current.record.is_final() {
@@ -1102,6 +1108,28 @@ impl Inner {
             .apply(v, false, actor, change)
             .await?
             .expect("only a driver can lose ownership"))
+    }
+
+    /// Records a check refused by the failed-check lockout; the error to answer.
+    async fn check_locked(
+        &self,
+        caller: &Caller,
+        v: &Verification,
+        refusal: Refusal,
+        now: crate::domain::verification::Millis,
+    ) -> EngineError {
+        let e = AuditEntry::new(
+            now,
+            &v.tenant_id,
+            &caller.actor,
+            AuditAction::CheckLocked,
+            v.id.to_string(),
+            refusal.message.clone(),
+        );
+        match self.store.append_audit(&[e]).await {
+            Ok(()) => EngineError::Limited(refusal),
+            Err(e) => e.into(),
+        }
     }
 
     /// Records a start the policy refused.

@@ -12,6 +12,9 @@
 //!   that lost a race gets [`Committed::Conflict`] with the current record, re-applies
 //!   the pure machine to it and tries again, so two writers (tasks or nodes) can
 //!   never both apply a transition.
+//! - **Limits in the write.** A write's [`LimitsTx`] reads and changes the limit
+//!   counters inside the same atomic write; when it refuses ([`Inserted::Refused`],
+//!   [`Committed::Refused`]), the write is not made.
 //! - **Events with their transition.** The events a commit carries are stored in the
 //!   same atomic write, keyed by verification and revision, so a watcher (or a
 //!   webhook dispatcher) can fetch what it missed.
@@ -215,7 +218,8 @@ pub struct Commit<'a> {
     pub webhooks: bool,
     /// New entries of the provider-id index, written in the same atomic write.
     pub external_refs: &'a [ExternalRef],
-    /// Limit counters this write changes (a delivery that ended, a charge, a check).
+    /// Limit counters this write changes (a delivery that ended, a charge, a check),
+    /// and the decision that may refuse it (a check against a locked destination).
     pub limits: Option<LimitsTx>,
     /// Audit entries of this write (a failed check), in the same atomic write.
     pub audit: &'a [AuditEntry],
@@ -229,6 +233,9 @@ pub enum Committed {
     Done,
     /// Someone else wrote first: here is what is stored now, and who owns it.
     Conflict(Box<Loaded>),
+    /// The write's [`LimitsTx`] decided against it, on the counters as they are in
+    /// the write's own transaction; nothing was written.
+    Refused(Refusal),
 }
 
 /// A verification with its owner.

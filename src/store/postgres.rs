@@ -709,8 +709,11 @@ impl Store for PgStore {
             if let Some(mut tx) = tx {
                 if let Some(l) = &c.limits {
                     let mut counters = lock_counters(&mut tx, &l.keys).await?;
-                    // Adjustments of a commit never refuse.
-                    let _ = (l.decide)(&mut counters);
+                    if let Err(refusal) = (l.decide)(&mut counters) {
+                        // The update, its events and its notice go with it.
+                        tx.rollback().await?;
+                        return Ok(Committed::Refused(refusal));
+                    }
                     write_counters(&mut tx, &counters).await?;
                 }
                 insert_audit(&mut tx, c.audit).await?;

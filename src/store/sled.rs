@@ -55,7 +55,7 @@ use super::{
     Purged, Retention, SCHEMA_VERSION, SecretsCheck, Store, StoreError, StoredEvent,
 };
 use crate::domain::audit::AuditEntry;
-use crate::domain::limits::{Block, Counters};
+use crate::domain::limits::{Block, Counters, Refusal};
 use crate::domain::tenant::Tenant;
 use crate::domain::verification::{Millis, Verification};
 use crate::domain::webhook::{Delivery, DeliveryStatus, Endpoint};
@@ -341,6 +341,7 @@ fn u64_of(bytes: Option<::sled::IVec>) -> u64 {
 
 enum Abort {
     Conflict(Box<Verification>),
+    Refused(Refusal),
     Store(StoreError),
 }
 
@@ -348,6 +349,7 @@ fn abort_err(a: Abort) -> StoreError {
     match a {
         Abort::Store(e) => e,
         Abort::Conflict(_) => StoreError::Decode("unexpected conflict".into()),
+        Abort::Refused(_) => StoreError::Decode("unexpected refusal".into()),
     }
 }
 
@@ -964,6 +966,15 @@ impl Store for SledStore {
                             Box::new(current),
                         )));
                     }
+                    if let Some(l) = &limits {
+                        let mut c = read_counters(ct, &l.keys)?;
+                        if let Err(refusal) = (l.decide)(&mut c) {
+                            return Err(ConflictableTransactionError::Abort(Abort::Refused(
+                                refusal,
+                            )));
+                        }
+                        write_counters(ct, &c)?;
+                    }
                     vt.insert(v.id.as_bytes().as_slice(), record.as_slice())?;
                     if v.is_final() {
                         at.remove(active.as_slice())?;
@@ -989,12 +1000,6 @@ impl Store for SledStore {
                     for (k, r) in &refs {
                         xt.insert(k.as_slice(), r.as_slice())?;
                     }
-                    if let Some(l) = &limits {
-                        let mut c = read_counters(ct, &l.keys)?;
-                        // Adjustments of a commit never refuse.
-                        let _ = (l.decide)(&mut c);
-                        write_counters(ct, &c)?;
-                    }
                     write_audit(aut, abt, &audit)?;
                     Ok(())
                 });
@@ -1009,6 +1014,7 @@ impl Store for SledStore {
                             record: *current,
                         })))
                     }
+                    Err(TransactionError::Abort(Abort::Refused(r))) => Ok(Committed::Refused(r)),
                     Err(TransactionError::Abort(Abort::Store(e))) => Err(e),
                     Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
                 }

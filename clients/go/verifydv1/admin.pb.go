@@ -385,7 +385,7 @@ type TenantLimits struct {
 	// Consecutive wrong codes per destination, across all its verifications, after
 	// which checks for it are refused (NIST SP 800-63B): 1 to 100, default 100. A new
 	// code does not reset the count; only a verified code does. Answers slow down as the
-	// count nears the cap.
+	// count nears the cap. The cap is exact also for checks made at the same time.
 	FailedChecksPerDestination *uint32 `protobuf:"varint,3,opt,name=failed_checks_per_destination,json=failedChecksPerDestination,proto3,oneof" json:"failed_checks_per_destination,omitempty"`
 	// How long checks for a destination stay refused after its last wrong code, once it
 	// reached the cap, in seconds: 60 to 2592000, default 86400.

@@ -57,7 +57,7 @@ public interface TenantLimitsOrBuilder extends
    * Consecutive wrong codes per destination, across all its verifications, after
    * which checks for it are refused (NIST SP 800-63B): 1 to 100, default 100. A new
    * code does not reset the count; only a verified code does. Answers slow down as the
-   * count nears the cap.
+   * count nears the cap. The cap is exact also for checks made at the same time.
    * </pre>
    *
    * <code>optional uint32 failed_checks_per_destination = 3 [json_name = "failedChecksPerDestination"];</code>
@@ -69,7 +69,7 @@ public interface TenantLimitsOrBuilder extends
    * Consecutive wrong codes per destination, across all its verifications, after
    * which checks for it are refused (NIST SP 800-63B): 1 to 100, default 100. A new
    * code does not reset the count; only a verified code does. Answers slow down as the
-   * count nears the cap.
+   * count nears the cap. The cap is exact also for checks made at the same time.
    * </pre>
    *
    * <code>optional uint32 failed_checks_per_destination = 3 [json_name = "failedChecksPerDestination"];</code>
