@@ -54,6 +54,15 @@ fn sms(phone: &str) -> pb::StartVerificationRequest {
     start_req(phone, &[Sms])
 }
 
+/// A code that is not `v`'s.
+fn wrong_code(v: &pb::Verification) -> &'static str {
+    if v.code() == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
 #[tokio::test]
 async fn the_sixth_start_in_an_hour_for_one_number_waits_for_the_first_to_age() {
     let ts = TestServer::start().await;
@@ -260,11 +269,7 @@ async fn failure_101_across_resends_is_refused_also_after_a_restart() {
         let mut r = sms(&phone);
         r.max_attempts = Some(10);
         let v = ts.start_v(r).await.unwrap();
-        let bad = if v.code() == "000000" {
-            "111111"
-        } else {
-            "000000"
-        };
+        let bad = wrong_code(&v);
         for _ in 0..10 {
             assert_eq!(ts.check(&v.id, bad).await.unwrap().result(), R::Incorrect);
             wrong += 1;
@@ -293,11 +298,7 @@ async fn failure_101_across_resends_is_refused_also_after_a_restart() {
         R::Verified
     );
     let v = ts.start_v(sms(&phone)).await.unwrap();
-    let bad = if v.code() == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let bad = wrong_code(&v);
     assert_eq!(ts.check(&v.id, bad).await.unwrap().result(), R::Incorrect);
     ts.stop().await;
 }
@@ -317,14 +318,9 @@ async fn wrong_codes_checked_at_once_stop_exactly_at_the_cap() {
         vs.push(ts.start_v(r).await.unwrap());
     }
     let c: &Client = &ts;
-    let checks = vs.iter().flat_map(|v| {
-        let bad = if v.code() == "000000" {
-            "111111"
-        } else {
-            "000000"
-        };
-        (0..6).map(move |_| c.check(&v.id, bad))
-    });
+    let checks = vs
+        .iter()
+        .flat_map(|v| (0..6).map(move |_| c.check(&v.id, wrong_code(v))));
     let answers = futures::future::join_all(checks).await;
     let mut incorrect = 0;
     for a in &answers {
@@ -356,21 +352,14 @@ async fn checks_slow_down_as_the_failures_near_the_cap() {
     r.max_attempts = Some(10);
     let a = ts.start_v(r.clone()).await.unwrap();
     let b = ts.start_v(r).await.unwrap();
-    let bad = |v: &pb::Verification| {
-        if v.code() == "000000" {
-            "111111"
-        } else {
-            "000000"
-        }
-    };
     for v in [&a, &b] {
         for _ in 0..8 {
-            ts.check(&v.id, bad(v)).await.unwrap();
+            ts.check(&v.id, wrong_code(v)).await.unwrap();
         }
     }
     // 16 failures of 20: a check now waits 300 × 6 / 10 ms at least.
     let t = std::time::Instant::now();
-    ts.check(&b.id, bad(&b)).await.unwrap();
+    ts.check(&b.id, wrong_code(&b)).await.unwrap();
     assert!(
         t.elapsed() >= Duration::from_millis(180),
         "{:?}",

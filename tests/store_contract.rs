@@ -538,9 +538,11 @@ async fn a_commit_its_limits_refuse_writes_nothing(o: Opened) {
             Ok(())
         }),
     };
-    let write = |r: &Verification, expected: u64| {
-        let events = vec![StoredEvent::new(EventKind::ChannelSent, Some(0), r)];
-        let audit = vec![AuditEntry::new(
+    let v2 = bumped(&v);
+    let v3 = bumped(&v2);
+    for (r, want_done) in [(&v2, true), (&v3, false)] {
+        let events = [StoredEvent::new(EventKind::ChannelSent, Some(0), r)];
+        let audit = [AuditEntry::new(
             r.updated_at,
             "t",
             "key",
@@ -548,16 +550,10 @@ async fn a_commit_its_limits_refuse_writes_nothing(o: Opened) {
             r.id.to_string(),
             format!("revision {}", r.revision),
         )];
-        (events, audit, expected)
-    };
-    let v2 = bumped(&v);
-    let v3 = bumped(&v2);
-    for (r, want_done) in [(&v2, true), (&v3, false)] {
-        let (events, audit, expected) = write(r, r.revision - 1);
         let c = s
             .commit(Commit {
                 record: r,
-                expected_revision: expected,
+                expected_revision: r.revision - 1,
                 events: &events,
                 webhooks: true,
                 external_refs: &[],

@@ -620,7 +620,7 @@ impl Engine {
             limits::destinations_lockout(&limits, &v.tenant_id, &d, &counters, now)
         {
             inner.crypto.decoy_check(&code);
-            return Err(inner.check_locked(caller, &v, refusal, now).await);
+            return Err(inner.check_locked(caller, v.id, refusal, now).await);
         }
         let slow = limits::check_slowdown_ms(&limits, failures, inner.cfg.check_slowdown_max_ms);
         if slow > 0 {
@@ -661,8 +661,7 @@ impl Engine {
             // Wrong codes checked at the same time locked the destination between
             // the read above and this check's write.
             Err(EngineError::Limited(refusal)) => {
-                let v = inner.load(&caller.tenant_id, vid).await?;
-                return Err(inner.check_locked(caller, &v, refusal, now).await);
+                return Err(inner.check_locked(caller, vid, refusal, now).await);
             }
             other => other?,
         };
@@ -1110,20 +1109,21 @@ impl Inner {
             .expect("only a driver can lose ownership"))
     }
 
-    /// Records a check refused by the failed-check lockout; the error to answer.
+    /// Records a check of the caller's verification `id` refused by the failed-check
+    /// lockout; the error to answer.
     async fn check_locked(
         &self,
         caller: &Caller,
-        v: &Verification,
+        id: Uuid,
         refusal: Refusal,
         now: crate::domain::verification::Millis,
     ) -> EngineError {
         let e = AuditEntry::new(
             now,
-            &v.tenant_id,
+            &caller.tenant_id,
             &caller.actor,
             AuditAction::CheckLocked,
-            v.id.to_string(),
+            id.to_string(),
             refusal.message.clone(),
         );
         match self.store.append_audit(&[e]).await {
